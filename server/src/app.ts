@@ -1,0 +1,132 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import type { Config } from './config.js';
+import { createFeed } from './feeds/create-feed.js';
+import type { TickFeed } from './feeds/feed.js';
+import { errorHandler, notFound } from './http/errors.js';
+import { healthRouter } from './http/health-router.js';
+import { ticksRouter } from './http/ticks-router.js';
+import { TickPipeline } from './ingest/tick-pipeline.js';
+import type { Logger } from './log.js';
+import { createSocketServer, type TickServer } from './realtime/socket-server.js';
+import type { OpenStore } from './store/open-store.js';
+import { presentTick, TicksRepository } from './store/ticks-repository.js';
+import { startTtlSweeper } from './store/ttl-sweeper.js';
+
+const DEFAULT_CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
+/** JSON bodies: 1000 ticks at ~120 bytes each, with room to spare. */
+const JSON_BODY_LIMIT = '256kb';
+
+export interface AppDeps {
+  store: OpenStore;
+  log: Logger;
+  /** Built dashboard to serve; defaults to client/dist. */
+  clientDist?: string;
+}
+
+export interface App {
+  httpServer: http.Server;
+  io: TickServer;
+  pipeline: TickPipeline;
+  feed: TickFeed;
+  ticks: TicksRepository;
+  /** Starts listening and the feed; resolves with the base URL. */
+  listen(): Promise<string>;
+  /** Stops the feed, closes sockets, and flushes queued ticks to the store (bounded wait). */
+  close(): Promise<void>;
+}
+
+/** Builds the whole server from its parts; main.ts passes real ones, tests pass real ones on ephemeral ports. */
+export function createApp(config: Config, deps: AppDeps): App {
+  const { store, log } = deps;
+  const startedAt = Date.now();
+  const ticks = new TicksRepository(store.clients.doc, store.tables.ticks);
+  const pipeline = new TickPipeline(ticks, config.persistence, log.child({ part: 'ingest' }));
+  const feed = createFeed(config.feed, (tick) => pipeline.ingestLive(tick), log);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use('/api', express.json({ limit: JSON_BODY_LIMIT }));
+  app.use('/api', ticksRouter({ pipeline, ticks, ingestApiKey: config.ingestApiKey }));
+  app.use('/api', healthRouter({ dynamo: store.clients.raw, store: config.store, feed, pipeline, startedAt }));
+  app.use('/api', (req) => {
+    throw notFound(`No API route ${req.method} ${req.path}`);
+  });
+  serveDashboard(app, deps.clientDist ?? DEFAULT_CLIENT_DIST, log);
+  app.use(errorHandler(log));
+
+  const httpServer = http.createServer(app);
+  const io = createSocketServer(httpServer, pipeline, log.child({ part: 'realtime' }));
+  let stopSweeper: (() => Promise<void>) | undefined;
+
+  return {
+    httpServer,
+    io,
+    pipeline,
+    feed,
+    ticks,
+    async listen() {
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(config.port, config.host, () => {
+          httpServer.off('error', reject);
+          resolve();
+        });
+      });
+      void warmLatestTicks(ticks, pipeline, log);
+      if (!store.ttlSupported) stopSweeper = startTtlSweeper(ticks, config.ttlSweepIntervalMs, log);
+      feed.start();
+      const { port } = httpServer.address() as AddressInfo;
+      return `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    },
+    async close() {
+      await feed.stop();
+      await stopSweeper?.();
+      await new Promise<void>((resolve) => {
+        void io.close(() => resolve());
+      });
+      httpServer.closeAllConnections();
+      await pipeline.close(10_000);
+    },
+  };
+}
+
+/** After a restart the latest prices come back from the store, so the dashboard is not blank until the next trade. */
+async function warmLatestTicks(ticks: TicksRepository, pipeline: TickPipeline, log: Logger): Promise<void> {
+  try {
+    const symbols = await ticks.listSymbols();
+    for (const symbol of symbols) {
+      const item = await ticks.latest(symbol);
+      if (item) pipeline.remember(presentTick(item));
+    }
+    if (symbols.length > 0) log.info({ symbols: symbols.length }, 'restored latest prices from the store');
+  } catch (err) {
+    log.warn({ err }, 'could not restore latest prices from the store');
+  }
+}
+
+function serveDashboard(app: express.Express, dist: string, log: Logger): void {
+  const index = path.join(dist, 'index.html');
+  if (!fs.existsSync(index)) {
+    log.warn({ dist }, 'dashboard is not built; run `npm run build` (npm start does this for you)');
+    app.get('/', (_req, res) => {
+      res.type('text/plain').send('Tickwatch API is running. The dashboard is not built: run `npm run build`.');
+    });
+    return;
+  }
+  app.use(express.static(dist, { index: false, maxAge: '1h', setHeaders: noCacheForHtml }));
+  // Client-side routes (/, /widget, ...) all load the single-page app.
+  app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => {
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+}
+
+function noCacheForHtml(res: http.ServerResponse, filePath: string): void {
+  if (filePath.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+}

@@ -1,0 +1,172 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { SYMBOL_PATTERN } from '@tickwatch/shared';
+
+/**
+ * Every environment variable the server reads, validated once at start-up. README's configuration table lists the
+ * same variables; keep the two in step.
+ */
+const DEV_INGEST_API_KEY = 'dev-ingest-key';
+
+const symbolList = (name: string) =>
+  z
+    .string()
+    .transform((raw) =>
+      raw
+        .split(',')
+        .map((s) => s.trim().toUpperCase())
+        .filter((s) => s.length > 0),
+    )
+    .superRefine((list, ctx) => {
+      if (list.length === 0) ctx.addIssue({ code: 'custom', message: `${name} must name at least one symbol` });
+      const bad = list.find((s) => !SYMBOL_PATTERN.test(s));
+      if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `${name} has an invalid symbol: ${bad}` });
+    });
+
+const positiveInt = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Port of the HTTP + Socket.IO server. 0 picks a free port. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Interface to bind. The default keeps a fresh install off the network. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where the embedded store keeps its files. Ignored when DYNAMODB_ENDPOINT is set. */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** An external DynamoDB-compatible endpoint (DynamoDB Local, AWS). Unset: start the embedded store. */
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  /**
+   * Talk to AWS DynamoDB through the SDK's default credential chain. Unset: yes when AWS credentials are in the
+   * environment (AWS_ACCESS_KEY_ID, AWS_PROFILE, a web identity or container role), else the embedded store.
+   */
+  DYNAMODB_USE_AWS: z.stringbool().optional(),
+  AWS_REGION: z.string().min(1).default('ca-west-1'),
+  TABLE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]*$/, 'may hold only letters, digits, _ . and -')
+    .default(''),
+  /** Where ticks come from besides the HTTP ingest API. */
+  FEED: z.enum(['simulator', 'polygon', 'none']).default('simulator'),
+  SIM_SYMBOLS: symbolList('SIM_SYMBOLS').default(['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOGL', 'TSLA', 'META', 'SPY']),
+  /** Ticks per second across all simulated symbols. */
+  SIM_TICKS_PER_SECOND: z.coerce.number().positive().max(10_000).default(8),
+  /** Seed for a reproducible simulator run; unset for a different walk each start. */
+  SIM_SEED: z.string().min(1).optional(),
+  POLYGON_API_KEY: z.string().min(1).optional(),
+  POLYGON_WS_URL: z.url({ protocol: /^wss?$/ }).default('wss://socket.polygon.io/stocks'),
+  /** Comma list of symbols, or `*` for every trade on the feed. */
+  POLYGON_SYMBOLS: z.union([z.literal('*'), symbolList('POLYGON_SYMBOLS')]).default('*'),
+  /** Reconnect when the Polygon socket has been silent (no message, no pong) this long. */
+  POLYGON_STALL_TIMEOUT_MS: positiveInt.default(30_000),
+  /** Operator key for POST /api/ticks. Required in production. */
+  INGEST_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Ticks waiting for DynamoDB before new ones are refused (HTTP) or dropped (feeds). */
+  PERSIST_QUEUE_CAPACITY: positiveInt.default(100_000),
+  /** BatchWriteItem calls in flight at once. */
+  PERSIST_CONCURRENCY: positiveInt.max(64).default(4),
+  /** How often the embedded store deletes ticks whose TTL has passed. */
+  TTL_SWEEP_INTERVAL_MS: positiveInt.default(10 * 60_000),
+});
+
+export type StoreConfig =
+  { mode: 'embedded'; dataDir: string } | { mode: 'external'; endpoint: string } | { mode: 'aws' };
+
+export type FeedConfig =
+  | { kind: 'simulator'; symbols: string[]; ticksPerSecond: number; seed?: string }
+  | { kind: 'polygon'; apiKey: string; url: string; symbols: '*' | string[]; stallTimeoutMs: number }
+  | { kind: 'none' };
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  store: StoreConfig;
+  region: string;
+  tablePrefix: string;
+  feed: FeedConfig;
+  ingestApiKey: string;
+  persistence: { capacity: number; concurrency: number };
+  ttlSweepIntervalMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(blankToUndefined(env));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+
+  const useAws = e.DYNAMODB_USE_AWS ?? (!e.DYNAMODB_ENDPOINT && hasAwsCredentials(env));
+  if (e.DYNAMODB_ENDPOINT && e.DYNAMODB_USE_AWS) {
+    throw new ConfigError(
+      'Invalid configuration:\n  DYNAMODB_ENDPOINT: set either DYNAMODB_ENDPOINT or DYNAMODB_USE_AWS, not both',
+    );
+  }
+  const store: StoreConfig = e.DYNAMODB_ENDPOINT
+    ? { mode: 'external', endpoint: e.DYNAMODB_ENDPOINT }
+    : useAws
+      ? { mode: 'aws' }
+      : { mode: 'embedded', dataDir: path.resolve(e.DATA_DIR) };
+
+  let feed: FeedConfig;
+  if (e.FEED === 'polygon') {
+    if (!e.POLYGON_API_KEY)
+      throw new ConfigError('Invalid configuration:\n  POLYGON_API_KEY: required when FEED=polygon');
+    feed = {
+      kind: 'polygon',
+      apiKey: e.POLYGON_API_KEY,
+      url: e.POLYGON_WS_URL,
+      symbols: e.POLYGON_SYMBOLS,
+      stallTimeoutMs: e.POLYGON_STALL_TIMEOUT_MS,
+    };
+  } else if (e.FEED === 'simulator') {
+    feed = {
+      kind: 'simulator',
+      symbols: e.SIM_SYMBOLS,
+      ticksPerSecond: e.SIM_TICKS_PER_SECOND,
+      ...(e.SIM_SEED ? { seed: e.SIM_SEED } : {}),
+    };
+  } else {
+    feed = { kind: 'none' };
+  }
+
+  if (!e.INGEST_API_KEY && e.NODE_ENV === 'production') {
+    throw new ConfigError('Invalid configuration:\n  INGEST_API_KEY: required when NODE_ENV=production');
+  }
+
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    store,
+    region: e.AWS_REGION,
+    tablePrefix: e.TABLE_PREFIX,
+    feed,
+    ingestApiKey: e.INGEST_API_KEY ?? DEV_INGEST_API_KEY,
+    persistence: { capacity: e.PERSIST_QUEUE_CAPACITY, concurrency: e.PERSIST_CONCURRENCY },
+    ttlSweepIntervalMs: e.TTL_SWEEP_INTERVAL_MS,
+  };
+}
+
+function hasAwsCredentials(env: NodeJS.ProcessEnv): boolean {
+  return [
+    'AWS_ACCESS_KEY_ID',
+    'AWS_PROFILE',
+    'AWS_WEB_IDENTITY_TOKEN_FILE',
+    'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+    'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  ].some((name) => Boolean(env[name]));
+}
+
+/** `FOO=` in a shell or .env file means "not set", not "set to the empty string". */
+function blankToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v]));
+}

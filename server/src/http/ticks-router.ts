@@ -1,0 +1,156 @@
+import crypto from 'node:crypto';
+import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
+import {
+  CANDLE_INTERVAL_MS,
+  MAX_INGEST_BATCH,
+  candleQuerySchema,
+  ingestTickSchema,
+  symbolSchema,
+  tickRangeQuerySchema,
+  type Tick,
+  type TickPage,
+} from '@tickwatch/shared';
+import { CandleAggregator } from '../market/candles.js';
+import { PersistenceFullError, type TickPipeline } from '../ingest/tick-pipeline.js';
+import { presentTick, type TicksRepository } from '../store/ticks-repository.js';
+import { TICK_TTL_SECONDS } from '../store/tables.js';
+import { notFound, payloadTooLarge, unauthorized, unavailable, validationFailed } from './errors.js';
+import { parseOrThrow } from './validate.js';
+
+/** Bars per candles response at most; a wider range must use a coarser interval. */
+export const MAX_CANDLES = 5000;
+
+const symbolParams = z.object({ symbol: symbolSchema });
+
+export interface TicksRouterDeps {
+  pipeline: TickPipeline;
+  ticks: TicksRepository;
+  ingestApiKey: string;
+  now?: () => number;
+}
+
+export function ticksRouter({ pipeline, ticks, ingestApiKey, now = Date.now }: TicksRouterDeps): Router {
+  const router = Router();
+
+  router.post('/ticks', requireApiKey(ingestApiKey), (req, res) => {
+    const received = parseIngestBody(req.body);
+    const batch: Tick[] = received.map((t) => ({ ...t, source: 'http_ingest' }));
+    try {
+      res.status(202).json(pipeline.ingest(batch));
+    } catch (err) {
+      if (err instanceof PersistenceFullError) {
+        res.setHeader('Retry-After', '1');
+        throw unavailable('The store is behind and cannot take more ticks right now; retry the same batch shortly');
+      }
+      throw err;
+    }
+  });
+
+  /** The cached price when we have one, else the store's newest live tick (e.g. just after a restart). */
+  async function latestOrThrow(symbol: string): Promise<Tick> {
+    const cached = pipeline.latest.get(symbol);
+    if (cached) return cached;
+    const stored = await ticks.latest(symbol);
+    if (!stored) throw notFound(`No ticks for ${symbol} in the last 24 hours`);
+    const tick = presentTick(stored);
+    pipeline.remember(tick);
+    return tick;
+  }
+
+  router.get('/ticks/:symbol/latest', async (req, res) => {
+    const { symbol } = parseOrThrow(symbolParams, req.params, 'params');
+    res.json(await latestOrThrow(symbol));
+  });
+
+  router.get('/ticks/:symbol/candles', async (req, res) => {
+    const { symbol } = parseOrThrow(symbolParams, req.params, 'params');
+    const query = parseOrThrow(candleQuerySchema, req.query, 'query');
+    await latestOrThrow(symbol);
+    const intervalMs = CANDLE_INTERVAL_MS[query.interval];
+    const to = query.to ?? now();
+    const from = query.from ?? Math.max(0, to - Math.min(TICK_TTL_SECONDS * 1000, intervalMs * 300));
+    if (from > to) throw validationFailed([{ path: 'from', message: 'must not be after to' }]);
+    if ((to - from) / intervalMs > MAX_CANDLES) {
+      throw validationFailed([
+        {
+          path: 'interval',
+          message: `range spans more than ${MAX_CANDLES} bars; use a coarser interval or a shorter range`,
+        },
+      ]);
+    }
+    const aggregator = new CandleAggregator(intervalMs);
+    for await (const page of ticks.scanOldestFirst({ symbol, from, to })) {
+      for (const item of page) aggregator.add(presentTick(item));
+    }
+    res.json({ symbol, interval: query.interval, from, to, candles: aggregator.result() });
+  });
+
+  router.get('/ticks/:symbol', async (req, res) => {
+    const { symbol } = parseOrThrow(symbolParams, req.params, 'params');
+    const query = parseOrThrow(tickRangeQuerySchema, req.query, 'query');
+    if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
+      throw validationFailed([{ path: 'from', message: 'must not be after to' }]);
+    }
+    await latestOrThrow(symbol);
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, symbol);
+    const page = await ticks.queryNewestFirst({
+      symbol,
+      limit: query.limit,
+      ...(query.from !== undefined ? { from: query.from } : {}),
+      ...(query.to !== undefined ? { to: query.to } : {}),
+      ...(after ? { after } : {}),
+    });
+    const body: TickPage = {
+      items: page.items.map(presentTick),
+      ...(page.next ? { nextCursor: encodeCursor(page.next.timestamp) } : {}),
+    };
+    res.json(body);
+  });
+
+  router.get('/symbols', (_req, res) => {
+    res.json({ items: pipeline.latest.symbols().map((symbol) => pipeline.latest.get(symbol)) });
+  });
+
+  return router;
+}
+
+function parseIngestBody(body: unknown): z.infer<typeof ingestTickSchema>[] {
+  if (!Array.isArray(body)) return [parseOrThrow(ingestTickSchema, body, 'body')];
+  if (body.length === 0) throw validationFailed([{ path: '', message: 'must hold at least one tick' }]);
+  if (body.length > MAX_INGEST_BATCH) {
+    throw payloadTooLarge(`At most ${MAX_INGEST_BATCH} ticks per request; got ${body.length}`);
+  }
+  return parseOrThrow(z.array(ingestTickSchema), body, 'body');
+}
+
+function requireApiKey(expected: string): RequestHandler {
+  const expectedDigest = crypto.createHash('sha256').update(expected).digest();
+  return (req, _res, next) => {
+    const given = req.get('x-api-key');
+    const givenDigest = crypto
+      .createHash('sha256')
+      .update(given ?? '')
+      .digest();
+    if (!given || !crypto.timingSafeEqual(givenDigest, expectedDigest)) {
+      throw unauthorized('A valid x-api-key header is required to ingest ticks');
+    }
+    next();
+  };
+}
+
+/** Cursors are opaque to clients: the sort key of the last item returned, bound to its symbol. */
+function encodeCursor(sortKey: number): string {
+  return Buffer.from(JSON.stringify({ k: sortKey })).toString('base64url');
+}
+
+function decodeCursor(cursor: string, symbol: string): { symbol: string; timestamp: number } {
+  try {
+    const parsed = z
+      .object({ k: z.number().finite().nonnegative() })
+      .parse(JSON.parse(Buffer.from(cursor, 'base64url').toString()));
+    return { symbol, timestamp: parsed.k };
+  } catch {
+    throw validationFailed([{ path: 'cursor', message: 'is not a cursor this API returned' }]);
+  }
+}

@@ -1,0 +1,15 @@
+import type { z } from 'zod';
+import { issuesFrom, validationFailed } from './errors.js';
+
+/** Parses a body, query or params object through a shared schema; failures become a 400 naming each field. */
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: 'body' | 'query' | 'params',
+): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw validationFailed(issuesFrom(result.error), `Invalid ${where === 'body' ? 'request body' : where}`);
+  }
+  return result.data;
+}

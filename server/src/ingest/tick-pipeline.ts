@@ -1,0 +1,109 @@
+import type { Tick } from '@tickwatch/shared';
+import { LatestTicks } from '../market/latest-ticks.js';
+import { BATCH_WRITE_LIMIT, toTickItem, type TickItem, type TicksRepository } from '../store/ticks-repository.js';
+import { WriteQueue, type WriteQueueStats } from './write-queue.js';
+import { TickSequencer } from './tick-sequencer.js';
+import type { Logger } from '../log.js';
+
+export type LiveTickListener = (tick: Tick) => void;
+
+export interface IngestResult {
+  accepted: number;
+}
+
+export class PersistenceFullError extends Error {
+  override name = 'PersistenceFullError';
+}
+
+/**
+ * The one way in for ticks from every source (simulator, Polygon, HTTP). Ticks arrive validated; the pipeline
+ * gives each a storage key, queues it for DynamoDB, updates the in-memory latest price and hands live ticks to
+ * listeners (the socket fan-out, later the alert engine). Nothing here waits for DynamoDB.
+ */
+export class TickPipeline {
+  readonly latest = new LatestTicks();
+  private readonly sequencer = new TickSequencer();
+  private readonly queue: WriteQueue<TickItem>;
+  private readonly listeners = new Set<LiveTickListener>();
+  private dropped = 0;
+
+  constructor(
+    repository: TicksRepository,
+    options: { capacity: number; concurrency: number },
+    private readonly log: Logger,
+  ) {
+    this.queue = new WriteQueue<TickItem>({
+      write: (batch) => repository.batchPut(batch),
+      capacity: options.capacity,
+      concurrency: options.concurrency,
+      batchSize: BATCH_WRITE_LIMIT,
+      onError: (err, attempt) => {
+        if (attempt === 1 || attempt % 20 === 0)
+          log.warn({ err, attempt }, 'writing ticks to DynamoDB failed; retrying');
+      },
+    });
+  }
+
+  onLiveTick(listener: LiveTickListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Ingests a batch all-or-nothing as far as storage goes: when the queue cannot hold all of it, nothing is
+   * taken and PersistenceFullError is thrown, so an HTTP client can retry the same batch later.
+   */
+  ingest(ticks: readonly Tick[]): IngestResult {
+    if (!this.queue.hasRoomFor(ticks.length)) {
+      throw new PersistenceFullError(`persistence queue is full (${this.queue.stats().capacity} ticks)`);
+    }
+    const items = ticks.map((tick) => toTickItem(tick, this.sequencer.next(tick.symbol, tick.timestamp)));
+    this.queue.offer(items);
+    for (const tick of ticks) this.publish(tick);
+    return { accepted: ticks.length };
+  }
+
+  /**
+   * For streaming feeds, which cannot be asked to resend: when the store has fallen too far behind the tick is
+   * still shown live but not stored, and counted as dropped.
+   */
+  ingestLive(tick: Tick): void {
+    const item = toTickItem(tick, this.sequencer.next(tick.symbol, tick.timestamp));
+    if (!this.queue.offer([item])) {
+      this.dropped += 1;
+      if (this.dropped === 1 || this.dropped % 10_000 === 0) {
+        this.log.warn({ dropped: this.dropped }, 'persistence queue full; feed ticks are not being stored');
+      }
+    }
+    this.publish(tick);
+  }
+
+  /** Seeds the latest-price cache (at start-up, from the store) without storing or broadcasting. */
+  remember(tick: Tick): void {
+    this.latest.offer(tick);
+  }
+
+  stats(): WriteQueueStats & { dropped: number } {
+    return { ...this.queue.stats(), dropped: this.dropped };
+  }
+
+  /** Waits up to `timeoutMs` for queued ticks to reach the store, then stops writing. */
+  async close(timeoutMs: number): Promise<boolean> {
+    const drained = await this.queue.drain(timeoutMs);
+    this.queue.close();
+    if (!drained) this.log.warn({ left: this.queue.size }, 'shut down before every tick was stored');
+    return drained;
+  }
+
+  private publish(tick: Tick): void {
+    // A late tick (older than the latest we have) is history, not a price move: stored, not broadcast.
+    if (!this.latest.offer(tick)) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(tick);
+      } catch (err) {
+        this.log.error({ err }, 'live tick listener failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import { createDynamoClients, type DynamoClients } from './client.js';
+import { startEmbeddedStore } from './embedded-store.js';
+import { ensureTables } from './provision.js';
+import { tableNames, type TableNames } from './tables.js';
+
+export interface OpenStore {
+  clients: DynamoClients;
+  tables: TableNames;
+  /** False when the store never expires items by itself, so the server must sweep expired ticks. */
+  ttlSupported: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to the configured DynamoDB (starting the embedded one when nothing else is configured) and makes sure
+ * the three tables exist. Every mode ends in the same SDK client; only the endpoint differs.
+ */
+export async function openStore(config: Config, log: Logger): Promise<OpenStore> {
+  const embedded = config.store.mode === 'embedded' ? await startEmbeddedStore(config.store.dataDir) : undefined;
+  const endpoint = embedded?.endpoint ?? (config.store.mode === 'external' ? config.store.endpoint : undefined);
+  const clients = createDynamoClients({ region: config.region, ...(endpoint ? { endpoint } : {}) });
+  const tables = tableNames(config.tablePrefix);
+  try {
+    const { created, ttlSupported } = await ensureTables(clients.raw, tables, log);
+    log.info(
+      {
+        mode: config.store.mode,
+        ...(config.store.mode === 'embedded' ? { dataDir: config.store.dataDir } : {}),
+        created,
+      },
+      'store ready',
+    );
+    return {
+      clients,
+      tables,
+      ttlSupported,
+      async close() {
+        clients.raw.destroy();
+        await embedded?.close();
+      },
+    };
+  } catch (err) {
+    clients.raw.destroy();
+    await embedded?.close();
+    throw err;
+  }
+}

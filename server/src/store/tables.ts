@@ -1,0 +1,91 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+/**
+ * The three tables exactly as designed in the seed (shared/seed/000_*.txt). Provisioning, the embedded store and
+ * the schema test all read these definitions; nothing else describes a table.
+ */
+export const TABLE_NAMES = {
+  alerts: 'alert_configurations',
+  ticks: 'realtime_ticks',
+  notifications: 'alert_notifications_history',
+} as const;
+export type TableKey = keyof typeof TABLE_NAMES;
+
+export interface TableDefinition {
+  create: Omit<CreateTableCommandInput, 'TableName'>;
+  /** Attribute DynamoDB's TTL deletes by, if any. */
+  ttlAttribute?: string;
+}
+
+export const TABLE_DEFINITIONS: Record<TableKey, TableDefinition> = {
+  alerts: {
+    create: {
+      AttributeDefinitions: [
+        { AttributeName: 'alert_id', AttributeType: 'S' },
+        { AttributeName: 'symbol', AttributeType: 'S' },
+        { AttributeName: 'user_id', AttributeType: 'S' },
+        { AttributeName: 'created_at', AttributeType: 'N' },
+      ],
+      KeySchema: [{ AttributeName: 'alert_id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'SymbolIndex',
+          KeySchema: [
+            { AttributeName: 'symbol', KeyType: 'HASH' },
+            { AttributeName: 'user_id', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: 'UserIndex',
+          KeySchema: [
+            { AttributeName: 'user_id', KeyType: 'HASH' },
+            { AttributeName: 'created_at', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    },
+  },
+  ticks: {
+    create: {
+      AttributeDefinitions: [
+        { AttributeName: 'symbol', AttributeType: 'S' },
+        { AttributeName: 'timestamp', AttributeType: 'N' },
+      ],
+      KeySchema: [
+        { AttributeName: 'symbol', KeyType: 'HASH' },
+        { AttributeName: 'timestamp', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    },
+    ttlAttribute: 'ttl',
+  },
+  notifications: {
+    create: {
+      AttributeDefinitions: [
+        { AttributeName: 'user_id', AttributeType: 'S' },
+        { AttributeName: 'triggered_at', AttributeType: 'N' },
+      ],
+      KeySchema: [
+        { AttributeName: 'user_id', KeyType: 'HASH' },
+        { AttributeName: 'triggered_at', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    },
+  },
+};
+
+/** Seconds a tick is kept: the seed's 24 h TTL. */
+export const TICK_TTL_SECONDS = 86_400;
+
+export type TableNames = Record<TableKey, string>;
+
+export function tableNames(prefix: string): TableNames {
+  return {
+    alerts: prefix + TABLE_NAMES.alerts,
+    ticks: prefix + TABLE_NAMES.ticks,
+    notifications: prefix + TABLE_NAMES.notifications,
+  };
+}

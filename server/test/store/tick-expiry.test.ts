@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Tick, TickPage } from '@tickwatch/shared';
+import { TicksRepository, toTickItem } from '../../src/store/ticks-repository.js';
+import { startTestServer, type TestServer } from '../support/harness.js';
+
+const DAY_MS = 86_400_000;
+
+describe(`expired ticks on ${inject('dynamoKind')}`, () => {
+  let server: TestServer;
+  let repository: TicksRepository;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    repository = new TicksRepository(server.store.clients.doc, server.store.tables.ticks);
+  });
+  afterAll(() => server.close());
+
+  const tick = (symbol: string, timestamp: number, price: number): Tick => ({
+    symbol,
+    timestamp,
+    price,
+    volume: 1,
+    source: 'simulator',
+  });
+
+  it('stores ttl as the tick second plus 24 hours', () => {
+    expect(toTickItem(tick('A', 1_697_658_000_123, 1), 1_697_658_000_123).ttl).toBe(1_697_744_400);
+  });
+
+  it('never returns a tick whose ttl has passed, even while the store still holds it', async () => {
+    const now = Date.now();
+    // Written straight to the table, as a store that has not yet deleted expired items would still hold them.
+    await repository.batchPut([
+      toTickItem(tick('EXP', now - DAY_MS - 5_000, 1), now - DAY_MS - 5_000),
+      toTickItem(tick('EXP', now - DAY_MS - 4_000, 2), now - DAY_MS - 4_000),
+      toTickItem(tick('EXP', now - 1_000, 3), now - 1_000),
+      toTickItem(tick('OLD', now - DAY_MS - 3_000, 4), now - DAY_MS - 3_000),
+    ]);
+    const page = (await (await fetch(`${server.url}/api/ticks/EXP?from=0`)).json()) as TickPage;
+    expect(page.items.map((t) => t.price)).toEqual([3]);
+    expect(page.nextCursor).toBeUndefined();
+    expect((await fetch(`${server.url}/api/ticks/OLD/latest`)).status).toBe(404);
+    const candles = (await (
+      await fetch(`${server.url}/api/ticks/EXP/candles?interval=1h&from=${now - DAY_MS - 10_000}&to=${now}`)
+    ).json()) as {
+      candles: { volume: number }[];
+    };
+    expect(candles.candles.reduce((sum, c) => sum + c.volume, 0)).toBe(1);
+    expect(await repository.listSymbols()).not.toContain('OLD');
+  });
+
+  it('sweeps expired ticks out of the store and keeps live ones', async () => {
+    const now = Date.now();
+    await repository.batchPut([
+      toTickItem(tick('SWEEP', now - DAY_MS - 9_000, 1), now - DAY_MS - 9_000),
+      toTickItem(tick('SWEEP', now - 2_000, 2), now - 2_000),
+    ]);
+    const deleted = await repository.deleteExpired();
+    expect(deleted).toBeGreaterThanOrEqual(1);
+    expect(await repository.deleteExpired()).toBe(0);
+    // Reading as of two days ago makes both items look live again, which shows the old one is really gone.
+    const past = new TicksRepository(server.store.clients.doc, server.store.tables.ticks, () => now - DAY_MS);
+    const { items } = await past.queryNewestFirst({ symbol: 'SWEEP', from: 0, limit: 10 });
+    expect(items.map((i) => i.price)).toEqual([2]);
+  });
+});

@@ -1,0 +1,74 @@
+import crypto from 'node:crypto';
+import { inject } from 'vitest';
+import { pino } from 'pino';
+import { createApp, type App } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { openStore, type OpenStore } from '../../src/store/open-store.js';
+
+export const INGEST_KEY = 'test-ingest-key-0123456789';
+export const silentLog = pino({ level: 'silent' });
+
+export interface TestServer {
+  url: string;
+  app: App;
+  store: OpenStore;
+  config: Config;
+  close(): Promise<void>;
+  /** POST /api/ticks with the operator key. */
+  ingest(body: unknown): Promise<Response>;
+}
+
+/** Tables of one test file or case: a fresh prefix on the run's shared DynamoDB server. */
+export function uniquePrefix(): string {
+  return `t${crypto.randomBytes(4).toString('hex')}_`;
+}
+
+export function testEnv(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    NODE_ENV: 'test',
+    PORT: '0',
+    FEED: 'none',
+    LOG_LEVEL: 'silent',
+    DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
+    TABLE_PREFIX: uniquePrefix(),
+    INGEST_API_KEY: INGEST_KEY,
+    ...overrides,
+  };
+}
+
+/** The real server, built by createApp on the run's DynamoDB server, listening on a free loopback port. */
+export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+  const config = loadConfig(testEnv(overrides));
+  const store = await openStore(config, silentLog);
+  const app = createApp(config, { store, log: silentLog, clientDist: '/nonexistent' });
+  const url = await app.listen();
+  return {
+    url,
+    app,
+    store,
+    config,
+    async close() {
+      await app.close();
+      await store.close();
+    },
+    ingest: (body) =>
+      fetch(`${url}/api/ticks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': INGEST_KEY },
+        body: JSON.stringify(body),
+      }),
+  };
+}
+
+/** Polls until `check` stops throwing, for effects that happen asynchronously (stored ticks, pushed events). */
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}

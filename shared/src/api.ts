@@ -1,0 +1,49 @@
+/** Stable error ids shared by HTTP responses and socket acks. */
+export const ERROR_IDS = [
+  'validation_failed',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'payload_too_large',
+  'rate_limited',
+  'unavailable',
+  'internal',
+] as const;
+export type ErrorId = (typeof ERROR_IDS)[number];
+
+export interface FieldIssue {
+  /** Dotted path into the payload, e.g. `3.price`; empty for the payload as a whole. */
+  path: string;
+  message: string;
+}
+
+export interface ApiError {
+  id: ErrorId;
+  message: string;
+  issues?: FieldIssue[];
+}
+
+export interface ErrorBody {
+  error: ApiError;
+}
+
+/** The one envelope every socket acknowledgement uses. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: ApiError };
+
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  store: { mode: 'embedded' | 'external' | 'aws'; reachable: boolean; endpoint?: string };
+  feed: FeedStatus;
+  persistence: { queued: number; capacity: number; written: number; dropped: number; failedBatches: number };
+  uptimeSeconds: number;
+}
+
+export interface FeedStatus {
+  kind: 'simulator' | 'polygon' | 'none';
+  state: 'idle' | 'connecting' | 'authenticating' | 'streaming' | 'backoff' | 'stopped' | 'failed';
+  lastTickAt: number | null;
+  ticks: number;
+  reconnects: number;
+  error?: string;
+}

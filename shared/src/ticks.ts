@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/** Exchange ticker syntax: upper-case letters, digits, and the class/suffix separators '.' and '-'. */
+export const SYMBOL_PATTERN = /^[A-Z][A-Z0-9.-]{0,9}$/;
+
+export const symbolSchema = z.string().regex(SYMBOL_PATTERN, 'must be an upper-case ticker such as AAPL or BRK.B');
+
+/**
+ * Ticks older than this are not accepted: the store keeps 24 h, and anything older than a week is almost
+ * certainly a seconds-vs-milliseconds mix-up.
+ */
+const EARLIEST_TIMESTAMP_MS = Date.UTC(2000, 0, 1);
+/** Clock skew tolerated for ticks stamped by another machine. */
+export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
+
+export const tickTimestampSchema = z
+  .number()
+  .int('must be an integer number of milliseconds')
+  .refine((ms) => ms >= EARLIEST_TIMESTAMP_MS, 'must be epoch milliseconds (this looks like seconds or is before 2000)')
+  .refine((ms) => ms <= Date.now() + MAX_FUTURE_SKEW_MS, 'must not be more than 5 minutes in the future');
+
+export const TICK_SOURCES = ['simulator', 'polygon_websocket', 'http_ingest'] as const;
+export const tickSourceSchema = z.enum(TICK_SOURCES);
+
+export const tickSchema = z.strictObject({
+  symbol: symbolSchema,
+  timestamp: tickTimestampSchema,
+  price: z.number().finite().positive(),
+  volume: z.number().int('must be a whole number of shares').nonnegative(),
+  source: tickSourceSchema,
+});
+export type Tick = z.infer<typeof tickSchema>;
+
+/** What a client posts to the ingest API: the source is set by the server, never trusted from the body. */
+export const ingestTickSchema = tickSchema.omit({ source: true });
+export type IngestTick = z.infer<typeof ingestTickSchema>;
+
+export const MAX_INGEST_BATCH = 1000;
+export const ingestBodySchema = z.union([ingestTickSchema, z.array(ingestTickSchema).min(1)]);
+
+export const CANDLE_INTERVALS = ['1s', '1m', '5m', '15m', '1h'] as const;
+export const candleIntervalSchema = z.enum(CANDLE_INTERVALS);
+export type CandleInterval = z.infer<typeof candleIntervalSchema>;
+export const CANDLE_INTERVAL_MS: Record<CandleInterval, number> = {
+  '1s': 1_000,
+  '1m': 60_000,
+  '5m': 300_000,
+  '15m': 900_000,
+  '1h': 3_600_000,
+};
+
+export interface Candle {
+  /** Start of the bar, epoch ms, aligned to the interval in UTC. */
+  start: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  trades: number;
+}
+
+const epochMsQuery = z.coerce.number().int().nonnegative();
+
+export const tickRangeQuerySchema = z.strictObject({
+  from: epochMsQuery.optional(),
+  to: epochMsQuery.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().max(512).optional(),
+});
+
+export const candleQuerySchema = z.strictObject({
+  interval: candleIntervalSchema.default('1m'),
+  from: epochMsQuery.optional(),
+  to: epochMsQuery.optional(),
+});
+
+export interface TickPage {
+  items: Tick[];
+  /** Opaque; pass back as `cursor` for the next (older) page. Absent on the last page. */
+  nextCursor?: string;
+}
