@@ -35,7 +35,7 @@ const envSchema = z.object({
   /** Where the embedded store keeps its files. Ignored when DYNAMODB_ENDPOINT is set. */
   DATA_DIR: z.string().min(1).default('./data'),
   /** An external DynamoDB-compatible endpoint (DynamoDB Local, AWS). Unset: start the embedded store. */
-  DYNAMODB_ENDPOINT: z.url().optional(),
+  DYNAMODB_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   /**
    * Talk to AWS DynamoDB through the SDK's default credential chain. Unset: yes when AWS credentials are in the
    * environment (AWS_ACCESS_KEY_ID, AWS_PROFILE, a web identity or container role), else the embedded store.
@@ -67,6 +67,22 @@ const envSchema = z.object({
   PERSIST_CONCURRENCY: positiveInt.max(64).default(4),
   /** How often the embedded store deletes ticks whose TTL has passed. */
   TTL_SWEEP_INTERVAL_MS: positiveInt.default(10 * 60_000),
+  /**
+   * `dev`: anyone may sign in as any user id through POST /api/auth/dev-login (refused in production).
+   * `jwt`: tokens from an identity provider, verified with JWT_SECRET or JWT_JWKS_URL. Default: dev with the
+   * embedded store, jwt otherwise.
+   */
+  AUTH_MODE: z.enum(['dev', 'jwt']).optional(),
+  /** HS256 secret for verifying (jwt) or signing (dev) tokens; dev mode keeps a generated one in DATA_DIR. */
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  /** Lifetime of dev-login tokens. */
+  DEV_TOKEN_TTL_SECONDS: positiveInt.default(7 * 86_400),
+  MAX_ALERTS_PER_USER: positiveInt.max(100_000).default(500),
+  /** JSON file of per-symbol fundamentals loaded at start-up: {"AAPL": {"eps_ttm": 6.1, ...}, ...}. */
+  FUNDAMENTALS_FILE: z.string().min(1).optional(),
 });
 
 export type StoreConfig =
@@ -76,6 +92,16 @@ export type FeedConfig =
   | { kind: 'simulator'; symbols: string[]; ticksPerSecond: number; seed?: string }
   | { kind: 'polygon'; apiKey: string; url: string; symbols: '*' | string[]; stallTimeoutMs: number }
   | { kind: 'none' };
+
+export type AuthConfig =
+  | { mode: 'dev'; secret: string | undefined; tokenTtlSeconds: number }
+  | {
+      mode: 'jwt';
+      secret: string | undefined;
+      jwksUrl: string | undefined;
+      issuer: string | undefined;
+      audience: string | undefined;
+    };
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -89,6 +115,9 @@ export interface Config {
   ingestApiKey: string;
   persistence: { capacity: number; concurrency: number };
   ttlSweepIntervalMs: number;
+  auth: AuthConfig;
+  maxAlertsPerUser: number;
+  fundamentalsFile: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -141,6 +170,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('Invalid configuration:\n  INGEST_API_KEY: required when NODE_ENV=production');
   }
 
+  const authMode = e.AUTH_MODE ?? (store.mode === 'embedded' ? 'dev' : 'jwt');
+  let auth: AuthConfig;
+  if (authMode === 'dev') {
+    if (e.NODE_ENV === 'production') {
+      throw new ConfigError('Invalid configuration:\n  AUTH_MODE: dev sign-in lets anyone act as any user; not allowed with NODE_ENV=production');
+    }
+    auth = { mode: 'dev', secret: e.JWT_SECRET, tokenTtlSeconds: e.DEV_TOKEN_TTL_SECONDS };
+  } else {
+    if (!e.JWT_SECRET && !e.JWT_JWKS_URL) {
+      throw new ConfigError('Invalid configuration:\n  JWT_SECRET: AUTH_MODE=jwt needs JWT_SECRET or JWT_JWKS_URL');
+    }
+    auth = { mode: 'jwt', secret: e.JWT_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE };
+  }
+
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -153,6 +196,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ingestApiKey: e.INGEST_API_KEY ?? DEV_INGEST_API_KEY,
     persistence: { capacity: e.PERSIST_QUEUE_CAPACITY, concurrency: e.PERSIST_CONCURRENCY },
     ttlSweepIntervalMs: e.TTL_SWEEP_INTERVAL_MS,
+    auth,
+    maxAlertsPerUser: e.MAX_ALERTS_PER_USER,
+    fundamentalsFile: e.FUNDAMENTALS_FILE,
   };
 }
 
@@ -166,7 +212,7 @@ function hasAwsCredentials(env: NodeJS.ProcessEnv): boolean {
   ].some((name) => Boolean(env[name]));
 }
 
-/** `FOO=` in a shell or .env file means "not set", not "set to the empty string". */
+/** `FOO=` (or `FOO=  `) in a shell or .env file means "not set", not "set to the empty string". */
 function blankToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v]));
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v?.trim() === '' ? undefined : v]));
 }

@@ -32,12 +32,13 @@ export interface SimulatorOptions {
  */
 export class SimulatorFeed implements TickFeed {
   private readonly random: () => number;
-  private readonly state: Map<string, { price: number; lot: number; lastAt: number }>;
+  private readonly walks: Map<string, { price: number; lot: number; lastAt: number }>;
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
   private lastTimestamp = 0;
   private ticks = 0;
   private lastTickAt: number | null = null;
+  private runState: 'idle' | 'streaming' | 'stopped' = 'idle';
 
   constructor(
     private readonly options: SimulatorOptions,
@@ -46,7 +47,7 @@ export class SimulatorFeed implements TickFeed {
     this.random = options.seed === undefined ? seedrandom() : seedrandom(options.seed);
     this.now = options.now ?? Date.now;
     const start = this.now();
-    this.state = new Map(
+    this.walks = new Map(
       options.symbols.map((symbol) => {
         const profile = PROFILES[symbol] ?? { price: 20 + this.random() * 480, lot: 100 };
         return [symbol, { price: profile.price, lot: profile.lot, lastAt: start }];
@@ -56,6 +57,7 @@ export class SimulatorFeed implements TickFeed {
 
   start(): void {
     if (this.timer) return;
+    this.runState = 'streaming';
     // Timers fire at most every few ms, so at high rates each firing emits the ticks that fell due since the last.
     const intervalMs = Math.max(10, 1000 / this.options.ticksPerSecond);
     let due = 0;
@@ -71,12 +73,13 @@ export class SimulatorFeed implements TickFeed {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.runState = 'stopped';
   }
 
   status(): FeedStatus {
     return {
       kind: 'simulator',
-      state: this.timer ? 'streaming' : 'stopped',
+      state: this.runState,
       lastTickAt: this.lastTickAt,
       ticks: this.ticks,
       reconnects: 0,
@@ -87,7 +90,7 @@ export class SimulatorFeed implements TickFeed {
   emit(): void {
     const symbols = this.options.symbols;
     const symbol = symbols[Math.floor(this.random() * symbols.length)] as string;
-    const s = this.state.get(symbol)!;
+    const s = this.walks.get(symbol)!;
     // Monotonic timestamps keep every simulated tick a "live" one even if the wall clock steps back.
     const timestamp = Math.max(this.now(), this.lastTimestamp);
     this.lastTimestamp = timestamp;

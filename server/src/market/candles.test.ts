@@ -1,0 +1,368 @@
+import { describe, it, expect } from 'vitest';
+import { CANDLE_INTERVALS, CANDLE_INTERVAL_MS, type Candle } from '@tickwatch/shared';
+import { CandleAggregator, aggregateCandles } from './candles.js';
+
+/** 2024-11-05T14:00:00.000Z — a whole UTC hour, so on a boundary of every interval. */
+const BASE = Date.UTC(2024, 10, 5, 14, 0, 0, 0);
+
+function tick(timestamp: number, price: number, volume = 100) {
+  return { timestamp, price, volume };
+}
+
+describe('CandleAggregator construction', () => {
+  it.each([0, -1, -60_000, 1.5, 0.999, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])(
+    'rejects an interval of %s with a RangeError',
+    (intervalMs) => {
+      expect(() => new CandleAggregator(intervalMs)).toThrow(RangeError);
+      expect(() => new CandleAggregator(intervalMs)).toThrow(/intervalMs must be a positive integer/);
+    },
+  );
+
+  it('accepts every interval in CANDLE_INTERVAL_MS', () => {
+    for (const interval of CANDLE_INTERVALS) {
+      expect(() => new CandleAggregator(CANDLE_INTERVAL_MS[interval])).not.toThrow();
+    }
+  });
+
+  it('accepts an interval of 1 ms', () => {
+    const agg = new CandleAggregator(1);
+    agg.add(tick(BASE + 7, 10));
+    expect(agg.result()).toEqual([{ start: BASE + 7, open: 10, high: 10, low: 10, close: 10, volume: 100, trades: 1 }]);
+  });
+
+  it('uses a base time that is aligned to every interval (sanity check for the tests below)', () => {
+    for (const interval of CANDLE_INTERVALS) expect(BASE % CANDLE_INTERVAL_MS[interval]).toBe(0);
+  });
+
+  it('yields no bars before any tick is added', () => {
+    expect(new CandleAggregator(60_000).result()).toEqual([]);
+  });
+});
+
+describe('CandleAggregator bar alignment to UTC interval boundaries', () => {
+  it('has the expected interval lengths in CANDLE_INTERVAL_MS', () => {
+    expect(CANDLE_INTERVAL_MS).toEqual({
+      '1s': 1_000,
+      '1m': 60_000,
+      '5m': 300_000,
+      '15m': 900_000,
+      '1h': 3_600_000,
+    });
+  });
+
+  describe.each(CANDLE_INTERVALS.map((interval) => [interval, CANDLE_INTERVAL_MS[interval]] as const))(
+    'interval %s (%i ms)',
+    (_interval, intervalMs) => {
+      it('starts a bar at the tick time floored to a multiple of the interval since the epoch', () => {
+        // An arbitrary, deliberately unaligned moment: 2024-11-05T14:37:42.123Z.
+        const t = Date.UTC(2024, 10, 5, 14, 37, 42, 123);
+        const [bar] = aggregateCandles([tick(t, 50)], intervalMs);
+        expect(bar).toBeDefined();
+        expect(bar!.start % intervalMs).toBe(0);
+        expect(bar!.start).toBeLessThanOrEqual(t);
+        expect(t - bar!.start).toBeLessThan(intervalMs);
+        expect(bar!.start).toBe(Math.floor(t / intervalMs) * intervalMs);
+      });
+
+      it('aligns to the expected UTC wall-clock boundary', () => {
+        const t = Date.UTC(2024, 10, 5, 14, 37, 42, 123);
+        const expected: Record<number, number> = {
+          1_000: Date.UTC(2024, 10, 5, 14, 37, 42, 0),
+          60_000: Date.UTC(2024, 10, 5, 14, 37, 0, 0),
+          300_000: Date.UTC(2024, 10, 5, 14, 35, 0, 0),
+          900_000: Date.UTC(2024, 10, 5, 14, 30, 0, 0),
+          3_600_000: Date.UTC(2024, 10, 5, 14, 0, 0, 0),
+        };
+        const [bar] = aggregateCandles([tick(t, 50)], intervalMs);
+        expect(bar!.start).toBe(expected[intervalMs]);
+        expect(new Date(bar!.start).toISOString()).toBe(new Date(expected[intervalMs]!).toISOString());
+      });
+
+      it('puts a tick exactly on a boundary into the bar that starts there', () => {
+        const boundary = BASE + 3 * intervalMs;
+        const bars = aggregateCandles([tick(boundary - 1, 10), tick(boundary, 20)], intervalMs);
+        expect(bars.map((b) => b.start)).toEqual([boundary - intervalMs, boundary]);
+        expect(bars[0]).toMatchObject({ open: 10, close: 10, trades: 1 });
+        expect(bars[1]).toMatchObject({ start: boundary, open: 20, close: 20, trades: 1 });
+      });
+
+      it('keeps the first and last millisecond of an interval in the same bar', () => {
+        const bars = aggregateCandles([tick(BASE, 1), tick(BASE + intervalMs - 1, 2)], intervalMs);
+        expect(bars).toHaveLength(1);
+        expect(bars[0]).toMatchObject({ start: BASE, open: 1, close: 2, trades: 2 });
+      });
+
+      it('opens a new bar one millisecond after the last millisecond of an interval', () => {
+        const bars = aggregateCandles([tick(BASE + intervalMs - 1, 1), tick(BASE + intervalMs, 2)], intervalMs);
+        expect(bars.map((b) => b.start)).toEqual([BASE, BASE + intervalMs]);
+      });
+
+      it('produces consecutive bars whose starts are exactly one interval apart', () => {
+        const ticks = [0, 1, 2, 3, 4].map((i) => tick(BASE + i * intervalMs + Math.floor(intervalMs / 2), 100 + i));
+        const bars = aggregateCandles(ticks, intervalMs);
+        expect(bars.map((b) => b.start)).toEqual([0, 1, 2, 3, 4].map((i) => BASE + i * intervalMs));
+      });
+    },
+  );
+
+  it('aligns hour bars to UTC hours regardless of the local time zone', () => {
+    // 2024-03-10 is a US DST change day; UTC has no DST so every bar is exactly one hour.
+    const start = Date.UTC(2024, 2, 10, 0, 0, 0);
+    const ticks = Array.from({ length: 24 }, (_, h) => tick(start + h * 3_600_000 + 1_234, 10 + h));
+    const bars = aggregateCandles(ticks, CANDLE_INTERVAL_MS['1h']);
+    expect(bars).toHaveLength(24);
+    bars.forEach((bar, h) => {
+      expect(new Date(bar.start).getUTCHours()).toBe(h);
+      expect(new Date(bar.start).getUTCMinutes()).toBe(0);
+      expect(new Date(bar.start).getUTCSeconds()).toBe(0);
+      expect(new Date(bar.start).getUTCMilliseconds()).toBe(0);
+    });
+  });
+});
+
+describe('CandleAggregator OHLC, volume and trade count', () => {
+  it('makes a single-tick bar with open = high = low = close = the price', () => {
+    const bars = aggregateCandles([tick(BASE + 5, 123.45, 300)], 60_000);
+    expect(bars).toEqual<Candle[]>([
+      { start: BASE, open: 123.45, high: 123.45, low: 123.45, close: 123.45, volume: 300, trades: 1 },
+    ]);
+  });
+
+  it('takes open from the first tick, close from the last, high/low as extremes, and sums volume', () => {
+    const bars = aggregateCandles(
+      [
+        tick(BASE + 1_000, 100, 10),
+        tick(BASE + 2_000, 105, 20),
+        tick(BASE + 3_000, 95, 30),
+        tick(BASE + 4_000, 101, 40),
+        tick(BASE + 5_000, 99, 50),
+      ],
+      60_000,
+    );
+    expect(bars).toEqual<Candle[]>([{ start: BASE, open: 100, high: 105, low: 95, close: 99, volume: 150, trades: 5 }]);
+  });
+
+  it('uses the first tick as high when prices only fall, and as low when prices only rise', () => {
+    const falling = aggregateCandles([tick(BASE, 10), tick(BASE + 1, 9), tick(BASE + 2, 8)], 60_000);
+    expect(falling[0]).toMatchObject({ open: 10, high: 10, low: 8, close: 8 });
+    const rising = aggregateCandles([tick(BASE, 8), tick(BASE + 1, 9), tick(BASE + 2, 10)], 60_000);
+    expect(rising[0]).toMatchObject({ open: 8, high: 10, low: 8, close: 10 });
+  });
+
+  it('counts every tick as a trade, including several in the same millisecond', () => {
+    const bars = aggregateCandles([tick(BASE, 10, 1), tick(BASE, 11, 2), tick(BASE, 12, 3)], 1_000);
+    expect(bars).toEqual<Candle[]>([{ start: BASE, open: 10, high: 12, low: 10, close: 12, volume: 6, trades: 3 }]);
+  });
+
+  it('counts zero-volume ticks as trades without adding volume', () => {
+    const bars = aggregateCandles([tick(BASE, 10, 0), tick(BASE + 1, 11, 0)], 1_000);
+    expect(bars[0]).toMatchObject({ volume: 0, trades: 2, open: 10, close: 11 });
+  });
+
+  it('keeps each bar’s figures separate from the next bar’s', () => {
+    const bars = aggregateCandles(
+      [
+        tick(BASE + 10, 10, 1),
+        tick(BASE + 20, 12, 2),
+        tick(BASE + 60_000, 20, 5),
+        tick(BASE + 60_001, 18, 6),
+        tick(BASE + 119_999, 19, 7),
+      ],
+      60_000,
+    );
+    expect(bars).toEqual<Candle[]>([
+      { start: BASE, open: 10, high: 12, low: 10, close: 12, volume: 3, trades: 2 },
+      { start: BASE + 60_000, open: 20, high: 20, low: 18, close: 19, volume: 18, trades: 3 },
+    ]);
+  });
+
+  it('matches a brute-force reference over many ticks for every interval', () => {
+    // Deterministic pseudo-random walk (no Math.random) so the test is reproducible.
+    let seed = 42;
+    const rand = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const ticks: { timestamp: number; price: number; volume: number }[] = [];
+    let t = BASE + 17;
+    let price = 100;
+    for (let i = 0; i < 2_000; i++) {
+      t += Math.floor(rand() * 5_000);
+      price = Math.max(0.01, Math.round((price + (rand() - 0.5)) * 100) / 100);
+      ticks.push({ timestamp: t, price, volume: Math.floor(rand() * 500) });
+    }
+    for (const interval of CANDLE_INTERVALS) {
+      const intervalMs = CANDLE_INTERVAL_MS[interval];
+      const reference = new Map<number, Candle>();
+      for (const tk of ticks) {
+        const start = Math.floor(tk.timestamp / intervalMs) * intervalMs;
+        const bar = reference.get(start);
+        if (!bar) {
+          reference.set(start, {
+            start,
+            open: tk.price,
+            high: tk.price,
+            low: tk.price,
+            close: tk.price,
+            volume: tk.volume,
+            trades: 1,
+          });
+        } else {
+          bar.high = Math.max(bar.high, tk.price);
+          bar.low = Math.min(bar.low, tk.price);
+          bar.close = tk.price;
+          bar.volume += tk.volume;
+          bar.trades += 1;
+        }
+      }
+      const expected = [...reference.values()].sort((a, b) => a.start - b.start);
+      expect(aggregateCandles(ticks, intervalMs)).toEqual(expected);
+      const totalTrades = aggregateCandles(ticks, intervalMs).reduce((n, b) => n + b.trades, 0);
+      expect(totalTrades).toBe(ticks.length);
+    }
+  });
+});
+
+describe('CandleAggregator gaps', () => {
+  it('does not invent empty bars for intervals without ticks', () => {
+    const bars = aggregateCandles(
+      [tick(BASE, 10), tick(BASE + 3 * 60_000 + 5, 11), tick(BASE + 10 * 60_000, 12)],
+      60_000,
+    );
+    expect(bars.map((b) => b.start)).toEqual([BASE, BASE + 3 * 60_000, BASE + 10 * 60_000]);
+    expect(bars.every((b) => b.trades > 0)).toBe(true);
+  });
+
+  it('does not carry the previous close into the next bar’s open across a gap', () => {
+    const bars = aggregateCandles([tick(BASE, 10), tick(BASE + 5 * 60_000, 50)], 60_000);
+    expect(bars[1]).toMatchObject({ open: 50, high: 50, low: 50, close: 50 });
+  });
+
+  it('handles a gap of many days with just two bars', () => {
+    const bars = aggregateCandles([tick(BASE, 1), tick(BASE + 30 * 86_400_000, 2)], 1_000);
+    expect(bars).toHaveLength(2);
+  });
+});
+
+describe('CandleAggregator ordering', () => {
+  it('throws a RangeError for a tick that belongs to an earlier bar than the last one', () => {
+    const agg = new CandleAggregator(60_000);
+    agg.add(tick(BASE + 60_000, 10));
+    expect(() => agg.add(tick(BASE + 59_999, 11))).toThrow(RangeError);
+    expect(() => agg.add(tick(BASE + 59_999, 11))).toThrow(/time order/);
+  });
+
+  it('names the offending timestamp and the bar start in the error', () => {
+    const agg = new CandleAggregator(60_000);
+    agg.add(tick(BASE + 120_000, 10));
+    expect(() => agg.add(tick(BASE + 1, 11))).toThrow(`${BASE + 1}`);
+    expect(() => agg.add(tick(BASE + 1, 11))).toThrow(`${BASE + 120_000}`);
+  });
+
+  it('leaves the bars untouched when it rejects an out-of-order tick', () => {
+    const agg = new CandleAggregator(60_000);
+    agg.add(tick(BASE, 10, 1));
+    agg.add(tick(BASE + 60_000, 20, 2));
+    const before = agg.result();
+    expect(() => agg.add(tick(BASE + 30_000, 99, 1_000))).toThrow(RangeError);
+    expect(agg.result()).toEqual(before);
+    agg.add(tick(BASE + 60_500, 21, 3));
+    expect(agg.result()[1]).toMatchObject({ close: 21, volume: 5, trades: 2 });
+  });
+
+  it('makes aggregateCandles throw when its input is out of order across bars', () => {
+    expect(() => aggregateCandles([tick(BASE + 5_000, 1), tick(BASE, 2)], 1_000)).toThrow(RangeError);
+  });
+
+  it('accepts repeated timestamps (equal is not out of order)', () => {
+    expect(() => aggregateCandles([tick(BASE, 1), tick(BASE, 2), tick(BASE, 3)], 1_000)).not.toThrow();
+  });
+
+  it('only checks order at bar granularity: an earlier tick inside the current bar is folded in, not rejected', () => {
+    // Documents current behaviour. The aggregator keeps only bars, not the last tick time, so disorder within
+    // one bar cannot be detected; the late-arriving earlier tick becomes the close. Callers must feed sorted ticks.
+    const bars = aggregateCandles([tick(BASE + 30_000, 10), tick(BASE + 10_000, 9)], 60_000);
+    expect(bars).toEqual<Candle[]>([{ start: BASE, open: 10, high: 10, low: 9, close: 9, volume: 200, trades: 2 }]);
+  });
+});
+
+describe('CandleAggregator.result()', () => {
+  it('returns copies: mutating a returned bar does not change the aggregator', () => {
+    const agg = new CandleAggregator(60_000);
+    agg.add(tick(BASE, 10, 5));
+    const first = agg.result();
+    first[0]!.close = 999;
+    first[0]!.volume = -1;
+    first.push({ start: 0, open: 0, high: 0, low: 0, close: 0, volume: 0, trades: 0 });
+    expect(agg.result()).toEqual<Candle[]>([
+      { start: BASE, open: 10, high: 10, low: 10, close: 10, volume: 5, trades: 1 },
+    ]);
+  });
+
+  it('returns a snapshot: later ticks do not change a previously returned result', () => {
+    const agg = new CandleAggregator(60_000);
+    agg.add(tick(BASE, 10, 5));
+    const snapshot = agg.result();
+    agg.add(tick(BASE + 1, 20, 5));
+    agg.add(tick(BASE + 60_000, 30, 5));
+    expect(snapshot).toEqual<Candle[]>([{ start: BASE, open: 10, high: 10, low: 10, close: 10, volume: 5, trades: 1 }]);
+    expect(agg.result()).toHaveLength(2);
+  });
+
+  it('returns a new array and new bar objects on each call', () => {
+    const agg = new CandleAggregator(60_000);
+    agg.add(tick(BASE, 10));
+    const a = agg.result();
+    const b = agg.result();
+    expect(a).not.toBe(b);
+    expect(a[0]).not.toBe(b[0]);
+    expect(a).toEqual(b);
+  });
+
+  it('lets you keep adding after calling result() (page-by-page use)', () => {
+    const agg = new CandleAggregator(1_000);
+    agg.add(tick(BASE, 1));
+    agg.result();
+    agg.add(tick(BASE + 500, 3));
+    agg.add(tick(BASE + 1_000, 2));
+    expect(agg.result()).toEqual<Candle[]>([
+      { start: BASE, open: 1, high: 3, low: 1, close: 3, volume: 200, trades: 2 },
+      { start: BASE + 1_000, open: 2, high: 2, low: 2, close: 2, volume: 100, trades: 1 },
+    ]);
+  });
+});
+
+describe('aggregateCandles', () => {
+  it('returns an empty list for no ticks', () => {
+    expect(aggregateCandles([], 60_000)).toEqual([]);
+  });
+
+  it('throws for an invalid interval even with no ticks', () => {
+    expect(() => aggregateCandles([], 0)).toThrow(RangeError);
+    expect(() => aggregateCandles([tick(BASE, 1)], -5)).toThrow(RangeError);
+  });
+
+  it('accepts any iterable, such as a generator', () => {
+    function* gen() {
+      yield tick(BASE, 1);
+      yield tick(BASE + 1_500, 2);
+    }
+    expect(aggregateCandles(gen(), 1_000).map((b) => b.start)).toEqual([BASE, BASE + 1_000]);
+  });
+
+  it('gives the same bars as feeding a CandleAggregator page by page', () => {
+    const ticks = Array.from({ length: 50 }, (_, i) => tick(BASE + i * 7_300, 100 + (i % 7), i + 1));
+    const agg = new CandleAggregator(60_000);
+    for (const page of [ticks.slice(0, 13), ticks.slice(13, 31), ticks.slice(31)]) {
+      for (const tk of page) agg.add(tk);
+    }
+    expect(agg.result()).toEqual(aggregateCandles(ticks, 60_000));
+  });
+
+  it('does not modify the input ticks', () => {
+    const ticks = [tick(BASE, 1, 10), tick(BASE + 1, 2, 20)];
+    const copy = ticks.map((t) => ({ ...t }));
+    aggregateCandles(ticks, 1_000);
+    expect(ticks).toEqual(copy);
+  });
+});
