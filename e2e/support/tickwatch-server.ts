@@ -27,7 +27,7 @@ export async function startServer(env: Record<string, string> = {}, existingData
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? os.tmpdir(),
-      NODE_ENV: 'production',
+      NODE_ENV: 'test',
       PORT: String(port),
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,

@@ -12,10 +12,20 @@ import { healthRouter } from './http/health-router.js';
 import { ticksRouter } from './http/ticks-router.js';
 import { TickPipeline } from './ingest/tick-pipeline.js';
 import type { Logger } from './log.js';
+import { AlertEngine } from './engine/alert-engine.js';
+import { alertsRouter } from './http/alerts-router.js';
+import { Authenticator } from './http/auth.js';
+import { authRouter } from './http/auth-router.js';
+import { fundamentalsRouter } from './http/fundamentals-router.js';
+import { notificationsRouter } from './http/notifications-router.js';
 import { createSocketServer, type TickServer } from './realtime/socket-server.js';
+import { AlertsRepository } from './store/alerts-repository.js';
+import { FundamentalsRepository } from './store/fundamentals-repository.js';
+import { NotificationsRepository } from './store/notifications-repository.js';
 import type { OpenStore } from './store/open-store.js';
 import { presentTick, TicksRepository } from './store/ticks-repository.js';
 import { startTtlSweeper } from './store/ttl-sweeper.js';
+import { loadFundamentals } from './engine/load-fundamentals.js';
 
 const DEFAULT_CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
 /** JSON bodies: 1000 ticks at ~120 bytes each, with room to spare. */
@@ -34,6 +44,8 @@ export interface App {
   pipeline: TickPipeline;
   feed: TickFeed;
   ticks: TicksRepository;
+  engine: AlertEngine;
+  auth: Authenticator;
   /** Starts listening and the feed; resolves with the base URL. */
   listen(): Promise<string>;
   /** Stops the feed, closes sockets, and flushes queued ticks to the store (bounded wait). */
@@ -41,18 +53,31 @@ export interface App {
 }
 
 /** Builds the whole server from its parts; main.ts passes real ones, tests pass real ones on ephemeral ports. */
-export function createApp(config: Config, deps: AppDeps): App {
+export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const { store, log } = deps;
   const startedAt = Date.now();
+  const auth = await Authenticator.create(
+    config.auth,
+    config.store.mode === 'embedded' ? config.store.dataDir : undefined,
+  );
   const ticks = new TicksRepository(store.clients.doc, store.tables.ticks);
+  const alerts = new AlertsRepository(store.clients.doc, store.tables.alerts);
+  const notifications = new NotificationsRepository(store.clients.doc, store.tables.notifications);
+  const fundamentals = new FundamentalsRepository(store.clients.doc, store.tables.fundamentals);
   const pipeline = new TickPipeline(ticks, config.persistence, log.child({ part: 'ingest' }));
+  const engine = new AlertEngine({ alerts, notifications, ticks, log: log.child({ part: 'engine' }) });
+  pipeline.onLiveTick((tick) => engine.onTick(tick));
   const feed = createFeed(config.feed, (tick) => pipeline.ingestLive(tick), log);
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use('/api', express.json({ limit: JSON_BODY_LIMIT }));
+  app.use('/api', authRouter(auth));
   app.use('/api', ticksRouter({ pipeline, ticks, ingestApiKey: config.ingestApiKey }));
+  app.use('/api', alertsRouter({ auth, alerts, engine, maxAlertsPerUser: config.maxAlertsPerUser }));
+  app.use('/api', notificationsRouter({ auth, notifications }));
+  app.use('/api', fundamentalsRouter({ auth, fundamentals, engine, operatorKey: config.ingestApiKey }));
   app.use('/api', healthRouter({ dynamo: store.clients.raw, store: config.store, feed, pipeline, startedAt }));
   app.use('/api', (req) => {
     throw notFound(`No API route ${req.method} ${req.path}`);
@@ -70,7 +95,12 @@ export function createApp(config: Config, deps: AppDeps): App {
     pipeline,
     feed,
     ticks,
+    engine,
+    auth,
     async listen() {
+      // Alerts and today's market state are loaded before any tick can arrive, so none is evaluated blind.
+      await loadFundamentals(fundamentals, engine, config.fundamentalsFile, log);
+      await engine.load();
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => {
@@ -92,6 +122,7 @@ export function createApp(config: Config, deps: AppDeps): App {
       });
       httpServer.closeAllConnections();
       await pipeline.close(10_000);
+      await engine.close();
     },
   };
 }

@@ -174,14 +174,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   let auth: AuthConfig;
   if (authMode === 'dev') {
     if (e.NODE_ENV === 'production') {
-      throw new ConfigError('Invalid configuration:\n  AUTH_MODE: dev sign-in lets anyone act as any user; not allowed with NODE_ENV=production');
+      throw new ConfigError(
+        'Invalid configuration:\n  AUTH_MODE: dev sign-in lets anyone act as any user; not allowed with NODE_ENV=production',
+      );
     }
     auth = { mode: 'dev', secret: e.JWT_SECRET, tokenTtlSeconds: e.DEV_TOKEN_TTL_SECONDS };
   } else {
     if (!e.JWT_SECRET && !e.JWT_JWKS_URL) {
       throw new ConfigError('Invalid configuration:\n  JWT_SECRET: AUTH_MODE=jwt needs JWT_SECRET or JWT_JWKS_URL');
     }
-    auth = { mode: 'jwt', secret: e.JWT_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE };
+    auth = {
+      mode: 'jwt',
+      secret: e.JWT_SECRET,
+      jwksUrl: e.JWT_JWKS_URL,
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+    };
   }
 
   return {

@@ -16,7 +16,7 @@ try {
 
 const log = createLogger(config.logLevel);
 const store = await openStore(config, log);
-const app = createApp(config, { store, log });
+const app = await createApp(config, { store, log });
 const url = await app.listen();
 log.info({ url, feed: config.feed.kind, store: config.store.mode }, `Tickwatch is live at ${url}`);
 

@@ -47,3 +47,13 @@ export interface FeedStatus {
   reconnects: number;
   error?: string;
 }
+
+/** A user id as it appears in tokens (`sub`) and in the tables: an opaque id such as a Cognito UUID. */
+export const USER_ID_PATTERN = /^[A-Za-z0-9_.@:-]{1,128}$/;
+
+export interface DevLoginResponse {
+  token: string;
+  user_id: string;
+  /** Epoch seconds. */
+  expires_at: number;
+}

@@ -70,7 +70,7 @@ async function endToEnd(dataDir: string) {
     PERSIST_QUEUE_CAPACITY: String(TICKS * 2),
   });
   const store = await openStore(config, log);
-  const app = createApp(config, { store, log, clientDist: '/nonexistent' });
+  const app = await createApp(config, { store, log, clientDist: '/nonexistent' });
   const url = await app.listen();
   const post = async (ticks: Omit<Tick, 'source'>[]) => {
     const res = await fetch(`${url}/api/ticks`, {

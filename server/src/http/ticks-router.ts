@@ -1,5 +1,4 @@
-import crypto from 'node:crypto';
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import {
   CANDLE_INTERVAL_MS,
@@ -15,7 +14,8 @@ import { CandleAggregator } from '../market/candles.js';
 import { PersistenceFullError, type TickPipeline } from '../ingest/tick-pipeline.js';
 import { presentTick, type TicksRepository } from '../store/ticks-repository.js';
 import { TICK_TTL_SECONDS } from '../store/tables.js';
-import { notFound, payloadTooLarge, unauthorized, unavailable, validationFailed } from './errors.js';
+import { notFound, payloadTooLarge, unavailable, validationFailed } from './errors.js';
+import { requireOperatorKey } from './operator-key.js';
 import { parseOrThrow } from './validate.js';
 
 /** Bars per candles response at most; a wider range must use a coarser interval. */
@@ -33,7 +33,7 @@ export interface TicksRouterDeps {
 export function ticksRouter({ pipeline, ticks, ingestApiKey, now = Date.now }: TicksRouterDeps): Router {
   const router = Router();
 
-  router.post('/ticks', requireApiKey(ingestApiKey), (req, res) => {
+  router.post('/ticks', requireOperatorKey(ingestApiKey), (req, res) => {
     const received = parseIngestBody(req.body);
     const batch: Tick[] = received.map((t) => ({ ...t, source: 'http_ingest' }));
     try {
@@ -122,21 +122,6 @@ function parseIngestBody(body: unknown): z.infer<typeof ingestTickSchema>[] {
     throw payloadTooLarge(`At most ${MAX_INGEST_BATCH} ticks per request; got ${body.length}`);
   }
   return parseOrThrow(z.array(ingestTickSchema), body, 'body');
-}
-
-function requireApiKey(expected: string): RequestHandler {
-  const expectedDigest = crypto.createHash('sha256').update(expected).digest();
-  return (req, _res, next) => {
-    const given = req.get('x-api-key');
-    const givenDigest = crypto
-      .createHash('sha256')
-      .update(given ?? '')
-      .digest();
-    if (!given || !crypto.timingSafeEqual(givenDigest, expectedDigest)) {
-      throw unauthorized('A valid x-api-key header is required to ingest ticks');
-    }
-    next();
-  };
 }
 
 /** Cursors are opaque to clients: the sort key of the last item returned, bound to its symbol. */

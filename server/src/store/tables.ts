@@ -8,6 +8,8 @@ export const TABLE_NAMES = {
   alerts: 'alert_configurations',
   ticks: 'realtime_ticks',
   notifications: 'alert_notifications_history',
+  /** Extension to the seed (docs/storage.md): per-symbol data that fundamental conditions need. */
+  fundamentals: 'symbol_fundamentals',
 } as const;
 export type TableKey = keyof typeof TABLE_NAMES;
 
@@ -75,6 +77,13 @@ export const TABLE_DEFINITIONS: Record<TableKey, TableDefinition> = {
       BillingMode: 'PAY_PER_REQUEST',
     },
   },
+  fundamentals: {
+    create: {
+      AttributeDefinitions: [{ AttributeName: 'symbol', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'symbol', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    },
+  },
 };
 
 /** Seconds a tick is kept: the seed's 24 h TTL. */
@@ -87,5 +96,6 @@ export function tableNames(prefix: string): TableNames {
     alerts: prefix + TABLE_NAMES.alerts,
     ticks: prefix + TABLE_NAMES.ticks,
     notifications: prefix + TABLE_NAMES.notifications,
+    fundamentals: prefix + TABLE_NAMES.fundamentals,
   };
 }

@@ -25,7 +25,7 @@ describe('embedded store under DATA_DIR', () => {
     });
     expect(config.store).toEqual({ mode: 'embedded', dataDir });
     const store = await openStore(config, silentLog);
-    const app = createApp(config, { store, log: silentLog, clientDist: '/nonexistent' });
+    const app = await createApp(config, { store, log: silentLog, clientDist: '/nonexistent' });
     const url = await app.listen();
     return {
       url,

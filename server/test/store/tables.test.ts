@@ -69,6 +69,14 @@ describe(`tables on ${inject('dynamoKind')}`, () => {
     });
   }
 
+  it('adds symbol_fundamentals, the one table beyond the seed, keyed by symbol', async () => {
+    const { Table } = await store.clients.raw.send(
+      new DescribeTableCommand({ TableName: env.TABLE_PREFIX + 'symbol_fundamentals' }),
+    );
+    expect(Table?.KeySchema?.map((k) => [k.AttributeName, k.KeyType])).toEqual([['symbol', 'HASH']]);
+    expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
+  });
+
   it('turns on TTL by the ttl attribute where the store supports it', async () => {
     const ttl = await store.clients.raw.send(
       new DescribeTimeToLiveCommand({ TableName: env.TABLE_PREFIX + 'realtime_ticks' }),

@@ -32,6 +32,7 @@ export function testEnv(overrides: Record<string, string> = {}): NodeJS.ProcessE
     DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
     TABLE_PREFIX: uniquePrefix(),
     INGEST_API_KEY: INGEST_KEY,
+    AUTH_MODE: 'dev',
     ...overrides,
   };
 }
@@ -40,7 +41,7 @@ export function testEnv(overrides: Record<string, string> = {}): NodeJS.ProcessE
 export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
   const config = loadConfig(testEnv(overrides));
   const store = await openStore(config, silentLog);
-  const app = createApp(config, { store, log: silentLog, clientDist: '/nonexistent' });
+  const app = await createApp(config, { store, log: silentLog, clientDist: '/nonexistent' });
   const url = await app.listen();
   return {
     url,

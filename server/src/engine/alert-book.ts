@@ -1,0 +1,403 @@
+import {
+  PRICE_TYPES,
+  isCrossOperator,
+  type Fundamentals,
+  type IndicatorCondition,
+  type Operator,
+  type PriceType,
+  type Tick,
+} from '@tickwatch/shared';
+import { DayBar } from '../market/day-bar.js';
+import type { TradingDayClock } from '../market/trading-day.js';
+import type { AlertItem } from '../store/alerts-repository.js';
+import { crossed, holds } from './conditions.js';
+import { readMetric } from './fundamentals.js';
+import { createIndicatorTracker, type IndicatorReading, type IndicatorTracker } from './indicators.js';
+import { LevelIndex } from './level-index.js';
+
+/** The engine's working copy of one alert. */
+export interface LiveAlert {
+  readonly id: string;
+  /** The stored item as last read or written; the definition comes from here. */
+  item: AlertItem;
+  /** May fire when its condition is (or becomes) true; false after a level fire until the condition is false. */
+  armed: boolean;
+  lastFiredMs: number | null;
+  /** Why it cannot be evaluated right now, or null. */
+  statusNote: string | null;
+  /** Evaluate in full at the next tick (new, changed or just loaded), instead of only when a level is crossed. */
+  fresh: boolean;
+  /** For conditions with moving levels: the last observed value − level, for crossing detection. */
+  lastDiff?: number;
+  lastReading?: { value: number; level: number };
+  /** When a fire suppressed by the cooldown is looked at again. */
+  recheckAt?: number;
+}
+
+export type EngineAction =
+  | {
+      kind: 'fire';
+      alert: LiveAlert;
+      tick: Tick;
+      /** The compared value (price, indicator, metric) and the level it was compared with. */
+      value: number;
+      level: number;
+      disarm: boolean;
+      disable: boolean;
+    }
+  | { kind: 'rearm'; alert: LiveAlert };
+
+type DynamicReading = IndicatorReading;
+
+interface TrackerSlot {
+  tracker: IndicatorTracker;
+  users: number;
+  /** Live ticks seen while stored history is still being loaded; replayed after it. */
+  warming?: Tick[];
+  reading: IndicatorReading;
+  /** The reading before the latest tick, so an alert added since can still see a crossing on its first tick. */
+  previous: IndicatorReading;
+}
+
+const MAX_WARMING_BUFFER = 50_000;
+
+export function trackerKey(condition: IndicatorCondition): string {
+  const { operator: _operator, ...computation } = condition;
+  return JSON.stringify(computation, Object.keys(computation).sort());
+}
+
+/**
+ * Everything the engine knows about one symbol: its trading-day bar, the threshold alerts in one ordered index per
+ * price type, and the indicator and fundamental alerts. `onTick` is pure with respect to I/O: it returns the fires
+ * and re-arms for the engine to record.
+ *
+ * Threshold alerts cost nothing on a tick unless the price moved across their level: a move from p0 to p1 visits
+ * only the levels in [min(p0, p1), max(p0, p1)], where the truth of `>`, `>=`, `<`, `<=` and crossings can change.
+ */
+export class AlertBook {
+  private readonly dayBar: DayBar;
+  private values: Partial<Record<PriceType, number>> = {};
+  private indexes = Object.fromEntries(PRICE_TYPES.map((pt) => [pt, new LevelIndex<LiveAlert>()])) as Record<
+    PriceType,
+    LevelIndex<LiveAlert>
+  >;
+  private readonly fresh = new Set<LiveAlert>();
+  private readonly dynamic = new Set<LiveAlert>();
+  private readonly trackers = new Map<string, TrackerSlot>();
+  /** Cooldown re-checks, soonest first. Few alerts are ever cooling at once, so a sorted array is enough. */
+  private rechecks: LiveAlert[] = [];
+  private fundamentals: Fundamentals | undefined;
+  private lastTick: Tick | undefined;
+
+  constructor(
+    readonly symbol: string,
+    clock?: TradingDayClock,
+  ) {
+    this.dayBar = new DayBar(clock);
+  }
+
+  get size(): number {
+    let n = this.dynamic.size;
+    for (const pt of PRICE_TYPES) n += this.indexes[pt].size;
+    return n;
+  }
+
+  /** Adds an enabled alert. Returns the key of an indicator tracker that needs its history loaded, if any. */
+  add(alert: LiveAlert): string | undefined {
+    alert.fresh = true;
+    const item = alert.item;
+    if (item.condition_type === 'price_threshold') {
+      this.indexes[item.condition.price_type].insert(item.condition.threshold, alert);
+      this.fresh.add(alert);
+      return undefined;
+    }
+    this.dynamic.add(alert);
+    if (item.condition_type !== 'indicator') return undefined;
+    const key = trackerKey(item.condition);
+    const slot = this.trackers.get(key);
+    if (slot) {
+      slot.users += 1;
+      return undefined;
+    }
+    const tracker = createIndicatorTracker(item.condition);
+    const reading = tracker.current();
+    this.trackers.set(key, { tracker, users: 1, warming: [], reading, previous: reading });
+    return key;
+  }
+
+  /**
+   * Adds many enabled alerts at once (start-up): threshold alerts go into an empty index with one sort instead of
+   * one insert each. Returns the indicator trackers that need history.
+   */
+  addAll(alerts: Iterable<LiveAlert>): string[] {
+    const warming: string[] = [];
+    const byPriceType = new Map<PriceType, [number, LiveAlert][]>();
+    for (const alert of alerts) {
+      const item = alert.item;
+      if (item.condition_type === 'price_threshold' && this.indexes[item.condition.price_type].size === 0) {
+        alert.fresh = true;
+        this.fresh.add(alert);
+        const entries = byPriceType.get(item.condition.price_type) ?? [];
+        entries.push([item.condition.threshold, alert]);
+        byPriceType.set(item.condition.price_type, entries);
+      } else {
+        const key = this.add(alert);
+        if (key) warming.push(key);
+      }
+    }
+    for (const [pt, entries] of byPriceType) this.indexes[pt] = LevelIndex.from(entries);
+    return warming;
+  }
+
+  remove(alert: LiveAlert): void {
+    const item = alert.item;
+    this.fresh.delete(alert);
+    this.rechecks = this.rechecks.filter((a) => a !== alert);
+    alert.recheckAt = undefined;
+    if (item.condition_type === 'price_threshold') {
+      this.indexes[item.condition.price_type].remove(alert);
+      return;
+    }
+    if (!this.dynamic.delete(alert) || item.condition_type !== 'indicator') return;
+    const key = trackerKey(item.condition);
+    const slot = this.trackers.get(key);
+    if (slot && --slot.users === 0) this.trackers.delete(key);
+  }
+
+  setFundamentals(fundamentals: Fundamentals | undefined): void {
+    this.fundamentals = fundamentals;
+  }
+
+  /**
+   * Replays stored ticks into a new tracker, then the live ticks it saw meanwhile, and puts it in service.
+   * Stored ticks at or after the first buffered live tick are skipped: the buffer has those.
+   */
+  warmTracker(key: string, stored: Iterable<Tick>): void {
+    const slot = this.trackers.get(key);
+    if (!slot?.warming) return;
+    const buffered = slot.warming;
+    const firstLive = buffered[0]?.timestamp ?? Number.POSITIVE_INFINITY;
+    for (const tick of stored) if (tick.timestamp < firstLive) slot.tracker.update(tick);
+    for (const tick of buffered) slot.tracker.update(tick);
+    slot.reading = slot.tracker.current();
+    slot.previous = slot.reading;
+    slot.warming = undefined;
+  }
+
+  /** Indicator trackers still waiting for their stored history. */
+  trackerKeysWarming(): string[] {
+    return [...this.trackers].filter(([, slot]) => slot.warming).map(([key]) => key);
+  }
+
+  /** Feeds history (start-up) without evaluating anything. */
+  warm(tick: Tick): void {
+    const bar = this.dayBar.update(tick);
+    this.values = { open: bar.open, high: bar.high, low: bar.low, close: bar.close };
+    this.lastTick = tick;
+  }
+
+  /** The latest day bar values, for presenting. */
+  current(): Partial<Record<PriceType, number>> {
+    return this.values;
+  }
+
+  onTick(tick: Tick): EngineAction[] {
+    const actions: EngineAction[] = [];
+    const previous = this.values;
+    const bar = this.dayBar.update(tick);
+    const current = { open: bar.open, high: bar.high, low: bar.low, close: bar.close };
+    this.values = current;
+    this.lastTick = tick;
+
+    for (const pt of PRICE_TYPES) {
+      const v0 = previous[pt];
+      const v1 = current[pt];
+      if (v0 === undefined || v0 === v1) continue;
+      // Collected first: a fire may remove its alert from the index (trigger_mode once, expiry).
+      const hits: LiveAlert[] = [];
+      this.indexes[pt].forEachInRange(Math.min(v0, v1), Math.max(v0, v1), (alert) => {
+        if (!alert.fresh) hits.push(alert);
+      });
+      for (const alert of hits) this.considerThreshold(alert, v0, v1, tick, actions);
+    }
+    if (this.fresh.size > 0) {
+      const fresh = [...this.fresh];
+      this.fresh.clear();
+      for (const alert of fresh) {
+        alert.fresh = false;
+        if (alert.item.condition_type !== 'price_threshold') continue;
+        const pt = alert.item.condition.price_type;
+        this.considerThreshold(alert, previous[pt], current[pt], tick, actions);
+      }
+    }
+    if (this.dynamic.size > 0) this.evaluateDynamic(tick, previous.close, actions);
+    while (this.rechecks.length > 0 && this.rechecks[0]!.recheckAt! <= tick.timestamp) {
+      const alert = this.rechecks.shift()!;
+      alert.recheckAt = undefined;
+      this.recheck(alert, tick, actions);
+    }
+    return actions;
+  }
+
+  private considerThreshold(
+    alert: LiveAlert,
+    v0: number | undefined,
+    v1: number,
+    tick: Tick,
+    actions: EngineAction[],
+  ): void {
+    if (alert.item.condition_type !== 'price_threshold') return;
+    if (this.expireIfDue(alert, tick)) return;
+    const { operator, threshold } = alert.item.condition;
+    if (isCrossOperator(operator)) {
+      if (v0 !== undefined && crossed(operator, v0, v1, threshold))
+        this.fire(alert, tick, v1, threshold, actions, false);
+      return;
+    }
+    this.applyLevel(alert, holds(operator, v1, threshold), tick, v1, threshold, actions);
+  }
+
+  private evaluateDynamic(tick: Tick, previousPrice: number | undefined, actions: EngineAction[]): void {
+    for (const slot of this.trackers.values()) {
+      if (slot.warming) {
+        if (slot.warming.length < MAX_WARMING_BUFFER) slot.warming.push(tick);
+        continue;
+      }
+      slot.previous = slot.reading;
+      slot.reading = slot.tracker.update(tick);
+    }
+    for (const alert of this.dynamic) {
+      if (this.expireIfDue(alert, tick)) continue;
+      const reading = this.read(alert, tick.price, 'reading');
+      if (!reading.ready) {
+        alert.statusNote = reading.reason;
+        alert.lastDiff = undefined;
+        continue;
+      }
+      alert.statusNote = null;
+      const operator = alert.item.condition.operator;
+      const diff = reading.value - reading.level;
+      const previousDiff = alert.lastDiff ?? this.diffBefore(alert, previousPrice);
+      alert.lastDiff = diff;
+      alert.lastReading = { value: reading.value, level: reading.level };
+      if (isCrossOperator(operator)) {
+        if (previousDiff !== undefined && crossed(operator, previousDiff, diff, 0)) {
+          this.fire(alert, tick, reading.value, reading.level, actions, false);
+        }
+      } else {
+        this.applyLevel(
+          alert,
+          holds(operator, reading.value, reading.level),
+          tick,
+          reading.value,
+          reading.level,
+          actions,
+        );
+      }
+    }
+  }
+
+  /** What the alert's comparison stood at before this tick, for an alert that has not been evaluated yet. */
+  private diffBefore(alert: LiveAlert, previousPrice: number | undefined): number | undefined {
+    if (previousPrice === undefined) return undefined;
+    const before = this.read(alert, previousPrice, 'previous');
+    return before.ready ? before.value - before.level : undefined;
+  }
+
+  private read(alert: LiveAlert, price: number, which: 'reading' | 'previous'): DynamicReading {
+    const item = alert.item;
+    if (item.condition_type === 'indicator') {
+      const slot = this.trackers.get(trackerKey(item.condition));
+      if (!slot || slot.warming) return { ready: false, reason: 'loading indicator history' };
+      return slot[which];
+    }
+    if (item.condition_type === 'fundamental') {
+      const metric = readMetric(this.symbol, item.condition.metric, price, this.fundamentals);
+      return metric.ready ? { ready: true, value: metric.value, level: item.condition.threshold } : metric;
+    }
+    return { ready: false, reason: 'not a dynamic condition' };
+  }
+
+  /** A cooldown ended: a level condition still met fires now. */
+  private recheck(alert: LiveAlert, tick: Tick, actions: EngineAction[]): void {
+    const item = alert.item;
+    const operator: Operator = item.condition.operator;
+    if (isCrossOperator(operator) || this.expireIfDue(alert, tick)) return;
+    if (item.condition_type === 'price_threshold') {
+      const value = this.values[item.condition.price_type];
+      if (value === undefined) return;
+      this.applyLevel(
+        alert,
+        holds(operator, value, item.condition.threshold),
+        tick,
+        value,
+        item.condition.threshold,
+        actions,
+      );
+    } else if (alert.lastReading && alert.statusNote === null) {
+      const { value, level } = alert.lastReading;
+      this.applyLevel(alert, holds(operator, value, level), tick, value, level, actions);
+    }
+  }
+
+  private applyLevel(
+    alert: LiveAlert,
+    truth: boolean,
+    tick: Tick,
+    value: number,
+    level: number,
+    actions: EngineAction[],
+  ): void {
+    if (truth && alert.armed) {
+      this.fire(alert, tick, value, level, actions, true);
+    } else if (!truth && !alert.armed) {
+      alert.armed = true;
+      actions.push({ kind: 'rearm', alert });
+    }
+  }
+
+  private fire(
+    alert: LiveAlert,
+    tick: Tick,
+    value: number,
+    level: number,
+    actions: EngineAction[],
+    isLevel: boolean,
+  ): void {
+    const cooldownMs = alert.item.cooldown_seconds * 1000;
+    if (alert.lastFiredMs !== null && cooldownMs > 0 && tick.timestamp < alert.lastFiredMs + cooldownMs) {
+      // A crossing is a moment and is simply missed; a level that is still met gets looked at when the cooldown ends.
+      if (isLevel) this.scheduleRecheck(alert, alert.lastFiredMs + cooldownMs);
+      return;
+    }
+    const disable = alert.item.trigger_mode === 'once';
+    alert.armed = !isLevel;
+    alert.lastFiredMs = tick.timestamp;
+    actions.push({ kind: 'fire', alert, tick, value, level, disarm: isLevel, disable });
+    if (disable) {
+      alert.item = { ...alert.item, enabled: false };
+      this.remove(alert);
+    }
+  }
+
+  private scheduleRecheck(alert: LiveAlert, at: number): void {
+    if (alert.recheckAt !== undefined) return;
+    alert.recheckAt = at;
+    const i = this.rechecks.findIndex((a) => a.recheckAt! > at);
+    if (i === -1) this.rechecks.push(alert);
+    else this.rechecks.splice(i, 0, alert);
+  }
+
+  private expireIfDue(alert: LiveAlert, tick: Tick): boolean {
+    const expiresAt = alert.item.expires_at;
+    if (expiresAt === null || tick.timestamp < expiresAt * 1000) return false;
+    this.remove(alert);
+    alert.statusNote = 'expired';
+    return true;
+  }
+
+  /** The tick the book last saw, if any. */
+  latest(): Tick | undefined {
+    return this.lastTick;
+  }
+}

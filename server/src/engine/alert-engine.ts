@@ -1,0 +1,190 @@
+import type { Fundamentals, NotificationRecord, Tick } from '@tickwatch/shared';
+import type { Logger } from '../log.js';
+import { TradingDayClock } from '../market/trading-day.js';
+import type { AlertItem, AlertsRepository } from '../store/alerts-repository.js';
+import type { NotificationsRepository } from '../store/notifications-repository.js';
+import { presentTick, type TicksRepository } from '../store/ticks-repository.js';
+import { TICK_TTL_SECONDS } from '../store/tables.js';
+import { AlertBook, type LiveAlert } from './alert-book.js';
+import { FireRecorder } from './fire-recorder.js';
+
+export interface AlertView {
+  armed: boolean;
+  statusNote: string | null;
+  lastFiredMs: number | null;
+}
+
+export interface AlertEngineDeps {
+  alerts: AlertsRepository;
+  notifications: NotificationsRepository;
+  ticks: TicksRepository;
+  log: Logger;
+  now?: () => number;
+}
+
+/**
+ * Evaluates every enabled alert on every live tick. The decision is synchronous and in memory (one AlertBook per
+ * symbol); recording what was decided is the FireRecorder's job, off the tick path. The store is read at start-up
+ * (every alert, pending records, today's ticks) and written only by the recorder.
+ */
+export class AlertEngine {
+  private readonly books = new Map<string, AlertBook>();
+  private readonly live = new Map<string, LiveAlert>();
+  private readonly fundamentals = new Map<string, Fundamentals>();
+  private readonly recordedListeners = new Set<(record: NotificationRecord) => void>();
+  private readonly clock = new TradingDayClock();
+  private readonly recorder: FireRecorder;
+  private readonly warmups = new Set<Promise<void>>();
+  private readonly now: () => number;
+
+  constructor(private readonly deps: AlertEngineDeps) {
+    this.now = deps.now ?? Date.now;
+    this.recorder = new FireRecorder(
+      deps.alerts,
+      deps.notifications,
+      {
+        onRecorded: (record) => {
+          for (const listener of this.recordedListeners) listener(record);
+        },
+        onStale: (alertId, item) => (item ? this.upsert(item) : this.remove(alertId)),
+        onStored: (item) => this.absorb(item),
+      },
+      deps.log.child({ part: 'recorder' }),
+    );
+  }
+
+  /** Loads every alert, finishes fires a crash left half-recorded, and rebuilds today's market state. */
+  async load(): Promise<void> {
+    const pending: AlertItem[] = [];
+    const bySymbol = new Map<string, LiveAlert[]>();
+    for await (const page of this.deps.alerts.scanAll()) {
+      for (const item of page) {
+        if (item.pending_notification) pending.push(item);
+        const alert = this.track(item);
+        if (!item.enabled) continue;
+        const list = bySymbol.get(item.symbol) ?? [];
+        list.push(alert);
+        bySymbol.set(item.symbol, list);
+      }
+    }
+    for (const [symbol, alerts] of bySymbol) this.bookFor(symbol).addAll(alerts);
+    await Promise.all(pending.map((item) => this.recorder.finishPending(item)));
+    if (pending.length > 0)
+      this.deps.log.info({ count: pending.length }, 'finished fires left pending by a previous run');
+
+    const symbols = new Set([...(await this.deps.ticks.listSymbols()), ...this.books.keys()]);
+    const now = this.now();
+    await Promise.all(
+      [...symbols].map(async (symbol) => {
+        const book = this.bookFor(symbol);
+        const history = await this.history(symbol, now - TICK_TTL_SECONDS * 1000);
+        const today = this.clock.dayStart(now);
+        for (const tick of history) if (tick.timestamp >= today) book.warm(tick);
+        for (const key of book.trackerKeysWarming()) book.warmTracker(key, history);
+      }),
+    );
+    this.deps.log.info({ alerts: this.live.size, symbols: symbols.size }, 'alert engine loaded');
+  }
+
+  onTick(tick: Tick): void {
+    const book = this.bookFor(tick.symbol);
+    for (const action of book.onTick(tick)) this.recorder.record(action);
+  }
+
+  /** The alert as stored now (after an API write or a reload): replaces our copy and re-evaluates it in full. */
+  upsert(item: AlertItem): void {
+    const previous = this.live.get(item.alert_id);
+    if (previous) this.books.get(previous.item.symbol)?.remove(previous);
+    const alert = this.track(item);
+    if (!item.enabled) return;
+    const book = this.bookFor(item.symbol);
+    const warming = book.add(alert);
+    if (warming) this.warmTrackerLater(book, warming);
+  }
+
+  private track(item: AlertItem): LiveAlert {
+    const alert: LiveAlert = {
+      id: item.alert_id,
+      item,
+      armed: item.armed,
+      lastFiredMs: item.last_fired_ms,
+      statusNote: null,
+      fresh: true,
+    };
+    this.live.set(item.alert_id, alert);
+    this.recorder.track(item, true);
+    return alert;
+  }
+
+  remove(alertId: string): void {
+    const alert = this.live.get(alertId);
+    if (!alert) return;
+    this.books.get(alert.item.symbol)?.remove(alert);
+    this.live.delete(alertId);
+    this.recorder.forget(alertId);
+  }
+
+  view(alertId: string): AlertView | undefined {
+    const alert = this.live.get(alertId);
+    return alert && { armed: alert.armed, statusNote: alert.statusNote, lastFiredMs: alert.lastFiredMs };
+  }
+
+  setFundamentals(symbol: string, fundamentals: Fundamentals): void {
+    this.fundamentals.set(symbol, fundamentals);
+    this.bookFor(symbol).setFundamentals(fundamentals);
+  }
+
+  onRecorded(listener: (record: NotificationRecord) => void): () => void {
+    this.recordedListeners.add(listener);
+    return () => this.recordedListeners.delete(listener);
+  }
+
+  /** Resolves once every decision so far is recorded and every indicator warmed: for shutdown and tests. */
+  async idle(): Promise<void> {
+    while (this.warmups.size > 0) await Promise.all([...this.warmups]);
+    await this.recorder.idle();
+  }
+
+  async close(): Promise<void> {
+    await this.idle();
+    this.recorder.close();
+  }
+
+  /** Copies the bookkeeping of a write we made (counts, version) without disturbing in-memory trigger state. */
+  private absorb(item: AlertItem): void {
+    const alert = this.live.get(item.alert_id);
+    if (!alert) return;
+    const { pending_notification: _pending, ...rest } = item;
+    alert.item = { ...rest, enabled: alert.item.enabled && item.enabled };
+  }
+
+  private bookFor(symbol: string): AlertBook {
+    let book = this.books.get(symbol);
+    if (!book) {
+      book = new AlertBook(symbol, this.clock);
+      const fundamentals = this.fundamentals.get(symbol);
+      if (fundamentals) book.setFundamentals(fundamentals);
+      this.books.set(symbol, book);
+    }
+    return book;
+  }
+
+  private warmTrackerLater(book: AlertBook, key: string): void {
+    const warmup = this.history(book.symbol, this.now() - TICK_TTL_SECONDS * 1000)
+      .catch((err: unknown) => {
+        this.deps.log.warn({ err, symbol: book.symbol }, 'could not load indicator history; starting from live ticks');
+        return [];
+      })
+      .then((history) => book.warmTracker(key, history))
+      .finally(() => this.warmups.delete(warmup));
+    this.warmups.add(warmup);
+  }
+
+  private async history(symbol: string, from: number): Promise<Tick[]> {
+    const ticks: Tick[] = [];
+    for await (const page of this.deps.ticks.scanOldestFirst({ symbol, from })) {
+      for (const item of page) ticks.push(presentTick(item));
+    }
+    return ticks;
+  }
+}

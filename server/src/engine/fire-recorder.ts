@@ -1,0 +1,182 @@
+import crypto from 'node:crypto';
+import type { NotificationRecord } from '@tickwatch/shared';
+import type { Logger } from '../log.js';
+import {
+  VersionConflictError,
+  type AlertItem,
+  type AlertsRepository,
+  type PendingNotification,
+} from '../store/alerts-repository.js';
+import type { NotificationsRepository } from '../store/notifications-repository.js';
+import type { EngineAction } from './alert-book.js';
+import { describeFire } from './describe.js';
+
+export interface RecorderHooks {
+  /** A fire is in the history table. */
+  onRecorded(record: NotificationRecord): void;
+  /** Our copy of the alert is stale (another writer won); `item` is what the store holds now, or undefined. */
+  onStale(alertId: string, item: AlertItem | undefined): void;
+  /** A write succeeded; `item` is the alert as now stored. */
+  onStored(item: AlertItem): void;
+}
+
+const RETRY = { baseMs: 100, maxMs: 30_000 };
+
+/**
+ * Records what the evaluator decided, off the tick path, one alert at a time in decision order.
+ *
+ * A fire is two writes without a transaction (the embedded store has none): first one conditional update of the
+ * alert that counts the fire, disarms it and parks the history record in it (`pending_notification`); then the
+ * history item, written idempotently; then the parked record is cleared. A crash between the writes leaves the
+ * record parked, and `finishPending` (run at start-up, and before any later fire of that alert) writes it.
+ * Concurrent evaluators and API edits are kept apart by the alert's version: a write against an old version
+ * fails, and the alert is reloaded instead.
+ */
+export class FireRecorder {
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly versions = new Map<string, number>();
+  /** Bumped when the alert's definition changes, so decisions made under the old one are dropped. */
+  private readonly generations = new Map<string, number>();
+  private closed = false;
+
+  constructor(
+    private readonly alerts: AlertsRepository,
+    private readonly notifications: NotificationsRepository,
+    private readonly hooks: RecorderHooks,
+    private readonly log: Logger,
+  ) {}
+
+  /** The stored version our next write must expect; a new generation drops queued decisions. */
+  track(item: AlertItem, newGeneration: boolean): void {
+    this.versions.set(item.alert_id, item.version);
+    if (newGeneration) this.generations.set(item.alert_id, (this.generations.get(item.alert_id) ?? 0) + 1);
+  }
+
+  forget(alertId: string): void {
+    this.versions.delete(alertId);
+    this.generations.set(alertId, (this.generations.get(alertId) ?? 0) + 1);
+  }
+
+  record(action: EngineAction): void {
+    const id = action.alert.id;
+    const generation = this.generations.get(id) ?? 0;
+    this.enqueue(id, async () => {
+      if ((this.generations.get(id) ?? 0) !== generation) return;
+      if (action.kind === 'fire') await this.fire(action);
+      else await this.write(id, (version) => this.alerts.rearm(id, version));
+    });
+  }
+
+  /** Writes a parked history record (after a crash) and clears it. Idempotent. */
+  finishPending(item: AlertItem): Promise<void> {
+    const pending = item.pending_notification;
+    if (!pending) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.enqueue(item.alert_id, async () => {
+        await this.finish(item.alert_id, pending);
+        resolve();
+      });
+    });
+  }
+
+  /** Resolves when everything queued so far is recorded (or abandoned on close). */
+  async idle(): Promise<void> {
+    while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  private async fire(action: Extract<EngineAction, { kind: 'fire' }>): Promise<void> {
+    const { alert, tick } = action;
+    const item = alert.item;
+    const pending: PendingNotification = {
+      notification_id: crypto.randomUUID(),
+      user_id: item.user_id,
+      alert_id: item.alert_id,
+      symbol: item.symbol,
+      current_price: tick.price,
+      threshold: action.level,
+      triggered_at: tick.timestamp,
+      notification_method: item.notification_method,
+      condition_type: item.condition_type,
+      message: describeFire(item, { value: action.value, level: action.level, price: tick.price }),
+    };
+    const claimed = await this.write(alert.id, (version) =>
+      this.alerts.claimFire(alert.id, version, {
+        lastTriggered: Math.floor(tick.timestamp / 1000),
+        lastFiredMs: tick.timestamp,
+        disarm: action.disarm,
+        disable: action.disable,
+        pending,
+      }),
+    );
+    if (claimed) await this.finish(alert.id, pending);
+  }
+
+  private async finish(alertId: string, pending: PendingNotification): Promise<void> {
+    const record = await this.retrying(() => this.notifications.writeOnce(pending));
+    if (!record) return;
+    await this.retrying(() => this.alerts.clearPending(alertId, pending.notification_id));
+    this.hooks.onRecorded(record);
+  }
+
+  /** One conditional write of the alert; on a version conflict the alert is reloaded and the decision dropped. */
+  private async write(
+    alertId: string,
+    update: (version: number) => Promise<AlertItem>,
+  ): Promise<AlertItem | undefined> {
+    const version = this.versions.get(alertId);
+    if (version === undefined) return undefined;
+    try {
+      const item = await this.retrying(() => update(version), VersionConflictError);
+      if (!item) return undefined;
+      this.versions.set(alertId, item.version);
+      this.hooks.onStored(item);
+      return item;
+    } catch (err) {
+      if (!(err instanceof VersionConflictError)) throw err;
+      const current = await this.retrying(() => this.alerts.get(alertId));
+      if (current?.pending_notification) await this.finish(alertId, current.pending_notification);
+      const fresh = current?.pending_notification ? await this.retrying(() => this.alerts.get(alertId)) : current;
+      if (fresh) this.track(fresh, true);
+      else this.forget(alertId);
+      this.hooks.onStale(alertId, fresh ?? undefined);
+      return undefined;
+    }
+  }
+
+  /**
+   * Retries store failures with back-off for as long as the server runs: a fire must not be lost to a brief
+   * outage. Errors of `passThrough`'s class are rethrown at once. Resolves undefined once the recorder is closed.
+   */
+  private async retrying<T>(
+    operation: () => Promise<T>,
+    passThrough?: new (...args: never[]) => Error,
+  ): Promise<T | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      if (this.closed) return undefined;
+      try {
+        return await operation();
+      } catch (err) {
+        if (passThrough && err instanceof passThrough) throw err;
+        if (attempt === 0 || attempt % 10 === 0)
+          this.log.warn({ err, attempt }, 'recording an alert fire failed; retrying');
+        const ceiling = Math.min(RETRY.maxMs, RETRY.baseMs * 2 ** attempt);
+        await new Promise((resolve) => setTimeout(resolve, ceiling / 2 + (Math.random() * ceiling) / 2));
+      }
+    }
+  }
+
+  private enqueue(alertId: string, task: () => Promise<void>): void {
+    const previous = this.chains.get(alertId) ?? Promise.resolve();
+    const next = previous
+      .then(task)
+      .catch((err: unknown) => this.log.error({ err, alertId }, 'recording an alert decision failed'))
+      .finally(() => {
+        if (this.chains.get(alertId) === next) this.chains.delete(alertId);
+      });
+    this.chains.set(alertId, next);
+  }
+}

@@ -1,0 +1,157 @@
+import crypto from 'node:crypto';
+import { Router } from 'express';
+import { z } from 'zod';
+import {
+  alertDefinitionSchema,
+  alertListQuerySchema,
+  alertPatchSchema,
+  type AlertDefinition,
+  type AlertPage,
+} from '@tickwatch/shared';
+import type { AlertEngine } from '../engine/alert-engine.js';
+import { VersionConflictError, type AlertItem, type AlertsRepository } from '../store/alerts-repository.js';
+import { InvalidCursorError } from '../store/cursor.js';
+import { identityOf, requireUser, type Authenticator } from './auth.js';
+import { AppError, issuesFrom, notFound, validationFailed } from './errors.js';
+import { definitionOf, presentAlert } from './presenters.js';
+import { parseOrThrow } from './validate.js';
+
+export interface AlertsRouterDeps {
+  auth: Authenticator;
+  alerts: AlertsRepository;
+  engine: AlertEngine;
+  maxAlertsPerUser: number;
+  now?: () => number;
+}
+
+const idParams = z.object({ alert_id: z.uuid('must be an alert id') });
+/** Changing any of these makes it a different alert as far as firing goes: it starts armed again. */
+const CONDITION_FIELDS = ['symbol', 'condition_type', 'condition'] as const;
+const PATCH_ATTEMPTS = 3;
+
+/** CRUD on the caller's alerts. The user always comes from the verified token; another user's alert is a 404. */
+export function alertsRouter({ auth, alerts, engine, maxAlertsPerUser, now = Date.now }: AlertsRouterDeps): Router {
+  const router = Router();
+  router.use('/alerts', requireUser(auth));
+  const present = (item: AlertItem) => presentAlert(item, engine.view(item.alert_id), now());
+
+  router.post('/alerts', async (req, res) => {
+    const { userId } = identityOf(res);
+    const definition = parseOrThrow(alertDefinitionSchema, req.body, 'body');
+    if ((await alerts.countByUser(userId)) >= maxAlertsPerUser) {
+      throw new AppError(
+        'conflict',
+        409,
+        `You already have ${maxAlertsPerUser} alerts, the most allowed; delete some first`,
+      );
+    }
+    const seconds = Math.floor(now() / 1000);
+    const item: AlertItem = {
+      ...definition,
+      alert_id: crypto.randomUUID(),
+      user_id: userId,
+      created_at: seconds,
+      updated_at: seconds,
+      last_triggered: null,
+      trigger_count: 0,
+      armed: true,
+      version: 1,
+      last_fired_ms: null,
+    };
+    await alerts.create(item);
+    engine.upsert(item);
+    res.status(201).location(`/api/alerts/${item.alert_id}`).json(present(item));
+  });
+
+  router.get('/alerts', async (req, res) => {
+    const { userId } = identityOf(res);
+    const query = parseOrThrow(alertListQuerySchema, req.query, 'query');
+    const page = await withCursor(() => alerts.listByUser(userId, query.limit, query.cursor));
+    const body: AlertPage = {
+      items: page.items.map(present),
+      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+    };
+    res.json(body);
+  });
+
+  router.get('/alerts/:alert_id', async (req, res) => {
+    const { alert_id } = parseOrThrow(idParams, req.params, 'params');
+    res.json(present(await ownedOrThrow(alerts, identityOf(res).userId, alert_id)));
+  });
+
+  router.patch('/alerts/:alert_id', async (req, res) => {
+    const { userId } = identityOf(res);
+    const { alert_id } = parseOrThrow(idParams, req.params, 'params');
+    const patch = parseOrThrow(alertPatchSchema, req.body, 'body');
+    // A fire bumps the version too, so a busy alert can move under us: re-read and merge again.
+    for (let attempt = 1; ; attempt++) {
+      const existing = await ownedOrThrow(alerts, userId, alert_id);
+      const merged = mergePatch(definitionOf(existing), patch);
+      const rearm =
+        CONDITION_FIELDS.some((f) => JSON.stringify(merged[f]) !== JSON.stringify(existing[f])) ||
+        (merged.enabled && !existing.enabled);
+      try {
+        const updated = await alerts.replaceDefinition(
+          userId,
+          alert_id,
+          existing.version,
+          merged,
+          Math.floor(now() / 1000),
+          rearm,
+        );
+        engine.upsert(updated);
+        res.json(present(updated));
+        return;
+      } catch (err) {
+        if (!(err instanceof VersionConflictError) || attempt >= PATCH_ATTEMPTS) {
+          if (err instanceof VersionConflictError)
+            throw new AppError('conflict', 409, 'The alert changed while saving; try again');
+          throw err;
+        }
+      }
+    }
+  });
+
+  router.delete('/alerts/:alert_id', async (req, res) => {
+    const { alert_id } = parseOrThrow(idParams, req.params, 'params');
+    if (!(await alerts.deleteOwned(identityOf(res).userId, alert_id))) throw notFound('No such alert');
+    engine.remove(alert_id);
+    res.status(204).end();
+  });
+
+  return router;
+}
+
+async function ownedOrThrow(alerts: AlertsRepository, userId: string, alertId: string): Promise<AlertItem> {
+  const item = await alerts.getOwned(userId, alertId);
+  if (!item) throw notFound('No such alert');
+  return item;
+}
+
+/** Applies a PATCH to a definition and validates the result as a whole, so errors name the fields as sent. */
+function mergePatch(current: AlertDefinition, patch: z.infer<typeof alertPatchSchema>): AlertDefinition {
+  if (patch.condition_type && patch.condition_type !== current.condition_type && !patch.condition) {
+    throw validationFailed([{ path: 'condition', message: `a new condition_type needs its condition` }]);
+  }
+  const merged = {
+    ...current,
+    ...patch,
+    // A partial condition is merged into the current one of the same type.
+    condition:
+      patch.condition && (patch.condition_type ?? current.condition_type) === current.condition_type
+        ? { ...current.condition, ...patch.condition }
+        : (patch.condition ?? current.condition),
+  };
+  const result = alertDefinitionSchema.safeParse(merged);
+  if (!result.success) throw validationFailed(issuesFrom(result.error), 'Invalid request body');
+  return result.data;
+}
+
+export async function withCursor<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    if (err instanceof InvalidCursorError) throw validationFailed([{ path: 'cursor', message: err.message }]);
+    throw err;
+  }
+}

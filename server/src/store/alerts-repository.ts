@@ -1,0 +1,296 @@
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { AlertDefinition, NotificationRecord } from '@tickwatch/shared';
+import { decodeCursor, encodeCursor } from './cursor.js';
+
+/** A fire claimed in the alert item but not yet written to the history table (see docs/alerts.md). */
+export type PendingNotification = Omit<NotificationRecord, 'delivery_status' | 'message_id'>;
+
+/** An item of `alert_configurations`: the seed's attributes, the definition's options and the trigger state. */
+export type AlertItem = AlertDefinition & {
+  alert_id: string;
+  user_id: string;
+  created_at: number;
+  updated_at: number;
+  last_triggered: number | null;
+  trigger_count: number;
+  /** True while a level condition may fire; false after it fired until the condition is false again. */
+  armed: boolean;
+  /** Bumped by every write, so concurrent writers (API, several evaluators) cannot overwrite each other. */
+  version: number;
+  /** Epoch ms of the last fire's tick, for cooldowns across restarts. */
+  last_fired_ms: number | null;
+  pending_notification?: PendingNotification;
+};
+
+export class VersionConflictError extends Error {
+  override name = 'VersionConflictError';
+}
+
+const userCursorSchema = z.object({ alert_id: z.string(), user_id: z.string(), created_at: z.number() });
+
+/** The definition fields a PATCH may replace; everything else is bookkeeping. */
+const DEFINITION_FIELDS = [
+  'symbol',
+  'condition_type',
+  'condition',
+  'notification_method',
+  'enabled',
+  'cooldown_seconds',
+  'trigger_mode',
+  'expires_at',
+  'note',
+] as const;
+
+export class AlertsRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async create(item: AlertItem): Promise<void> {
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(alert_id)' }),
+    );
+  }
+
+  async get(alertId: string): Promise<AlertItem | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { alert_id: alertId }, ConsistentRead: true }),
+    );
+    return Item as AlertItem | undefined;
+  }
+
+  /** The alert if it exists and belongs to `userId`; another user's alert is indistinguishable from none. */
+  async getOwned(userId: string, alertId: string): Promise<AlertItem | undefined> {
+    const item = await this.get(alertId);
+    return item?.user_id === userId ? item : undefined;
+  }
+
+  /** The user's alerts, newest first, through UserIndex. */
+  async listByUser(
+    userId: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: AlertItem[]; nextCursor?: string }> {
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'UserIndex',
+        KeyConditionExpression: 'user_id = :u',
+        ExpressionAttributeValues: { ':u': userId },
+        ScanIndexForward: false,
+        Limit: limit,
+        ...(cursor ? { ExclusiveStartKey: this.userCursor(cursor, userId) } : {}),
+      }),
+    );
+    return {
+      items: (result.Items ?? []) as AlertItem[],
+      ...(result.LastEvaluatedKey ? { nextCursor: encodeCursor(result.LastEvaluatedKey) } : {}),
+    };
+  }
+
+  async countByUser(userId: string): Promise<number> {
+    let count = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'UserIndex',
+          KeyConditionExpression: 'user_id = :u',
+          ExpressionAttributeValues: { ':u': userId },
+          Select: 'COUNT',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      count += page.Count ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return count;
+  }
+
+  /** Every alert on a symbol, through SymbolIndex (eventually consistent, as GSIs are). */
+  async listBySymbol(symbol: string): Promise<AlertItem[]> {
+    const items: AlertItem[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'SymbolIndex',
+          KeyConditionExpression: 'symbol = :s',
+          ExpressionAttributeValues: { ':s': symbol },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...((page.Items ?? []) as AlertItem[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  /** Every alert, page by page: for loading the engine at start-up. */
+  async *scanAll(): AsyncGenerator<AlertItem[]> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(new ScanCommand({ TableName: this.table, ExclusiveStartKey: startKey }));
+      yield (page.Items ?? []) as AlertItem[];
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  /**
+   * Replaces the definition of the caller's alert if nobody wrote it since `expectedVersion`. With `rearm` (a new
+   * condition, or re-enabling) it starts armed, so a condition that is already true fires on the next tick.
+   */
+  async replaceDefinition(
+    userId: string,
+    alertId: string,
+    expectedVersion: number,
+    definition: AlertDefinition,
+    updatedAt: number,
+    rearm: boolean,
+  ): Promise<AlertItem> {
+    const names: Record<string, string> = { '#updated_at': 'updated_at', '#version': 'version', '#user_id': 'user_id' };
+    const values: Record<string, unknown> = {
+      ':updated_at': updatedAt,
+      ':one': 1,
+      ':u': userId,
+      ':v': expectedVersion,
+    };
+    const sets = ['#updated_at = :updated_at', '#version = #version + :one'];
+    if (rearm) {
+      names['#armed'] = 'armed';
+      values[':true'] = true;
+      sets.push('#armed = :true');
+    }
+    for (const field of DEFINITION_FIELDS) {
+      names[`#${field}`] = field;
+      values[`:${field}`] = definition[field];
+      sets.push(`#${field} = :${field}`);
+    }
+    return this.conditionalUpdate({
+      Key: { alert_id: alertId },
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: '#user_id = :u AND #version = :v',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    });
+  }
+
+  /** Deletes the caller's alert; false when there is no such alert of theirs. */
+  async deleteOwned(userId: string, alertId: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { alert_id: alertId },
+          ConditionExpression: 'user_id = :u',
+          ExpressionAttributeValues: { ':u': userId },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Claims one fire: counts it, disarms (level conditions), disables (trigger_mode once) and parks the history
+   * record in the item, in one conditional write. Two evaluators racing for the same fire both expect the same
+   * version; exactly one wins, the other gets VersionConflictError.
+   */
+  async claimFire(
+    alertId: string,
+    expectedVersion: number,
+    fire: {
+      lastTriggered: number;
+      lastFiredMs: number;
+      disarm: boolean;
+      disable: boolean;
+      pending: PendingNotification;
+    },
+  ): Promise<AlertItem> {
+    return this.conditionalUpdate({
+      Key: { alert_id: alertId },
+      UpdateExpression:
+        'SET last_triggered = :lt, last_fired_ms = :lf, trigger_count = trigger_count + :one, #version = #version + :one, ' +
+        'pending_notification = :p, armed = :armed, enabled = :enabled',
+      // A parked record must reach the history table before the next fire may park its own.
+      ConditionExpression: '#version = :v AND enabled = :true AND attribute_not_exists(pending_notification)',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: {
+        ':lt': fire.lastTriggered,
+        ':lf': fire.lastFiredMs,
+        ':one': 1,
+        ':p': fire.pending,
+        ':armed': !fire.disarm,
+        ':enabled': !fire.disable,
+        ':v': expectedVersion,
+        ':true': true,
+      },
+    });
+  }
+
+  /** Re-arms a level alert whose condition went false after it fired. */
+  async rearm(alertId: string, expectedVersion: number): Promise<AlertItem> {
+    return this.conditionalUpdate({
+      Key: { alert_id: alertId },
+      UpdateExpression: 'SET armed = :true, #version = #version + :one',
+      ConditionExpression: '#version = :v',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':true': true, ':one': 1, ':v': expectedVersion },
+    });
+  }
+
+  /** Forgets the parked record once it is safely in the history table; a no-op if already cleared. */
+  async clearPending(alertId: string, notificationId: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { alert_id: alertId },
+          UpdateExpression: 'REMOVE pending_notification',
+          ConditionExpression: 'pending_notification.notification_id = :n',
+          ExpressionAttributeValues: { ':n': notificationId },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+
+  private async conditionalUpdate(
+    input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'ReturnValues'>,
+  ): Promise<AlertItem> {
+    try {
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({ TableName: this.table, ReturnValues: 'ALL_NEW', ...input }),
+      );
+      return Attributes as AlertItem;
+    } catch (err) {
+      if (isConditionFailure(err)) throw new VersionConflictError('alert changed or is gone');
+      throw err;
+    }
+  }
+
+  private userCursor(cursor: string, userId: string) {
+    const key = decodeCursor(cursor, userCursorSchema);
+    // A cursor is only valid for the user it was issued to.
+    return { ...key, user_id: userId };
+  }
+}
+
+export function isConditionFailure(err: unknown): boolean {
+  return (err as Error | undefined)?.name === 'ConditionalCheckFailedException';
+}

@@ -1,0 +1,32 @@
+import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Fundamentals } from '@tickwatch/shared';
+
+export type FundamentalsItem = Fundamentals & { symbol: string; updated_at: number };
+
+/** `symbol_fundamentals`, the one table beyond the seed: what fundamental conditions need besides the price. */
+export class FundamentalsRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async put(item: FundamentalsItem): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: item }));
+  }
+
+  async get(symbol: string): Promise<FundamentalsItem | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { symbol } }));
+    return Item as FundamentalsItem | undefined;
+  }
+
+  async all(): Promise<FundamentalsItem[]> {
+    const items: FundamentalsItem[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(new ScanCommand({ TableName: this.table, ExclusiveStartKey: startKey }));
+      items.push(...((page.Items ?? []) as FundamentalsItem[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+}

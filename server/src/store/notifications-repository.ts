@@ -1,0 +1,169 @@
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { DeliveryStatus, NotificationRecord } from '@tickwatch/shared';
+import type { PendingNotification } from './alerts-repository.js';
+import { isConditionFailure } from './alerts-repository.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+
+/**
+ * `triggered_at` is the firing tick's epoch milliseconds plus a tie-break fraction n/1000 (n = 0…999): one tick can
+ * fire several alerts of one user in the same millisecond, and the history key (user_id, triggered_at) must not let
+ * one record overwrite another. A record takes the first free slot in its millisecond.
+ */
+export const SLOTS_PER_MS = 1000;
+
+const cursorSchema = z.object({ user_id: z.string(), triggered_at: z.number() });
+
+export interface NotificationQuery {
+  limit: number;
+  cursor?: string;
+  symbol?: string;
+  from?: number;
+  to?: number;
+}
+
+export class NotificationsRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /**
+   * Writes the record exactly once, however often it is called (a crash-recovery retry calls it again): if a
+   * record with this notification_id is already in its millisecond, that one is returned.
+   */
+  async writeOnce(pending: PendingNotification): Promise<NotificationRecord> {
+    const ms = Math.floor(pending.triggered_at);
+    const existing = await this.inMillisecond(pending.user_id, ms);
+    const already = existing.find((r) => r.notification_id === pending.notification_id);
+    if (already) return already;
+    const taken = new Set(existing.map((r) => Math.round((r.triggered_at - ms) * SLOTS_PER_MS)));
+    for (let slot = 0; slot < SLOTS_PER_MS; slot++) {
+      if (taken.has(slot)) continue;
+      const record: NotificationRecord = {
+        ...pending,
+        triggered_at: ms + slot / SLOTS_PER_MS,
+        delivery_status: 'pending',
+        message_id: null,
+      };
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: record,
+            ConditionExpression: 'attribute_not_exists(triggered_at)',
+          }),
+        );
+        return record;
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+        // Another writer took this slot between our read and write; it may even be our own earlier attempt.
+        const again = await this.inMillisecond(pending.user_id, ms);
+        const mine = again.find((r) => r.notification_id === pending.notification_id);
+        if (mine) return mine;
+        for (const r of again) taken.add(Math.round((r.triggered_at - ms) * SLOTS_PER_MS));
+      }
+    }
+    throw new Error(`more than ${SLOTS_PER_MS} notifications for user ${pending.user_id} in one millisecond`);
+  }
+
+  async get(userId: string, triggeredAt: number): Promise<NotificationRecord | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { user_id: userId, triggered_at: triggeredAt },
+        ConsistentRead: true,
+      }),
+    );
+    return Item as NotificationRecord | undefined;
+  }
+
+  async setDelivery(
+    userId: string,
+    triggeredAt: number,
+    update: { status: DeliveryStatus; messageId?: string | null; failureReason?: string },
+  ): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { user_id: userId, triggered_at: triggeredAt },
+        UpdateExpression:
+          'SET delivery_status = :s, message_id = :m' +
+          (update.failureReason ? ', failure_reason = :f' : ' REMOVE failure_reason'),
+        ConditionExpression: 'attribute_exists(triggered_at)',
+        ExpressionAttributeValues: {
+          ':s': update.status,
+          ':m': update.messageId ?? null,
+          ...(update.failureReason ? { ':f': update.failureReason } : {}),
+        },
+      }),
+    );
+  }
+
+  /** The user's records newest first; `from`/`to` in epoch ms (inclusive), optionally one symbol. */
+  async list(userId: string, query: NotificationQuery): Promise<{ items: NotificationRecord[]; nextCursor?: string }> {
+    const items: NotificationRecord[] = [];
+    let startKey: Record<string, unknown> | undefined = query.cursor
+      ? { ...decodeCursor(query.cursor, cursorSchema), user_id: userId }
+      : undefined;
+    const lower = query.from ?? 0;
+    const upper = query.to === undefined ? Number.MAX_SAFE_INTEGER : Math.floor(query.to) + 0.999;
+    if (lower > upper) return { items };
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'user_id = :u AND triggered_at BETWEEN :from AND :to',
+          ...(query.symbol
+            ? {
+                FilterExpression: 'symbol = :s',
+                ExpressionAttributeValues: { ':u': userId, ':from': lower, ':to': upper, ':s': query.symbol },
+              }
+            : { ExpressionAttributeValues: { ':u': userId, ':from': lower, ':to': upper } }),
+          ScanIndexForward: false,
+          Limit: query.limit - items.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...((page.Items ?? []) as NotificationRecord[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && items.length < query.limit);
+    const last = items.at(-1);
+    return {
+      items,
+      ...(startKey && last ? { nextCursor: encodeCursor({ user_id: userId, triggered_at: last.triggered_at }) } : {}),
+    };
+  }
+
+  /** Records newer than `afterTriggeredAt`, oldest first: what a reconnecting client missed. */
+  async listNewerThan(userId: string, afterTriggeredAt: number, limit: number): Promise<NotificationRecord[]> {
+    const { Items } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'user_id = :u AND triggered_at > :t',
+        ExpressionAttributeValues: { ':u': userId, ':t': afterTriggeredAt },
+        ScanIndexForward: true,
+        Limit: limit,
+      }),
+    );
+    return (Items ?? []) as NotificationRecord[];
+  }
+
+  private async inMillisecond(userId: string, ms: number): Promise<NotificationRecord[]> {
+    const { Items } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'user_id = :u AND triggered_at BETWEEN :lo AND :hi',
+        ExpressionAttributeValues: { ':u': userId, ':lo': ms, ':hi': ms + (SLOTS_PER_MS - 1) / SLOTS_PER_MS },
+        ConsistentRead: true,
+      }),
+    );
+    return (Items ?? []) as NotificationRecord[];
+  }
+}

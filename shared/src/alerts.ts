@@ -1,0 +1,236 @@
+import { z } from 'zod';
+import { USER_ID_PATTERN } from './api.js';
+import { symbolSchema } from './ticks.js';
+
+export const userIdSchema = z.string().regex(USER_ID_PATTERN, 'must be 1-128 letters, digits or _ . @ : -');
+export const devLoginSchema = z.strictObject({ user_id: userIdSchema });
+
+export const PRICE_TYPES = ['open', 'high', 'low', 'close'] as const;
+export type PriceType = (typeof PRICE_TYPES)[number];
+
+/** Level operators hold while the value is on one side of the level; crossings are events between two values. */
+export const LEVEL_OPERATORS = ['>', '>=', '<', '<='] as const;
+export const CROSS_OPERATORS = ['crosses_above', 'crosses_below'] as const;
+export const OPERATORS = [...LEVEL_OPERATORS, ...CROSS_OPERATORS] as const;
+export type LevelOperator = (typeof LEVEL_OPERATORS)[number];
+export type CrossOperator = (typeof CROSS_OPERATORS)[number];
+export type Operator = (typeof OPERATORS)[number];
+export const isCrossOperator = (op: Operator): op is CrossOperator => op === 'crosses_above' || op === 'crosses_below';
+
+export const INDICATORS = ['sma', 'ema', 'rsi', 'macd', 'bollinger', 'vwap'] as const;
+export type IndicatorName = (typeof INDICATORS)[number];
+export const INDICATOR_INTERVALS = ['1m', '5m', '15m', '1h', '1d'] as const;
+export type IndicatorInterval = (typeof INDICATOR_INTERVALS)[number];
+export const BOLLINGER_BANDS = ['upper', 'middle', 'lower'] as const;
+
+export const FUNDAMENTAL_METRICS = ['pe_ratio', 'market_cap', 'dividend_yield'] as const;
+export type FundamentalMetric = (typeof FUNDAMENTAL_METRICS)[number];
+
+export const NOTIFICATION_METHODS = ['websocket', 'sns', 'email'] as const;
+export type NotificationMethod = (typeof NOTIFICATION_METHODS)[number];
+
+export const CONDITION_TYPES = ['price_threshold', 'indicator', 'fundamental'] as const;
+export type ConditionType = (typeof CONDITION_TYPES)[number];
+
+export const TRIGGER_MODES = ['rearm', 'once'] as const;
+export type TriggerMode = (typeof TRIGGER_MODES)[number];
+
+const level = z.number().finite().nonnegative();
+
+export const priceThresholdConditionSchema = z.strictObject({
+  operator: z.enum(OPERATORS),
+  threshold: level,
+  price_type: z.enum(PRICE_TYPES).default('close'),
+});
+export type PriceThresholdCondition = z.infer<typeof priceThresholdConditionSchema>;
+
+/**
+ * What an indicator condition compares (docs/alerts.md):
+ * - sma, ema, vwap: the indicator against `threshold`, or, without a threshold, the last price against the indicator
+ *   ("price crosses above its 50-bar SMA");
+ * - rsi: the RSI (0–100) against `threshold`;
+ * - macd: the histogram (MACD line − signal line) against `threshold` (default 0: "MACD line above signal");
+ * - bollinger: the last price against the chosen `band`.
+ */
+export const indicatorConditionSchema = z
+  .strictObject({
+    indicator: z.enum(INDICATORS),
+    interval: z.enum(INDICATOR_INTERVALS),
+    /** Bars in the indicator's window; MACD's slow period. Defaults: 14 for RSI, 20 otherwise, 26 for MACD. */
+    period: z.number().int().min(2).max(200).optional(),
+    operator: z.enum(OPERATORS),
+    threshold: z.number().finite().optional(),
+    band: z.enum(BOLLINGER_BANDS).optional(),
+    std_dev: z.number().positive().max(5).optional(),
+    fast_period: z.number().int().min(2).max(200).optional(),
+    signal_period: z.number().int().min(2).max(200).optional(),
+  })
+  .superRefine((c, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (c.indicator === 'rsi' && (c.threshold === undefined || c.threshold < 0 || c.threshold > 100)) {
+      issue('threshold', 'RSI conditions need a threshold from 0 to 100');
+    }
+    if (c.indicator === 'bollinger') {
+      if (!c.band) issue('band', 'Bollinger conditions compare the price with a band: upper, middle or lower');
+      if (c.threshold !== undefined)
+        issue('threshold', 'Bollinger conditions compare the price with a band, not a threshold');
+    } else {
+      if (c.band !== undefined) issue('band', 'only Bollinger conditions have a band');
+      if (c.std_dev !== undefined) issue('std_dev', 'only Bollinger conditions have std_dev');
+    }
+    if (c.indicator === 'vwap' && c.period !== undefined)
+      issue('period', 'VWAP runs over the trading day and has no period');
+    if (c.indicator !== 'macd' && (c.fast_period !== undefined || c.signal_period !== undefined)) {
+      issue('fast_period', 'only MACD conditions have fast_period and signal_period');
+    }
+    if (c.indicator === 'macd' && (c.fast_period ?? 12) >= (c.period ?? 26)) {
+      issue('fast_period', 'MACD fast_period must be shorter than period (the slow one)');
+    }
+  });
+export type IndicatorCondition = z.infer<typeof indicatorConditionSchema>;
+
+/**
+ * Fundamental metrics from the live price and operator-loaded per-symbol data: pe_ratio = price / EPS (TTM),
+ * market_cap = price × shares outstanding (in currency units), dividend_yield = annual dividend / price × 100 (%).
+ */
+export const fundamentalConditionSchema = z.strictObject({
+  metric: z.enum(FUNDAMENTAL_METRICS),
+  operator: z.enum(OPERATORS),
+  threshold: z.number().finite(),
+});
+export type FundamentalCondition = z.infer<typeof fundamentalConditionSchema>;
+
+export const MAX_COOLDOWN_SECONDS = 7 * 86_400;
+
+const alertOptions = {
+  notification_method: z.enum(NOTIFICATION_METHODS),
+  enabled: z.boolean().default(true),
+  /** Seconds after a fire during which the alert stays quiet; a level still met when it ends fires then. */
+  cooldown_seconds: z.number().int().min(0).max(MAX_COOLDOWN_SECONDS).default(0),
+  trigger_mode: z.enum(TRIGGER_MODES).default('rearm'),
+  /** Epoch seconds after which the alert no longer fires. */
+  expires_at: z.number().int().positive().nullable().default(null),
+  /** The trader's own label. */
+  note: z.string().trim().max(200).default(''),
+};
+
+export const alertDefinitionSchema = z.discriminatedUnion('condition_type', [
+  z.strictObject({
+    symbol: symbolSchema,
+    condition_type: z.literal('price_threshold'),
+    condition: priceThresholdConditionSchema,
+    ...alertOptions,
+  }),
+  z.strictObject({
+    symbol: symbolSchema,
+    condition_type: z.literal('indicator'),
+    condition: indicatorConditionSchema,
+    ...alertOptions,
+  }),
+  z.strictObject({
+    symbol: symbolSchema,
+    condition_type: z.literal('fundamental'),
+    condition: fundamentalConditionSchema,
+    ...alertOptions,
+  }),
+]);
+export type ConditionSpec =
+  | { condition_type: 'price_threshold'; condition: PriceThresholdCondition }
+  | { condition_type: 'indicator'; condition: IndicatorCondition }
+  | { condition_type: 'fundamental'; condition: FundamentalCondition };
+
+/** Everything a trader chooses about an alert; the rest of an Alert is the server's bookkeeping. */
+export type AlertDefinition = z.infer<typeof alertDefinitionSchema>;
+export type AlertDefinitionInput = z.input<typeof alertDefinitionSchema>;
+
+/**
+ * PATCH body: any subset of the definition. A new condition must come with its condition_type unless the type
+ * is unchanged; the server merges and validates the result as a whole.
+ */
+export const alertPatchSchema = z
+  .strictObject({
+    symbol: symbolSchema,
+    condition_type: z.enum(CONDITION_TYPES),
+    condition: z.record(z.string(), z.unknown()),
+    notification_method: z.enum(NOTIFICATION_METHODS),
+    enabled: z.boolean(),
+    cooldown_seconds: alertOptions.cooldown_seconds.removeDefault(),
+    trigger_mode: z.enum(TRIGGER_MODES),
+    expires_at: z.number().int().positive().nullable(),
+    note: z.string().trim().max(200),
+  })
+  .partial()
+  .refine((p) => Object.keys(p).length > 0, 'nothing to change');
+export type AlertPatch = z.infer<typeof alertPatchSchema>;
+
+/** Where an alert stands, for the dashboard: "armed" may fire, "fired" waits for its condition to clear. */
+export const ALERT_STATES = ['armed', 'fired', 'cooling_down', 'disabled', 'expired', 'waiting'] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+
+export type Alert = AlertDefinition & {
+  alert_id: string;
+  user_id: string;
+  /** Epoch seconds. */
+  created_at: number;
+  updated_at: number;
+  last_triggered: number | null;
+  trigger_count: number;
+  state: AlertState;
+  /** Why the alert cannot be evaluated right now (no fundamentals, indicator warming up), if so. */
+  status_note: string | null;
+};
+
+export const alertListQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(1024).optional(),
+});
+
+export interface AlertPage {
+  items: Alert[];
+  nextCursor?: string;
+}
+
+export const DELIVERY_STATUSES = ['pending', 'sent', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** One fire, as recorded in alert_notifications_history (the seed's attributes plus a readable message). */
+export interface NotificationRecord {
+  notification_id: string;
+  user_id: string;
+  alert_id: string;
+  symbol: string;
+  current_price: number;
+  /** The level the condition compared against (for indicator conditions, the indicator's or band's value). */
+  threshold: number;
+  /** Epoch milliseconds of the tick that fired it, with a sub-millisecond tie-break (docs/alerts.md). */
+  triggered_at: number;
+  notification_method: NotificationMethod;
+  delivery_status: DeliveryStatus;
+  message_id: string | null;
+  condition_type: ConditionType;
+  /** What happened, in words: "AAPL last price 205.50 crossed above 200.00". */
+  message: string;
+  failure_reason?: string;
+}
+
+export const notificationQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(1024).optional(),
+  symbol: symbolSchema.optional(),
+  from: z.coerce.number().nonnegative().optional(),
+  to: z.coerce.number().nonnegative().optional(),
+});
+
+export interface NotificationPage {
+  items: NotificationRecord[];
+  nextCursor?: string;
+}
+
+export const fundamentalsSchema = z.strictObject({
+  /** Earnings per share, trailing twelve months. */
+  eps_ttm: z.number().finite().nullable().default(null),
+  shares_outstanding: z.number().finite().positive().nullable().default(null),
+  /** Dividends per share over a year. */
+  annual_dividend: z.number().finite().nonnegative().nullable().default(null),
+});
+export type Fundamentals = z.infer<typeof fundamentalsSchema>;
