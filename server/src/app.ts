@@ -5,27 +5,36 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { Config } from './config.js';
+import { AlertEngine } from './engine/alert-engine.js';
+import { loadFundamentals } from './engine/load-fundamentals.js';
 import { createFeed } from './feeds/create-feed.js';
 import type { TickFeed } from './feeds/feed.js';
+import { alertsRouter } from './http/alerts-router.js';
+import { authRouter } from './http/auth-router.js';
+import { Authenticator } from './http/auth.js';
 import { errorHandler, notFound } from './http/errors.js';
+import { fundamentalsRouter } from './http/fundamentals-router.js';
+import { apiCors, perMinute, securityHeaders } from './http/hardening.js';
 import { healthRouter } from './http/health-router.js';
+import { meRouter } from './http/me-router.js';
+import { notificationsRouter } from './http/notifications-router.js';
 import { ticksRouter } from './http/ticks-router.js';
 import { TickPipeline } from './ingest/tick-pipeline.js';
 import type { Logger } from './log.js';
-import { AlertEngine } from './engine/alert-engine.js';
-import { alertsRouter } from './http/alerts-router.js';
-import { Authenticator } from './http/auth.js';
-import { authRouter } from './http/auth-router.js';
-import { fundamentalsRouter } from './http/fundamentals-router.js';
-import { notificationsRouter } from './http/notifications-router.js';
-import { createSocketServer, type TickServer } from './realtime/socket-server.js';
+import type { NotificationChannel } from './notify/channel.js';
+import { DeliveryService } from './notify/delivery-service.js';
+import { EmailChannel } from './notify/email-channel.js';
+import { SnsChannel } from './notify/sns-channel.js';
+import { WebsocketChannel } from './notify/websocket-channel.js';
+import { attachSocketHandlers, createSocketServer, type TickServer } from './realtime/socket-server.js';
+import { TickFanout } from './realtime/tick-fanout.js';
 import { AlertsRepository } from './store/alerts-repository.js';
 import { FundamentalsRepository } from './store/fundamentals-repository.js';
 import { NotificationsRepository } from './store/notifications-repository.js';
 import type { OpenStore } from './store/open-store.js';
 import { presentTick, TicksRepository } from './store/ticks-repository.js';
 import { startTtlSweeper } from './store/ttl-sweeper.js';
-import { loadFundamentals } from './engine/load-fundamentals.js';
+import { UserSettingsRepository } from './store/user-settings-repository.js';
 
 const DEFAULT_CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
 /** JSON bodies: 1000 ticks at ~120 bytes each, with room to spare. */
@@ -36,6 +45,8 @@ export interface AppDeps {
   log: Logger;
   /** Built dashboard to serve; defaults to client/dist. */
   clientDist?: string;
+  /** Replaces the email/SNS channels built from config (tests of delivery failures). */
+  channels?: NotificationChannel[];
 }
 
 export interface App {
@@ -45,10 +56,12 @@ export interface App {
   feed: TickFeed;
   ticks: TicksRepository;
   engine: AlertEngine;
+  delivery: DeliveryService;
+  fanout: TickFanout;
   auth: Authenticator;
-  /** Starts listening and the feed; resolves with the base URL. */
+  /** Loads alerts, starts listening and the feed; resolves with the base URL. */
   listen(): Promise<string>;
-  /** Stops the feed, closes sockets, and flushes queued ticks to the store (bounded wait). */
+  /** Stops the feed, closes sockets, flushes queued ticks and recorded fires (bounded waits). */
   close(): Promise<void>;
 }
 
@@ -64,18 +77,50 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const alerts = new AlertsRepository(store.clients.doc, store.tables.alerts);
   const notifications = new NotificationsRepository(store.clients.doc, store.tables.notifications);
   const fundamentals = new FundamentalsRepository(store.clients.doc, store.tables.fundamentals);
-  const pipeline = new TickPipeline(ticks, config.persistence, log.child({ part: 'ingest' }));
-  const engine = new AlertEngine({ alerts, notifications, ticks, log: log.child({ part: 'engine' }) });
-  pipeline.onLiveTick((tick) => engine.onTick(tick));
-  const feed = createFeed(config.feed, (tick) => pipeline.ingestLive(tick), log);
+  const settings = new UserSettingsRepository(store.clients.doc, store.tables.userSettings);
 
   const app = express();
+  const httpServer = http.createServer(app);
+  const io = createSocketServer(httpServer);
+  const fanout = new TickFanout(io, config.tickFlushMs);
+  const pipeline = new TickPipeline(ticks, config.persistence, log.child({ part: 'ingest' }));
+  const engine = new AlertEngine({ alerts, notifications, ticks, log: log.child({ part: 'engine' }) });
+  const websocket = new WebsocketChannel(io, config.notify.ackTimeoutMs);
+  const delivery = new DeliveryService({
+    io,
+    websocket,
+    channels: deps.channels ?? configuredChannels(config, log),
+    notifications,
+    settings,
+    options: { maxAttempts: config.notify.maxAttempts, retryBaseMs: config.notify.retryBaseMs },
+    log: log.child({ part: 'notify' }),
+  });
+  // The tick path, top to bottom: feed or HTTP → pipeline → price fan-out and alert engine → delivery.
+  pipeline.onLiveTick((tick) => fanout.publish(tick));
+  pipeline.onLiveTick((tick) => engine.onTick(tick));
+  engine.onRecorded((record) => delivery.deliver(record));
+  attachSocketHandlers(io, {
+    auth,
+    latest: pipeline.latest,
+    fanout,
+    replay: (socket, after) => delivery.replay(socket, after),
+    log: log.child({ part: 'realtime' }),
+  });
+  const feed = createFeed(config.feed, (tick) => pipeline.ingestLive(tick), log);
+
+  const alertWrites = perMinute(config.rateLimits.alertWritesPerMinute, 'alert changes');
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  app.use(securityHeaders());
+  app.use('/api', apiCors(config.corsOrigins));
   app.use('/api', express.json({ limit: JSON_BODY_LIMIT }));
+  app.use('/api/auth', perMinute(config.rateLimits.signInPerMinute, 'sign-in attempts'));
+  app.post('/api/ticks', perMinute(config.rateLimits.ingestPerMinute, 'ingest requests'));
+  app.use('/api/alerts', (req, res, next) => (req.method === 'GET' ? next() : alertWrites(req, res, next)));
   app.use('/api', authRouter(auth));
+  app.use('/api', meRouter({ auth, settings }));
   app.use('/api', ticksRouter({ pipeline, ticks, ingestApiKey: config.ingestApiKey }));
-  app.use('/api', alertsRouter({ auth, alerts, engine, maxAlertsPerUser: config.maxAlertsPerUser }));
+  app.use('/api', alertsRouter({ auth, alerts, settings, engine, maxAlertsPerUser: config.maxAlertsPerUser }));
   app.use('/api', notificationsRouter({ auth, notifications }));
   app.use('/api', fundamentalsRouter({ auth, fundamentals, engine, operatorKey: config.ingestApiKey }));
   app.use('/api', healthRouter({ dynamo: store.clients.raw, store: config.store, feed, pipeline, startedAt }));
@@ -85,8 +130,6 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   serveDashboard(app, deps.clientDist ?? DEFAULT_CLIENT_DIST, log);
   app.use(errorHandler(log));
 
-  const httpServer = http.createServer(app);
-  const io = createSocketServer(httpServer, pipeline, log.child({ part: 'realtime' }));
   let stopSweeper: (() => Promise<void>) | undefined;
 
   return {
@@ -96,6 +139,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     feed,
     ticks,
     engine,
+    delivery,
+    fanout,
     auth,
     async listen() {
       // Alerts and today's market state are loaded before any tick can arrive, so none is evaluated blind.
@@ -117,14 +162,30 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     async close() {
       await feed.stop();
       await stopSweeper?.();
+      fanout.close();
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
       });
       httpServer.closeAllConnections();
       await pipeline.close(10_000);
       await engine.close();
+      await delivery.close();
     },
   };
+}
+
+function configuredChannels(config: Config, log: Logger): NotificationChannel[] {
+  const channels: NotificationChannel[] = [];
+  if (config.notify.sns) {
+    channels.push(
+      new SnsChannel(
+        { region: config.region, ...(config.notify.sns.endpoint ? { endpoint: config.notify.sns.endpoint } : {}) },
+        log.child({ channel: 'sns' }),
+      ),
+    );
+  }
+  if (config.notify.email) channels.push(new EmailChannel(config.notify.email, log.child({ channel: 'email' })));
+  return channels;
 }
 
 /** After a restart the latest prices come back from the store, so the dashboard is not blank until the next trade. */

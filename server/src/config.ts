@@ -83,6 +83,34 @@ const envSchema = z.object({
   MAX_ALERTS_PER_USER: positiveInt.max(100_000).default(500),
   /** JSON file of per-symbol fundamentals loaded at start-up: {"AAPL": {"eps_ttm": 6.1, ...}, ...}. */
   FUNDAMENTALS_FILE: z.string().min(1).optional(),
+  /** Price frames to each socket at most this often; 0 sends every tick at once, unbatched. */
+  TICK_FLUSH_MS: z.coerce.number().int().min(0).max(5000).default(100),
+  /** How long a dashboard has to acknowledge an alert before it counts as not received. */
+  NOTIFY_ACK_TIMEOUT_MS: positiveInt.max(120_000).default(10_000),
+  /** Attempts per email/SNS notification before it is marked failed. */
+  NOTIFY_MAX_ATTEMPTS: positiveInt.max(20).default(4),
+  NOTIFY_RETRY_BASE_MS: positiveInt.max(600_000).default(2_000),
+  /** Another SNS-compatible endpoint; unset uses AWS SNS in AWS_REGION. */
+  SNS_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  /** Turns on SNS delivery (it needs AWS credentials or SNS_ENDPOINT). */
+  SNS_ENABLED: z.stringbool().optional(),
+  /** smtp://user:pass@host:port or smtps://…; unset turns email delivery off. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).default('Tickwatch <alerts@tickwatch.local>'),
+  /** Origins allowed to call the REST API from a browser (comma list); the dashboard's own origin needs none. */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((raw) =>
+      raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/ }))),
+  RATE_LIMIT_SIGNIN_PER_MINUTE: positiveInt.default(20),
+  RATE_LIMIT_ALERT_WRITES_PER_MINUTE: positiveInt.default(120),
+  RATE_LIMIT_INGEST_PER_MINUTE: positiveInt.default(6_000),
 });
 
 export type StoreConfig =
@@ -118,6 +146,16 @@ export interface Config {
   auth: AuthConfig;
   maxAlertsPerUser: number;
   fundamentalsFile: string | undefined;
+  tickFlushMs: number;
+  notify: {
+    ackTimeoutMs: number;
+    maxAttempts: number;
+    retryBaseMs: number;
+    sns: { endpoint: string | undefined } | undefined;
+    email: { smtpUrl: string; from: string } | undefined;
+  };
+  corsOrigins: string[];
+  rateLimits: { signInPerMinute: number; alertWritesPerMinute: number; ingestPerMinute: number };
 }
 
 export class ConfigError extends Error {
@@ -207,6 +245,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auth,
     maxAlertsPerUser: e.MAX_ALERTS_PER_USER,
     fundamentalsFile: e.FUNDAMENTALS_FILE,
+    tickFlushMs: e.TICK_FLUSH_MS,
+    notify: {
+      ackTimeoutMs: e.NOTIFY_ACK_TIMEOUT_MS,
+      maxAttempts: e.NOTIFY_MAX_ATTEMPTS,
+      retryBaseMs: e.NOTIFY_RETRY_BASE_MS,
+      sns:
+        (e.SNS_ENABLED ?? (Boolean(e.SNS_ENDPOINT) || store.mode === 'aws')) ? { endpoint: e.SNS_ENDPOINT } : undefined,
+      email: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM } : undefined,
+    },
+    corsOrigins: e.CORS_ORIGINS,
+    rateLimits: {
+      signInPerMinute: e.RATE_LIMIT_SIGNIN_PER_MINUTE,
+      alertWritesPerMinute: e.RATE_LIMIT_ALERT_WRITES_PER_MINUTE,
+      ingestPerMinute: e.RATE_LIMIT_INGEST_PER_MINUTE,
+    },
   };
 }
 

@@ -234,3 +234,17 @@ export const fundamentalsSchema = z.strictObject({
   annual_dividend: z.number().finite().nonnegative().nullable().default(null),
 });
 export type Fundamentals = z.infer<typeof fundamentalsSchema>;
+
+/** E.164 phone number, or an SNS topic ARN. */
+export const SNS_TARGET_PATTERN = /^(\+[1-9]\d{6,14}|arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256})$/;
+
+/** Where a user's email and SNS notifications go. */
+export const channelSettingsSchema = z.strictObject({
+  email: z.email('must be an email address').max(254).nullable(),
+  sns_target: z
+    .string()
+    .regex(SNS_TARGET_PATTERN, 'must be an E.164 phone number (+15551234567) or an SNS topic ARN')
+    .nullable(),
+});
+export type ChannelSettings = z.infer<typeof channelSettingsSchema>;
+export const channelSettingsPatchSchema = channelSettingsSchema.partial();

@@ -1,3 +1,4 @@
+import type { NotificationRecord } from './alerts.js';
 import type { Ack } from './api.js';
 import type { Tick } from './ticks.js';
 
@@ -8,23 +9,41 @@ export interface TickSubscription {
   invalid: string[];
 }
 
+export interface ReplayRequest {
+  /** The newest `triggered_at` this client has seen; everything newer is sent again. 0 for "everything". */
+  after: number;
+}
+
 export interface ServerToClientEvents {
-  tick: (tick: Tick) => void;
+  /**
+   * Conflated price updates: the newest tick of each subscribed symbol that changed since the last frame, one frame
+   * every TICK_FLUSH_MS at most (docs/socket-api.md).
+   */
+  ticks: (frame: Tick[]) => void;
+  /** A fire of one of this user's alerts, live or replayed; acknowledge it once shown. */
+  'alert:triggered': (record: NotificationRecord, ack: (received: boolean) => void) => void;
+  /** A record's delivery status changed (sent, failed with a reason). */
+  'notification:updated': (record: NotificationRecord) => void;
 }
 
 export interface ClientToServerEvents {
   'ticks:subscribe': (symbols: string[], ack: (result: Ack<TickSubscription>) => void) => void;
   'ticks:unsubscribe': (symbols: string[], ack: (result: Ack<TickSubscription>) => void) => void;
+  /** Signed-in sockets only: re-send this user's fires newer than `after`, oldest first, as `alert:triggered`. */
+  'notifications:replay': (request: ReplayRequest, ack: (result: Ack<{ replayed: number }>) => void) => void;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- Socket.IO's generic slot; filled once servers talk to each other
+/** Between server processes, through the Socket.IO adapter: none yet. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- Socket.IO's generic slot
 export interface InterServerEvents {}
 
 /**
- * Per-socket state. Tick subscriptions are Socket.IO rooms (`ticks:<SYMBOL>`), not fields here, so that an
- * adapter can route them across server processes.
+ * Per-socket state. Tick subscriptions are Socket.IO rooms (`ticks:<SYMBOL>`) and a signed-in socket is in the
+ * room `user:<id>`, so that an adapter can route both across server processes.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled when sockets carry an identity
-export interface SocketData {}
+export interface SocketData {
+  /** Set once the handshake token is verified; absent on anonymous (public feed only) sockets. */
+  userId?: string;
+}
 
 export const MAX_SYMBOLS_PER_SUBSCRIBE = 200;

@@ -10,6 +10,7 @@ import {
 } from '@tickwatch/shared';
 import type { AlertEngine } from '../engine/alert-engine.js';
 import { VersionConflictError, type AlertItem, type AlertsRepository } from '../store/alerts-repository.js';
+import type { UserSettingsRepository } from '../store/user-settings-repository.js';
 import { InvalidCursorError } from '../store/cursor.js';
 import { identityOf, requireUser, type Authenticator } from './auth.js';
 import { AppError, issuesFrom, notFound, validationFailed } from './errors.js';
@@ -19,6 +20,7 @@ import { parseOrThrow } from './validate.js';
 export interface AlertsRouterDeps {
   auth: Authenticator;
   alerts: AlertsRepository;
+  settings: UserSettingsRepository;
   engine: AlertEngine;
   maxAlertsPerUser: number;
   now?: () => number;
@@ -30,14 +32,42 @@ const CONDITION_FIELDS = ['symbol', 'condition_type', 'condition'] as const;
 const PATCH_ATTEMPTS = 3;
 
 /** CRUD on the caller's alerts. The user always comes from the verified token; another user's alert is a 404. */
-export function alertsRouter({ auth, alerts, engine, maxAlertsPerUser, now = Date.now }: AlertsRouterDeps): Router {
+export function alertsRouter({
+  auth,
+  alerts,
+  settings,
+  engine,
+  maxAlertsPerUser,
+  now = Date.now,
+}: AlertsRouterDeps): Router {
   const router = Router();
   router.use('/alerts', requireUser(auth));
   const present = (item: AlertItem) => presentAlert(item, engine.view(item.alert_id), now());
 
+  /** An email or SNS alert with nowhere to send it would fail on its first fire: refuse it now instead. */
+  async function assertTarget(userId: string, definition: AlertDefinition): Promise<void> {
+    const method = definition.notification_method;
+    if (method === 'websocket') return;
+    const channels = await settings.channels(userId);
+    if (method === 'email' && !channels.email) {
+      throw validationFailed([
+        { path: 'notification_method', message: 'set an email address in your notification channels first' },
+      ]);
+    }
+    if (method === 'sns' && !channels.sns_target) {
+      throw validationFailed([
+        {
+          path: 'notification_method',
+          message: 'set an SNS phone number or topic in your notification channels first',
+        },
+      ]);
+    }
+  }
+
   router.post('/alerts', async (req, res) => {
     const { userId } = identityOf(res);
     const definition = parseOrThrow(alertDefinitionSchema, req.body, 'body');
+    await assertTarget(userId, definition);
     if ((await alerts.countByUser(userId)) >= maxAlertsPerUser) {
       throw new AppError(
         'conflict',
@@ -87,6 +117,7 @@ export function alertsRouter({ auth, alerts, engine, maxAlertsPerUser, now = Dat
     for (let attempt = 1; ; attempt++) {
       const existing = await ownedOrThrow(alerts, userId, alert_id);
       const merged = mergePatch(definitionOf(existing), patch);
+      if (patch.notification_method) await assertTarget(userId, merged);
       const rearm =
         CONDITION_FIELDS.some((f) => JSON.stringify(merged[f]) !== JSON.stringify(existing[f])) ||
         (merged.enabled && !existing.enabled);

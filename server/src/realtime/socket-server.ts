@@ -1,46 +1,76 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
+import { z } from 'zod';
 import {
   MAX_SYMBOLS_PER_SUBSCRIBE,
   SYMBOL_PATTERN,
   type Ack,
+  type ApiError,
   type ClientToServerEvents,
   type InterServerEvents,
   type ServerToClientEvents,
   type SocketData,
   type TickSubscription,
 } from '@tickwatch/shared';
-import type { TickPipeline } from '../ingest/tick-pipeline.js';
+import type { Authenticator } from '../http/auth.js';
+import type { LatestTicks } from '../market/latest-ticks.js';
 import type { Logger } from '../log.js';
+import { tickRoom, type TickFanout } from './tick-fanout.js';
 
 export type TickServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-type TickSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type TickSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
-const TICK_ROOM_PREFIX = 'ticks:';
-export const tickRoom = (symbol: string) => TICK_ROOM_PREFIX + symbol;
+export const userRoom = (userId: string) => `user:${userId}`;
+const TICK_ROOM_PREFIX = tickRoom('');
+const replaySchema = z.strictObject({ after: z.number().finite().nonnegative() });
 
-/**
- * The public price feed. A subscription is membership of the symbol's room, so fan-out goes through Socket.IO's
- * adapter and works unchanged across processes once the Redis adapter is plugged in.
- */
-export function createSocketServer(httpServer: HttpServer, pipeline: TickPipeline, log: Logger): TickServer {
-  const io: TickServer = new Server(httpServer, {
-    // Widgets embed the feed on other sites; the feed is public and read-only.
+export function createSocketServer(httpServer: HttpServer): TickServer {
+  return new Server(httpServer, {
+    // Widgets embed the price feed on other sites; the feed is public and read-only, user data needs a token.
     cors: { origin: true },
     maxHttpBufferSize: 64 * 1024,
   });
+}
+
+export interface SocketHandlers {
+  auth: Authenticator;
+  latest: LatestTicks;
+  fanout: TickFanout;
+  /** Sends a signed-in socket this user's fires newer than `after`; resolves with how many. */
+  replay(socket: TickSocket, after: number): Promise<number>;
+  log: Logger;
+}
+
+/**
+ * Identity and events. A socket with a token joins its user's room once the token verifies, and can never join
+ * another; a bad token is refused at the handshake; no token means an anonymous socket that may use the public
+ * price feed only.
+ */
+export function attachSocketHandlers(io: TickServer, deps: SocketHandlers): void {
+  io.use((socket, next) => {
+    const token: unknown = socket.handshake.auth?.token;
+    if (token === undefined || token === null || token === '') return next();
+    if (typeof token !== 'string') return next(unauthorizedError('token must be a string'));
+    deps.auth.verify(token).then(
+      (identity) => {
+        socket.data.userId = identity.userId;
+        next();
+      },
+      () => next(unauthorizedError('token is invalid or expired')),
+    );
+  });
 
   io.on('connection', (socket) => {
+    if (socket.data.userId) void socket.join(userRoom(socket.data.userId));
+
     socket.on('ticks:subscribe', (symbols, ack) => {
       const parsed = parseSymbols(symbols);
       if (!parsed.ok) return reply(ack, parsed);
       for (const symbol of parsed.data.valid) void socket.join(tickRoom(symbol));
       reply(ack, { ok: true, data: subscription(socket, parsed.data.invalid) });
-      // Subscribers see the current price at once rather than waiting for the next trade.
-      for (const symbol of parsed.data.valid) {
-        const latest = pipeline.latest.get(symbol);
-        if (latest) socket.emit('tick', latest);
-      }
+      // Subscribers see the current prices at once rather than waiting for the next trade.
+      const latest = parsed.data.valid.flatMap((symbol) => deps.latest.get(symbol) ?? []);
+      deps.fanout.sendNow(socket.id, latest);
     });
 
     socket.on('ticks:unsubscribe', (symbols, ack) => {
@@ -49,14 +79,38 @@ export function createSocketServer(httpServer: HttpServer, pipeline: TickPipelin
       for (const symbol of parsed.data.valid) void socket.leave(tickRoom(symbol));
       reply(ack, { ok: true, data: subscription(socket, parsed.data.invalid) });
     });
-  });
 
-  pipeline.onLiveTick((tick) => {
-    io.to(tickRoom(tick.symbol)).emit('tick', tick);
+    socket.on('notifications:replay', (request, ack) => {
+      if (!socket.data.userId) {
+        return reply(ack, { ok: false, error: { id: 'unauthorized', message: 'Sign in to receive notifications' } });
+      }
+      const parsed = replaySchema.safeParse(request);
+      if (!parsed.success) {
+        return reply(ack, {
+          ok: false,
+          error: {
+            id: 'validation_failed',
+            message: 'Expected {after: epoch ms}',
+            issues: [{ path: 'after', message: 'must be a non-negative number' }],
+          },
+        });
+      }
+      deps.replay(socket, parsed.data.after).then(
+        (replayed) => reply(ack, { ok: true, data: { replayed } }),
+        (err: unknown) => {
+          deps.log.error({ err }, 'replaying notifications failed');
+          reply(ack, {
+            ok: false,
+            error: { id: 'unavailable', message: 'Could not load your notifications; try again' },
+          });
+        },
+      );
+    });
   });
+}
 
-  log.debug('socket server attached');
-  return io;
+function unauthorizedError(message: string): Error & { data: ApiError } {
+  return Object.assign(new Error('unauthorized'), { data: { id: 'unauthorized' as const, message } });
 }
 
 function subscription(socket: TickSocket, invalid: string[]): TickSubscription {

@@ -10,6 +10,8 @@ export const TABLE_NAMES = {
   notifications: 'alert_notifications_history',
   /** Extension to the seed (docs/storage.md): per-symbol data that fundamental conditions need. */
   fundamentals: 'symbol_fundamentals',
+  /** Extension to the seed (docs/storage.md): where each user's email and SNS notifications go. */
+  userSettings: 'user_settings',
 } as const;
 export type TableKey = keyof typeof TABLE_NAMES;
 
@@ -84,6 +86,13 @@ export const TABLE_DEFINITIONS: Record<TableKey, TableDefinition> = {
       BillingMode: 'PAY_PER_REQUEST',
     },
   },
+  userSettings: {
+    create: {
+      AttributeDefinitions: [{ AttributeName: 'user_id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'user_id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    },
+  },
 };
 
 /** Seconds a tick is kept: the seed's 24 h TTL. */
@@ -97,5 +106,6 @@ export function tableNames(prefix: string): TableNames {
     ticks: prefix + TABLE_NAMES.ticks,
     notifications: prefix + TABLE_NAMES.notifications,
     fundamentals: prefix + TABLE_NAMES.fundamentals,
+    userSettings: prefix + TABLE_NAMES.userSettings,
   };
 }

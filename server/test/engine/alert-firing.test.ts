@@ -263,6 +263,7 @@ describe(`alert firing on ${inject('dynamoKind')}`, () => {
   it('evaluates fundamental conditions once fundamentals are loaded, and says why not before', async () => {
     const server = await start();
     const user = await signIn(server, 'value');
+    expect((await user.request('PUT', '/api/me/channels', { email: 'value@example.com' })).status).toBe(200);
     const alert = await user.createAlert({
       symbol: 'FUN',
       condition_type: 'fundamental',

@@ -21,7 +21,7 @@ describe(`socket tick feed on ${inject('dynamoKind')}`, () => {
     const socket: Client = io(server.url, { transports: ['websocket'], forceNew: true });
     clients.push(socket);
     const ticks: Tick[] = [];
-    socket.on('tick', (tick) => ticks.push(tick));
+    socket.on('ticks', (frame) => ticks.push(...frame));
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('connect_error', reject);
@@ -81,9 +81,29 @@ describe(`socket tick feed on ${inject('dynamoKind')}`, () => {
     await subscribe(socket, ['LATE']);
     const now = Date.now();
     await server.ingest({ symbol: 'LATE', timestamp: now, price: 5, volume: 1 });
+    await eventually(() => expect(ticks.map((t) => t.price)).toEqual([5]));
     await server.ingest({ symbol: 'LATE', timestamp: now - 10_000, price: 4, volume: 1 });
     await server.ingest({ symbol: 'LATE', timestamp: now + 1, price: 6, volume: 1 });
     await eventually(() => expect(ticks.map((t) => t.price)).toEqual([5, 6]));
+  });
+
+  it('conflates: one frame carries the newest tick of many symbols', async () => {
+    const { socket } = await connect();
+    const frames: Tick[][] = [];
+    socket.on('ticks', (frame) => frames.push(frame));
+    await subscribe(socket, ['CF1', 'CF2', 'CF3']);
+    const now = Date.now();
+    const burst = ['CF1', 'CF2', 'CF3'].flatMap((symbol, s) =>
+      Array.from({ length: 20 }, (_, i) => ({ symbol, timestamp: now + i, price: 100 * (s + 1) + i, volume: 1 })),
+    );
+    await server.ingest(burst);
+    await eventually(() => {
+      const newest = new Map(frames.flat().map((t) => [t.symbol, t.price]));
+      expect(Object.fromEntries(newest)).toEqual({ CF1: 119, CF2: 219, CF3: 319 });
+    });
+    // 60 ticks arrived as a handful of frames, not 60, and a frame held several symbols.
+    expect(frames.length).toBeLessThanOrEqual(3);
+    expect(Math.max(...frames.map((f) => f.length))).toBeGreaterThan(1);
   });
 
   it('answers a malformed subscription with an error ack and keeps the connection', async () => {

@@ -38,10 +38,13 @@ export function testEnv(overrides: Record<string, string> = {}): NodeJS.ProcessE
 }
 
 /** The real server, built by createApp on the run's DynamoDB server, listening on a free loopback port. */
-export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Record<string, string> = {},
+  options: { clientDist?: string } = {},
+): Promise<TestServer> {
   const config = loadConfig(testEnv(overrides));
   const store = await openStore(config, silentLog);
-  const app = await createApp(config, { store, log: silentLog, clientDist: '/nonexistent' });
+  const app = await createApp(config, { store, log: silentLog, clientDist: options.clientDist ?? '/nonexistent' });
   const url = await app.listen();
   return {
     url,

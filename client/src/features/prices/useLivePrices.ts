@@ -57,14 +57,15 @@ export function useLivePrices(socket: TickwatchSocket): LivePrices {
     }, SYMBOL_REFRESH_MS);
     const onDisconnect = () => setConnection('reconnecting');
     const onFailed = () => setConnection('offline');
-    socket.on('tick', onTick);
+    const onFrame = (frame: Tick[]) => frame.forEach(onTick);
+    socket.on('ticks', onFrame);
     socket.on('connect', onConnect);
     socket.on('disconnect', onDisconnect);
     socket.io.on('reconnect_failed', onFailed);
     if (socket.connected) onConnect();
     return () => {
       clearInterval(refresh);
-      socket.off('tick', onTick);
+      socket.off('ticks', onFrame);
       socket.off('connect', onConnect);
       socket.off('disconnect', onDisconnect);
       socket.io.off('reconnect_failed', onFailed);

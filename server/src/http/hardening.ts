@@ -1,0 +1,49 @@
+import cors from 'cors';
+import type { RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import { AppError } from './errors.js';
+import { bearerToken } from './auth.js';
+
+/**
+ * Security headers for the API and the dashboard. The dashboard needs its socket (ws:/wss: to itself) and inline
+ * styles (Recharts sets them); everything else stays 'self'. Only /widget may be framed by other sites.
+ */
+export function securityHeaders(): RequestHandler {
+  const base = {
+    defaultSrc: ["'self'"],
+    connectSrc: ["'self'", 'ws:', 'wss:'],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:'],
+    scriptSrc: ["'self'"],
+  };
+  const app = helmet({ contentSecurityPolicy: { directives: { ...base, frameAncestors: ["'self'"] } } });
+  const widget = helmet({
+    contentSecurityPolicy: { directives: { ...base, frameAncestors: ['*'] } },
+    frameguard: false,
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  });
+  return (req, res, next) => (req.path === '/widget' ? widget : app)(req, res, next);
+}
+
+/** Browsers on other origins may call the REST API only from the configured origins. */
+export function apiCors(origins: string[]): RequestHandler {
+  return cors({ origin: origins.length > 0 ? origins : false, maxAge: 600 });
+}
+
+/**
+ * A limiter of `perMinute` requests per caller. Callers are told apart by their bearer token or API key when they
+ * have one, else by address. The count lives in this process; several processes each allow `perMinute`.
+ */
+export function perMinute(perMinute: number, what: string): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) =>
+      bearerToken(req.get('authorization')) ?? req.get('x-api-key') ?? ipKeyGenerator(req.ip ?? '0.0.0.0'),
+    handler: (_req, _res, next) =>
+      next(new AppError('rate_limited', 429, `Too many ${what}; slow down and retry in a minute`)),
+  });
+}

@@ -1,0 +1,32 @@
+import type { ChannelSettings, NotificationMethod, NotificationRecord } from '@tickwatch/shared';
+
+/**
+ * What a channel reports for one attempt. `sent` carries the provider's id (SNS MessageId, SMTP Message-ID);
+ * `pending` means nobody could take it now but it is not lost (a websocket user who is offline gets it replayed).
+ * A failed attempt throws: the delivery service retries it.
+ */
+export type DeliveryResult = { status: 'sent'; messageId: string | null } | { status: 'pending'; reason: string };
+
+/** One way of telling a trader that an alert fired. Adding a channel means adding one of these. */
+export interface NotificationChannel {
+  readonly method: NotificationMethod;
+  deliver(record: NotificationRecord, targets: ChannelSettings): Promise<DeliveryResult>;
+  close?(): Promise<void>;
+}
+
+/** A failure retrying will not fix (no target configured, a rejected address): the record fails at once. */
+export class PermanentDeliveryError extends Error {
+  override name = 'PermanentDeliveryError';
+}
+
+/** The subject line and body a person reads, shared by the email and SNS channels. */
+export function renderMessage(record: NotificationRecord): { subject: string; text: string } {
+  const when = new Date(Math.floor(record.triggered_at))
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
+  return {
+    subject: `Tickwatch alert: ${record.message}`,
+    text: `${record.message}\nPrice ${record.current_price} at ${when}.\nAlert ${record.alert_id}`,
+  };
+}

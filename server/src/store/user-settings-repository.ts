@@ -1,0 +1,40 @@
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ChannelSettings } from '@tickwatch/shared';
+
+export type UserSettingsItem = ChannelSettings & { user_id: string; updated_at: number };
+
+const NO_CHANNELS: ChannelSettings = { email: null, sns_target: null };
+
+/** `user_settings`, an extension to the seed: one item per user with their notification targets. */
+export class UserSettingsRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async channels(userId: string): Promise<ChannelSettings> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { user_id: userId } }));
+    const item = Item as Partial<UserSettingsItem> | undefined;
+    return { email: item?.email ?? null, sns_target: item?.sns_target ?? null };
+  }
+
+  /** Sets the given fields only; returns the channels as now stored. */
+  async updateChannels(userId: string, patch: Partial<ChannelSettings>, updatedAt: number): Promise<ChannelSettings> {
+    const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
+    const names = Object.fromEntries([...entries.map(([k]) => [`#${k}`, k]), ['#updated_at', 'updated_at']]);
+    const values = Object.fromEntries([...entries.map(([k, v]) => [`:${k}`, v]), [':updated_at', updatedAt]]);
+    const sets = [...entries.map(([k]) => `#${k} = :${k}`), '#updated_at = :updated_at'];
+    const { Attributes } = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { user_id: userId },
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const item = Attributes as Partial<UserSettingsItem>;
+    return { ...NO_CHANNELS, email: item.email ?? null, sns_target: item.sns_target ?? null };
+  }
+}
