@@ -46,7 +46,12 @@ export default tseslint.config(
   {
     // Only the store talks to DynamoDB (and the SNS channel to SNS); everything else speaks domain types.
     files: ['server/src/**/*.ts'],
-    ignores: ['server/src/store/**', 'server/src/notify/sns-channel.ts', 'server/src/http/health-router.ts', 'server/src/bench/**'],
+    ignores: [
+      'server/src/store/**',
+      'server/src/notify/sns-channel.ts',
+      'server/src/http/health-router.ts',
+      'server/src/bench/**',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -60,6 +65,7 @@ export default tseslint.config(
       'server/src/main.ts',
       'server/src/store/create-tables-cli.ts',
       'server/src/bench/**',
+      'e2e/bench/**',
       'server/test/support/global-setup.ts',
     ],
     rules: { 'no-console': 'off' },

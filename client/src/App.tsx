@@ -1,28 +1,131 @@
-import { useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { createApi } from './api/http';
+import { loadSession, saveSession, type Session } from './api/session';
 import { connectSocket } from './api/socket';
-import { PriceTable } from './features/prices/PriceTable';
-import { useLivePrices } from './features/prices/useLivePrices';
-
-const CONNECTION_LABEL = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', offline: 'Offline' };
+import { AlertForm } from './features/alerts/AlertForm';
+import { AlertList } from './features/alerts/AlertList';
+import { useAlerts } from './features/alerts/useAlerts';
+import { SignIn } from './features/auth/SignIn';
+import { PriceChart } from './features/chart/PriceChart';
+import { ConnectionBadge } from './features/connection/ConnectionBadge';
+import { useConnection } from './features/connection/useConnection';
+import { NotificationHistory } from './features/notifications/NotificationHistory';
+import { Toasts } from './features/notifications/Toasts';
+import { useNotifications } from './features/notifications/useNotifications';
+import { WatchlistPanel } from './features/watchlist/WatchlistPanel';
+import { useWatchlist } from './features/watchlist/useWatchlist';
 
 export function App() {
-  const socket = useMemo(connectSocket, []);
-  const { connection, rows, error } = useLivePrices(socket);
+  const [session, setSession] = useState<Session | null>(loadSession);
+  const signIn = (next: Session) => {
+    saveSession(next);
+    setSession(next);
+  };
+  const signOut = useCallback(() => {
+    saveSession(null);
+    setSession(null);
+  }, []);
+  if (!session) return <SignIn onSignedIn={signIn} />;
+  return <Dashboard key={session.token} session={session} onSignOut={signOut} />;
+}
+
+type Tab = 'alerts' | 'history';
+
+function Dashboard({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
+  const api = useMemo(() => createApi(session.token, onSignOut), [session.token, onSignOut]);
+  const socket = useMemo(() => connectSocket(session.token), [session.token]);
+  useEffect(() => {
+    // StrictMode mounts twice in development: reconnect on the second mount instead of keeping a closed socket.
+    if (!socket.connected) socket.connect();
+    return () => void socket.disconnect();
+  }, [socket]);
+
+  const connection = useConnection(socket, onSignOut);
+  const watchlist = useWatchlist(api, socket);
+  const alerts = useAlerts(api);
+  const reloadAlerts = alerts.reload;
+  // A fire changes the alert's trigger count and state: refresh the list.
+  const notifications = useNotifications(api, socket, session.userId, () => void reloadAlerts());
+  const [selected, setSelected] = useState<string | null>(null);
+  const [tab, setTab] = useState<Tab>('alerts');
+  const symbol = selected && watchlist.symbols.includes(selected) ? selected : (watchlist.symbols[0] ?? null);
+
   return (
     <div className="app">
-      <header>
+      <header className="topbar">
         <h1>Tickwatch</h1>
-        <span className={`connection ${connection}`} data-testid="connection-state" role="status">
-          {CONNECTION_LABEL[connection]}
+        <ConnectionBadge state={connection} />
+        <button
+          type="button"
+          className="badge-button"
+          data-testid="unread-badge"
+          aria-label={`${notifications.unread} unread alerts`}
+          onClick={() => {
+            setTab('history');
+            notifications.markAllRead();
+          }}
+        >
+          Alerts fired <span className="count">{notifications.unread}</span>
+        </button>
+        <span className="user" data-testid="signed-in-user">
+          {session.userId}
         </span>
+        <button type="button" onClick={onSignOut} data-testid="sign-out">
+          Sign out
+        </button>
       </header>
-      <main>
-        {error ? (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        ) : null}
-        <PriceTable rows={rows} />
+      <Toasts toasts={notifications.toasts} onDismiss={notifications.dismiss} />
+      <main className="layout">
+        <section className="watchlist-area" aria-label="Watchlist">
+          <WatchlistPanel watchlist={watchlist} selected={symbol} onSelect={setSelected} />
+        </section>
+        <section className="chart-area" aria-label="Chart">
+          {symbol ? (
+            <PriceChart
+              api={api}
+              symbol={symbol}
+              live={watchlist.rows.get(symbol)?.last ?? null}
+              alerts={alerts.alerts.filter((a) => a.symbol === symbol && a.enabled)}
+            />
+          ) : (
+            <p className="muted">Add a symbol to your watchlist to see its chart.</p>
+          )}
+        </section>
+        <section className="side-area">
+          <div role="tablist" aria-label="Alerts and history" className="tabs">
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab === 'alerts'}
+              onClick={() => setTab('alerts')}
+              data-testid="tab-alerts"
+            >
+              My alerts
+            </button>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab === 'history'}
+              onClick={() => {
+                setTab('history');
+                notifications.markAllRead();
+              }}
+              data-testid="tab-history"
+            >
+              History
+            </button>
+          </div>
+          {tab === 'alerts' ? (
+            <div role="tabpanel" aria-label="My alerts">
+              <AlertForm api={api} alerts={alerts} defaultSymbol={symbol} />
+              <AlertList alerts={alerts} api={api} />
+            </div>
+          ) : (
+            <div role="tabpanel" aria-label="History">
+              <NotificationHistory api={api} live={notifications.recent} />
+            </div>
+          )}
+        </section>
       </main>
     </div>
   );

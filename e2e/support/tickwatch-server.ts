@@ -10,6 +10,7 @@ export const E2E_INGEST_KEY = 'e2e-ingest-key-0123456789';
 
 export interface RunningServer {
   url: string;
+  port: number;
   dataDir: string;
   /** POST ticks through the ingest API, as a market-data vendor would. */
   ingest(ticks: unknown): Promise<void>;
@@ -18,9 +19,12 @@ export interface RunningServer {
 }
 
 /** Starts the built server (`node server/dist/main.js`, what `npm start` runs) on a free port and fresh DATA_DIR. */
-export async function startServer(env: Record<string, string> = {}, existingDataDir?: string): Promise<RunningServer> {
-  const dataDir = existingDataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'tickwatch-e2e-')));
-  const port = await freePort();
+export async function startServer(
+  env: Record<string, string> = {},
+  reuse: { dataDir?: string; port?: number } = {},
+): Promise<RunningServer> {
+  const dataDir = reuse.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'tickwatch-e2e-')));
+  const port = reuse.port ?? (await freePort());
   let output = '';
   const child = spawn(process.execPath, [path.join(ROOT, 'server/dist/main.js')], {
     cwd: ROOT,
@@ -44,6 +48,7 @@ export async function startServer(env: Record<string, string> = {}, existingData
   await waitForHealth(url, child, () => output);
   return {
     url,
+    port,
     dataDir,
     output: () => output,
     async ingest(ticks) {

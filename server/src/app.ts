@@ -118,8 +118,11 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   app.post('/api/ticks', perMinute(config.rateLimits.ingestPerMinute, 'ingest requests'));
   app.use('/api/alerts', (req, res, next) => (req.method === 'GET' ? next() : alertWrites(req, res, next)));
   app.use('/api', authRouter(auth));
-  app.use('/api', meRouter({ auth, settings }));
-  app.use('/api', ticksRouter({ pipeline, ticks, ingestApiKey: config.ingestApiKey }));
+  app.use('/api', meRouter({ auth, settings, defaultWatchlist: defaultWatchlist(config) }));
+  app.use(
+    '/api',
+    ticksRouter({ pipeline, dayBar: (symbol) => engine.dayBar(symbol), ticks, ingestApiKey: config.ingestApiKey }),
+  );
   app.use('/api', alertsRouter({ auth, alerts, settings, engine, maxAlertsPerUser: config.maxAlertsPerUser }));
   app.use('/api', notificationsRouter({ auth, notifications }));
   app.use('/api', fundamentalsRouter({ auth, fundamentals, engine, operatorKey: config.ingestApiKey }));
@@ -172,6 +175,12 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       await delivery.close();
     },
   };
+}
+
+function defaultWatchlist(config: Config): string[] {
+  if (config.feed.kind === 'simulator') return config.feed.symbols.slice(0, 50);
+  if (config.feed.kind === 'polygon' && config.feed.symbols !== '*') return config.feed.symbols.slice(0, 50);
+  return ['AAPL', 'MSFT', 'NVDA', 'SPY'];
 }
 
 function configuredChannels(config: Config, log: Logger): NotificationChannel[] {

@@ -1,3 +1,5 @@
+import type { Tick } from './ticks.js';
+
 /** Stable error ids shared by HTTP responses and socket acks. */
 export const ERROR_IDS = [
   'validation_failed',
@@ -56,4 +58,22 @@ export interface DevLoginResponse {
   user_id: string;
   /** Epoch seconds. */
   expires_at: number;
+}
+
+export interface AuthSettings {
+  mode: 'dev' | 'jwt';
+}
+
+export interface DayBarQuote {
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+}
+
+/** The latest trade and the trading day's bar of one symbol, for watchlists. */
+export interface Quote {
+  symbol: string;
+  last: Tick | null;
+  day: DayBarQuote | null;
 }

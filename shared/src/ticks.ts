@@ -80,3 +80,24 @@ export interface TickPage {
   /** Opaque; pass back as `cursor` for the next (older) page. Absent on the last page. */
   nextCursor?: string;
 }
+
+export const MAX_WATCHLIST = 50;
+export const watchlistSchema = z.strictObject({
+  symbols: z
+    .array(symbolSchema)
+    .max(MAX_WATCHLIST, `at most ${MAX_WATCHLIST} symbols`)
+    .refine((list) => new Set(list).size === list.length, 'must not repeat a symbol'),
+});
+export type Watchlist = z.infer<typeof watchlistSchema>;
+
+export const quotesQuerySchema = z.strictObject({
+  symbols: z
+    .string()
+    .transform((raw) =>
+      raw
+        .split(',')
+        .map((s) => s.trim().toUpperCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(symbolSchema).min(1).max(MAX_WATCHLIST)),
+});

@@ -1,21 +1,83 @@
-import type { ErrorBody, Tick } from '@tickwatch/shared';
+import type {
+  Alert,
+  AlertDefinitionInput,
+  AlertPage,
+  AuthSettings,
+  Candle,
+  CandleInterval,
+  ChannelSettings,
+  DevLoginResponse,
+  ErrorBody,
+  FieldIssue,
+  NotificationPage,
+  Quote,
+  Tick,
+  Watchlist,
+} from '@tickwatch/shared';
 
 export class ApiRequestError extends Error {
+  readonly issues: FieldIssue[];
   constructor(
     readonly status: number,
-    readonly body: ErrorBody | undefined,
+    body: ErrorBody | undefined,
   ) {
     super(body?.error.message ?? `Request failed with status ${status}`);
+    this.issues = body?.error.issues ?? [];
   }
 }
 
-async function getJson<T>(path: string): Promise<T> {
-  const res = await fetch(path, { headers: { accept: 'application/json' } });
-  if (!res.ok)
-    throw new ApiRequestError(res.status, (await res.json().catch(() => undefined)) as ErrorBody | undefined);
-  return (await res.json()) as T;
-}
+export type Api = ReturnType<typeof createApi>;
 
-export const api = {
-  symbols: () => getJson<{ items: Tick[] }>('/api/symbols').then((body) => body.items),
-};
+/**
+ * The REST API, typed with the shared contract. `onUnauthorized` runs when the server no longer accepts the
+ * token (expired, or the server's secret changed), so the dashboard can ask the user to sign in again.
+ */
+export function createApi(token: string | null, onUnauthorized: () => void = () => {}) {
+  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(path, {
+      method,
+      headers: {
+        accept: 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (res.status === 401 && token) onUnauthorized();
+    if (!res.ok)
+      throw new ApiRequestError(res.status, (await res.json().catch(() => undefined)) as ErrorBody | undefined);
+    return (res.status === 204 ? undefined : await res.json()) as T;
+  }
+  const query = (params: Record<string, string | number | undefined>) => {
+    const search = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') search.set(k, String(v));
+    const text = search.toString();
+    return text ? `?${text}` : '';
+  };
+
+  return {
+    authSettings: () => request<AuthSettings>('GET', '/api/auth/settings'),
+    devLogin: (userId: string) => request<DevLoginResponse>('POST', '/api/auth/dev-login', { user_id: userId }),
+    me: () => request<{ user_id: string }>('GET', '/api/me'),
+    quotes: (symbols: string[]) =>
+      request<{ items: Quote[] }>('GET', `/api/quotes${query({ symbols: symbols.join(',') })}`).then((b) => b.items),
+    symbols: () => request<{ items: Tick[] }>('GET', '/api/symbols').then((b) => b.items),
+    candles: (symbol: string, interval: CandleInterval, from: number, to?: number) =>
+      request<{ candles: Candle[] }>(
+        'GET',
+        `/api/ticks/${encodeURIComponent(symbol)}/candles${query({ interval, from, to })}`,
+      ).then((b) => b.candles),
+    watchlist: () => request<Watchlist>('GET', '/api/me/watchlist').then((b) => b.symbols),
+    setWatchlist: (symbols: string[]) =>
+      request<Watchlist>('PUT', '/api/me/watchlist', { symbols }).then((b) => b.symbols),
+    channels: () => request<ChannelSettings>('GET', '/api/me/channels'),
+    setChannels: (channels: Partial<ChannelSettings>) => request<ChannelSettings>('PUT', '/api/me/channels', channels),
+    alerts: (cursor?: string) => request<AlertPage>('GET', `/api/alerts${query({ limit: 100, cursor })}`),
+    createAlert: (definition: AlertDefinitionInput) => request<Alert>('POST', '/api/alerts', definition),
+    updateAlert: (alertId: string, patch: Record<string, unknown>) =>
+      request<Alert>('PATCH', `/api/alerts/${alertId}`, patch),
+    deleteAlert: (alertId: string) => request<void>('DELETE', `/api/alerts/${alertId}`),
+    notifications: (params: { cursor?: string; symbol?: string; from?: number; to?: number; limit?: number }) =>
+      request<NotificationPage>('GET', `/api/notifications${query({ limit: params.limit ?? 25, ...params })}`),
+  };
+}

@@ -1,4 +1,4 @@
-import type { Fundamentals, NotificationRecord, Tick } from '@tickwatch/shared';
+import type { DayBarQuote, Fundamentals, NotificationRecord, Tick } from '@tickwatch/shared';
 import type { Logger } from '../log.js';
 import { TradingDayClock } from '../market/trading-day.js';
 import type { AlertItem, AlertsRepository } from '../store/alerts-repository.js';
@@ -127,6 +127,21 @@ export class AlertEngine {
   view(alertId: string): AlertView | undefined {
     const alert = this.live.get(alertId);
     return alert && { armed: alert.armed, statusNote: alert.statusNote, lastFiredMs: alert.lastFiredMs };
+  }
+
+  /** The symbol's current trading-day bar, if it has traded today. */
+  dayBar(symbol: string): DayBarQuote | null {
+    const values = this.books.get(symbol)?.current();
+    if (
+      !values ||
+      values.open === undefined ||
+      values.high === undefined ||
+      values.low === undefined ||
+      values.close === undefined
+    ) {
+      return null;
+    }
+    return { open: values.open, high: values.high, low: values.low, close: values.close };
   }
 
   setFundamentals(symbol: string, fundamentals: Fundamentals): void {

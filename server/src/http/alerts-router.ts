@@ -167,15 +167,19 @@ function mergePatch(current: AlertDefinition, patch: z.infer<typeof alertPatchSc
   const merged = {
     ...current,
     ...patch,
-    // A partial condition is merged into the current one of the same type.
+    // A partial condition is merged into the current one of the same type; a key set to null is removed.
     condition:
       patch.condition && (patch.condition_type ?? current.condition_type) === current.condition_type
-        ? { ...current.condition, ...patch.condition }
+        ? withoutNulls({ ...current.condition, ...patch.condition })
         : (patch.condition ?? current.condition),
   };
   const result = alertDefinitionSchema.safeParse(merged);
   if (!result.success) throw validationFailed(issuesFrom(result.error), 'Invalid request body');
   return result.data;
+}
+
+function withoutNulls(condition: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(condition).filter(([, value]) => value !== null));
 }
 
 export async function withCursor<T>(read: () => Promise<T>): Promise<T> {

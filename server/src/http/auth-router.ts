@@ -1,10 +1,16 @@
 import { Router } from 'express';
-import { devLoginSchema, type DevLoginResponse } from '@tickwatch/shared';
+import { devLoginSchema, type AuthSettings, type DevLoginResponse } from '@tickwatch/shared';
 import { identityOf, requireUser, type Authenticator } from './auth.js';
 import { parseOrThrow } from './validate.js';
 
 export function authRouter(auth: Authenticator): Router {
   const router = Router();
+
+  /** How the dashboard should sign users in. */
+  router.get('/auth/settings', (_req, res) => {
+    const body: AuthSettings = { mode: auth.mode };
+    res.json(body);
+  });
 
   /** Development sign-in: a token for any well-formed user id. Refused unless AUTH_MODE=dev. */
   router.post('/auth/dev-login', async (req, res) => {

@@ -1,14 +1,32 @@
 import { Router } from 'express';
-import { channelSettingsPatchSchema, type ChannelSettings } from '@tickwatch/shared';
+import { channelSettingsPatchSchema, watchlistSchema, type ChannelSettings, type Watchlist } from '@tickwatch/shared';
 import type { UserSettingsRepository } from '../store/user-settings-repository.js';
 import { identityOf, requireUser, type Authenticator } from './auth.js';
 import { parseOrThrow } from './validate.js';
 
-/** The caller's own settings: where email and SNS notifications go. */
-export function meRouter(deps: { auth: Authenticator; settings: UserSettingsRepository; now?: () => number }): Router {
+/** The caller's own settings: the watchlist, and where email and SNS notifications go. */
+export function meRouter(deps: {
+  auth: Authenticator;
+  settings: UserSettingsRepository;
+  defaultWatchlist: string[];
+  now?: () => number;
+}): Router {
   const router = Router();
   const now = deps.now ?? Date.now;
-  router.use('/me/channels', requireUser(deps.auth));
+  router.use(['/me/channels', '/me/watchlist'], requireUser(deps.auth));
+
+  /** A new user starts with the symbols the server streams, so the dashboard is never empty. */
+  router.get('/me/watchlist', async (_req, res) => {
+    const stored = await deps.settings.watchlist(identityOf(res).userId);
+    const body: Watchlist = { symbols: stored ?? deps.defaultWatchlist };
+    res.json(body);
+  });
+
+  router.put('/me/watchlist', async (req, res) => {
+    const body = parseOrThrow(watchlistSchema, req.body, 'body');
+    await deps.settings.setWatchlist(identityOf(res).userId, body.symbols, Math.floor(now() / 1000));
+    res.json(body);
+  });
 
   router.get('/me/channels', async (_req, res) => {
     const body: ChannelSettings = await deps.settings.channels(identityOf(res).userId);

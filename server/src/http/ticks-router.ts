@@ -6,7 +6,10 @@ import {
   candleQuerySchema,
   ingestTickSchema,
   symbolSchema,
+  quotesQuerySchema,
   tickRangeQuerySchema,
+  type DayBarQuote,
+  type Quote,
   type Tick,
   type TickPage,
 } from '@tickwatch/shared';
@@ -25,12 +28,14 @@ const symbolParams = z.object({ symbol: symbolSchema });
 
 export interface TicksRouterDeps {
   pipeline: TickPipeline;
+  /** The trading-day bar of a symbol (the alert engine keeps one for every symbol that trades). */
+  dayBar: (symbol: string) => DayBarQuote | null;
   ticks: TicksRepository;
   ingestApiKey: string;
   now?: () => number;
 }
 
-export function ticksRouter({ pipeline, ticks, ingestApiKey, now = Date.now }: TicksRouterDeps): Router {
+export function ticksRouter({ pipeline, dayBar, ticks, ingestApiKey, now = Date.now }: TicksRouterDeps): Router {
   const router = Router();
 
   router.post('/ticks', requireOperatorKey(ingestApiKey), (req, res) => {
@@ -106,6 +111,16 @@ export function ticksRouter({ pipeline, ticks, ingestApiKey, now = Date.now }: T
       ...(page.next ? { nextCursor: encodeCursor(page.next.timestamp) } : {}),
     };
     res.json(body);
+  });
+
+  router.get('/quotes', (req, res) => {
+    const { symbols } = parseOrThrow(quotesQuerySchema, req.query, 'query');
+    const quotes: Quote[] = symbols.map((symbol) => ({
+      symbol,
+      last: pipeline.latest.get(symbol) ?? null,
+      day: dayBar(symbol),
+    }));
+    res.json({ items: quotes });
   });
 
   router.get('/symbols', (_req, res) => {

@@ -1,7 +1,7 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ChannelSettings } from '@tickwatch/shared';
 
-export type UserSettingsItem = ChannelSettings & { user_id: string; updated_at: number };
+export type UserSettingsItem = ChannelSettings & { user_id: string; updated_at: number; watchlist?: string[] };
 
 const NO_CHANNELS: ChannelSettings = { email: null, sns_target: null };
 
@@ -16,6 +16,24 @@ export class UserSettingsRepository {
     const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { user_id: userId } }));
     const item = Item as Partial<UserSettingsItem> | undefined;
     return { email: item?.email ?? null, sns_target: item?.sns_target ?? null };
+  }
+
+  async watchlist(userId: string): Promise<string[] | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { user_id: userId }, ProjectionExpression: 'watchlist' }),
+    );
+    return (Item as Partial<UserSettingsItem> | undefined)?.watchlist;
+  }
+
+  async setWatchlist(userId: string, symbols: string[], updatedAt: number): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { user_id: userId },
+        UpdateExpression: 'SET watchlist = :w, updated_at = :u',
+        ExpressionAttributeValues: { ':w': symbols, ':u': updatedAt },
+      }),
+    );
   }
 
   /** Sets the given fields only; returns the channels as now stored. */

@@ -136,6 +136,22 @@ describe(`alert API on ${inject('dynamoKind')}`, () => {
     expect(((await bad.json()) as { error: { issues: { path: string }[] } }).error.issues[0]?.path).toBe(
       'condition.threshold',
     );
+    const indicator = await alice.createAlert({
+      symbol: 'NVDA',
+      condition_type: 'indicator',
+      condition: { indicator: 'bollinger', band: 'upper', interval: '5m', operator: '>' },
+      notification_method: 'websocket',
+    });
+    const switched = await alice.request('PATCH', `/api/alerts/${indicator.alert_id}`, {
+      condition: { indicator: 'sma', band: null, threshold: 120 },
+    });
+    expect(switched.status).toBe(200);
+    expect(((await switched.json()) as Alert).condition).toEqual({
+      indicator: 'sma',
+      interval: '5m',
+      operator: '>',
+      threshold: 120,
+    });
     const typeOnly = await alice.request('PATCH', `/api/alerts/${alert.alert_id}`, { condition_type: 'fundamental' });
     expect(typeOnly.status).toBe(400);
     const disabled = (await (

@@ -1,0 +1,88 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { userIdSchema, type AuthSettings } from '@tickwatch/shared';
+import { createApi } from '../../api/http';
+import type { Session } from '../../api/session';
+
+/**
+ * Dev mode: pick any user id. With an identity provider (AUTH_MODE=jwt): paste the access token it issued; the
+ * server verifies it and tells us whose it is.
+ */
+export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
+  const [settings, setSettings] = useState<AuthSettings | null>(null);
+  const [value, setValue] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    createApi(null)
+      .authSettings()
+      .then(setSettings)
+      .catch(() => setError('The server is not answering; try again in a moment'));
+  }, []);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    setBusy(true);
+    try {
+      if (settings?.mode === 'jwt') {
+        const token = value.trim();
+        const me = await createApi(token).me();
+        onSignedIn({ token, userId: me.user_id });
+      } else {
+        const parsed = userIdSchema.safeParse(value.trim());
+        if (!parsed.success) {
+          setError(parsed.error.issues[0]?.message ?? 'Invalid user id');
+          return;
+        }
+        const { token, user_id } = await createApi(null).devLogin(parsed.data);
+        onSignedIn({ token, userId: user_id });
+      }
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const jwt = settings?.mode === 'jwt';
+  return (
+    <main className="sign-in">
+      <h1>Tickwatch</h1>
+      <p className="muted">Live prices and alerts that fire once, on time.</p>
+      <form onSubmit={submit} aria-label="Sign in" noValidate>
+        <label htmlFor="sign-in-value">
+          {jwt ? 'Access token from your identity provider' : 'User id (development sign-in)'}
+        </label>
+        {jwt ? (
+          <textarea
+            id="sign-in-value"
+            data-testid="sign-in-token"
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            rows={4}
+            required
+          />
+        ) : (
+          <input
+            id="sign-in-value"
+            data-testid="sign-in-user"
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            autoComplete="username"
+            placeholder="e.g. alice"
+            required
+          />
+        )}
+        {error ? (
+          <p className="field-error" role="alert" data-testid="sign-in-error">
+            {error}
+          </p>
+        ) : null}
+        <button type="submit" disabled={busy || !settings} data-testid="sign-in-submit">
+          Sign in
+        </button>
+      </form>
+    </main>
+  );
+}

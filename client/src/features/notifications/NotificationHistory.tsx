@@ -1,0 +1,210 @@
+import { useEffect, useMemo, useRef, useState, type FormEvent, type InputHTMLAttributes } from 'react';
+import type { NotificationRecord } from '@tickwatch/shared';
+import type { Api } from '../../api/http';
+import {
+  mergeHistory,
+  parseHistoryFilter,
+  upsertRecords,
+  type HistoryFilter,
+  type HistoryFilterField,
+  type HistoryFilterInput,
+} from './history';
+
+interface Loaded {
+  items: NotificationRecord[];
+  nextCursor?: string;
+}
+
+const formatPrice = (price: number) => price.toFixed(price < 1 ? 4 : 2);
+const formatTime = (epochMs: number) => new Date(epochMs).toLocaleString();
+
+function describeFilter(filter: HistoryFilter): string {
+  const parts = [
+    filter.symbol,
+    filter.from !== undefined ? `from ${new Date(filter.from).toLocaleDateString()}` : undefined,
+    filter.to !== undefined ? `to ${new Date(filter.to).toLocaleDateString()}` : undefined,
+  ].filter(Boolean);
+  return parts.length > 0 ? `: ${parts.join(', ')}` : '';
+}
+
+/**
+ * Every fire of the user's alerts, newest first, page by page from `GET /api/notifications`, with the records
+ * that arrive by socket (`live`: new fires and delivery updates) folded in so the table stays current.
+ */
+export function NotificationHistory({ api, live }: { api: Api; live: NotificationRecord[] }) {
+  const [draft, setDraft] = useState<HistoryFilterInput>({ symbol: '', from: '', to: '' });
+  const [fieldErrors, setFieldErrors] = useState<Partial<Record<HistoryFilterField, string>>>({});
+  const [filter, setFilter] = useState<HistoryFilter>({});
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+  // Answers for a filter that has since changed are dropped.
+  const generation = useRef(0);
+
+  useEffect(() => {
+    const mine = ++generation.current;
+    setLoaded(null);
+    setLoading(true);
+    setError(null);
+    api
+      .notifications(filter)
+      .then((page) => {
+        if (mine === generation.current) setLoaded({ items: page.items, nextCursor: page.nextCursor });
+      })
+      .catch((err: unknown) => {
+        if (mine === generation.current) setError(`Could not load the history: ${(err as Error).message}`);
+      })
+      .finally(() => {
+        if (mine === generation.current) setLoading(false);
+      });
+  }, [api, filter]);
+
+  async function loadMore() {
+    const cursor = loaded?.nextCursor;
+    if (!cursor || loading) return;
+    const mine = generation.current;
+    setLoading(true);
+    setError(null);
+    try {
+      const page = await api.notifications({ ...filter, cursor });
+      if (mine !== generation.current) return;
+      setLoaded((current) => ({ items: upsertRecords(current?.items ?? [], page.items), nextCursor: page.nextCursor }));
+    } catch (err) {
+      if (mine === generation.current) setError(`Could not load more: ${(err as Error).message}`);
+    } finally {
+      if (mine === generation.current) setLoading(false);
+    }
+  }
+
+  function apply(event: FormEvent) {
+    event.preventDefault();
+    const parsed = parseHistoryFilter(draft);
+    if (!parsed.ok) {
+      setFieldErrors(parsed.errors);
+      return;
+    }
+    setFieldErrors({});
+    setDraft((current) => ({ ...current, symbol: parsed.filter.symbol ?? '' }));
+    setFilter(parsed.filter);
+  }
+
+  const rows = useMemo(
+    () => (loaded ? mergeHistory(loaded.items, live, filter, !loaded.nextCursor) : []),
+    [loaded, live, filter],
+  );
+  const filtered = filter.symbol !== undefined || filter.from !== undefined || filter.to !== undefined;
+
+  const field = (
+    name: HistoryFilterField,
+    label: string,
+    type: 'text' | 'date',
+    extra: InputHTMLAttributes<HTMLInputElement> = {},
+  ) => (
+    <div className="nh-field">
+      <label htmlFor={`history-${name}`}>{label}</label>
+      <input
+        id={`history-${name}`}
+        data-testid={`history-${name}`}
+        type={type}
+        value={draft[name]}
+        onChange={(e) => setDraft((current) => ({ ...current, [name]: e.target.value }))}
+        aria-invalid={fieldErrors[name] ? true : undefined}
+        aria-describedby={fieldErrors[name] ? `history-${name}-error` : undefined}
+        {...extra}
+      />
+      {fieldErrors[name] ? (
+        <span className="nh-field-error" id={`history-${name}-error`} data-testid={`history-${name}-error`}>
+          {fieldErrors[name]}
+        </span>
+      ) : null}
+    </div>
+  );
+
+  return (
+    <div className="nh-history" data-testid="history">
+      <form className="nh-filters" onSubmit={apply} aria-label="Filter history" noValidate>
+        {field('symbol', 'Symbol', 'text', {
+          placeholder: 'e.g. AAPL',
+          autoCapitalize: 'characters',
+          autoComplete: 'off',
+          spellCheck: false,
+          maxLength: 10,
+        })}
+        {field('from', 'From', 'date', { max: draft.to || undefined })}
+        {field('to', 'To', 'date', { min: draft.from || undefined })}
+        <button type="submit" data-testid="history-apply">
+          Apply
+        </button>
+      </form>
+
+      {error ? (
+        <p className="error" role="alert" data-testid="history-error">
+          {error}
+        </p>
+      ) : null}
+
+      <div className="nh-scroll">
+        <table className="nh-table" data-testid="history-table" aria-busy={loading}>
+          <caption>Fired alerts, newest first{describeFilter(filter)}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              <th scope="col">Symbol</th>
+              <th scope="col">Message</th>
+              <th scope="col" className="nh-num">
+                Price
+              </th>
+              <th scope="col">Method</th>
+              <th scope="col">Delivery</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.notification_id} data-testid="history-row" data-notification-id={r.notification_id}>
+                <td>
+                  <time dateTime={new Date(r.triggered_at).toISOString()}>{formatTime(r.triggered_at)}</time>
+                </td>
+                <td>{r.symbol}</td>
+                <td>{r.message}</td>
+                <td className="nh-num">{formatPrice(r.current_price)}</td>
+                <td>{r.notification_method}</td>
+                <td>
+                  <span className={`nh-status nh-${r.delivery_status}`} data-testid="history-status">
+                    {r.delivery_status}
+                  </span>
+                  {r.delivery_status === 'failed' ? (
+                    <span className="nh-failure" data-testid="history-failure">
+                      {r.failure_reason ?? 'no reason given'}
+                    </span>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      {loaded && rows.length === 0 ? (
+        <p className="empty" data-testid="history-empty">
+          {filtered ? 'No alerts fired that match these filters.' : 'No alerts have fired yet.'}
+        </p>
+      ) : null}
+      {loading ? (
+        <p className="muted" role="status" data-testid="history-loading">
+          Loading…
+        </p>
+      ) : null}
+      {loaded?.nextCursor ? (
+        <button
+          type="button"
+          className="nh-more"
+          data-testid="history-more"
+          onClick={() => void loadMore()}
+          disabled={loading}
+        >
+          Load more
+        </button>
+      ) : null}
+    </div>
+  );
+}

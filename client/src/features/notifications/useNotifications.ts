@@ -1,0 +1,102 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { NotificationRecord } from '@tickwatch/shared';
+import type { Api } from '../../api/http';
+import type { TickwatchSocket } from '../../api/socket';
+
+const TOAST_MS = 8_000;
+const MAX_TOASTS = 5;
+
+export interface Toast {
+  record: NotificationRecord;
+  shownAt: number;
+}
+
+export interface NotificationsState {
+  unread: number;
+  toasts: Toast[];
+  /** Fires and status changes seen on this page, newest first: the history view merges them in live. */
+  recent: NotificationRecord[];
+  markAllRead(): void;
+  dismiss(notificationId: string): void;
+}
+
+/**
+ * Live and replayed fires for the signed-in user. On every (re)connect it asks for everything newer than the
+ * newest fire this browser has seen (kept per user), so nothing fired while the page was closed or the connection
+ * was down is missed; records are de-duplicated by notification_id, so none is shown twice.
+ */
+export function useNotifications(
+  api: Api,
+  socket: TickwatchSocket,
+  userId: string,
+  onFire?: (record: NotificationRecord) => void,
+): NotificationsState {
+  const seenKey = `tickwatch.lastSeen.${userId}`;
+  const unreadKey = `tickwatch.unread.${userId}`;
+  const [unread, setUnread] = useState(() => Number(localStorage.getItem(unreadKey) ?? 0));
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const [recent, setRecent] = useState<NotificationRecord[]>([]);
+  const seen = useRef(new Set<string>());
+  const onFireRef = useRef(onFire);
+  onFireRef.current = onFire;
+
+  useEffect(() => {
+    localStorage.setItem(unreadKey, String(unread));
+  }, [unread, unreadKey]);
+
+  useEffect(() => {
+    const lastSeen = () => Number(localStorage.getItem(seenKey) ?? 0);
+    const onTriggered = (record: NotificationRecord, ack: (received: boolean) => void) => {
+      ack(true);
+      if (seen.current.has(record.notification_id)) return;
+      seen.current.add(record.notification_id);
+      if (record.triggered_at > lastSeen()) localStorage.setItem(seenKey, String(record.triggered_at));
+      setUnread((n) => n + 1);
+      setRecent((current) => [record, ...current].sort((a, b) => b.triggered_at - a.triggered_at));
+      setToasts((current) => [{ record, shownAt: Date.now() }, ...current].slice(0, MAX_TOASTS));
+      onFireRef.current?.(record);
+    };
+    const onUpdated = (record: NotificationRecord) => {
+      setRecent((current) => {
+        const others = current.filter((r) => r.notification_id !== record.notification_id);
+        return [record, ...others].sort((a, b) => b.triggered_at - a.triggered_at);
+      });
+    };
+    const replay = async () => {
+      // A browser that has never seen this user's fires starts after the newest one in the history: older fires
+      // are there to browse, not to pop up as toasts.
+      if (localStorage.getItem(seenKey) === null) {
+        const { items } = await api.notifications({ limit: 1 });
+        localStorage.setItem(seenKey, String(items[0]?.triggered_at ?? 0));
+      }
+      socket.emit('notifications:replay', { after: lastSeen() }, () => {});
+    };
+    const onConnect = () => void replay().catch(() => {});
+    socket.on('alert:triggered', onTriggered);
+    socket.on('notification:updated', onUpdated);
+    socket.on('connect', onConnect);
+    if (socket.connected) onConnect();
+    return () => {
+      socket.off('alert:triggered', onTriggered);
+      socket.off('notification:updated', onUpdated);
+      socket.off('connect', onConnect);
+    };
+  }, [api, socket, seenKey]);
+
+  useEffect(() => {
+    if (toasts.length === 0) return;
+    const timer = setTimeout(
+      () => setToasts((current) => current.filter((t) => Date.now() - t.shownAt < TOAST_MS)),
+      1000,
+    );
+    return () => clearTimeout(timer);
+  }, [toasts]);
+
+  const markAllRead = useCallback(() => setUnread(0), []);
+  const dismiss = useCallback(
+    (notificationId: string) =>
+      setToasts((current) => current.filter((t) => t.record.notification_id !== notificationId)),
+    [],
+  );
+  return { unread, toasts, recent, markAllRead, dismiss };
+}
