@@ -38,7 +38,12 @@ function makeTicks(count: number, start: number): Tick[] {
 
 async function baseline(dataDir: string, concurrency: number): Promise<number> {
   const store = await startEmbeddedStore(dataDir);
-  const config = loadConfig({ DYNAMODB_ENDPOINT: store.endpoint, TABLE_PREFIX: 'raw_', LOG_LEVEL: 'warn' });
+  const config = loadConfig({
+    DYNAMODB_ENDPOINT: store.endpoint,
+    TABLE_PREFIX: 'raw_',
+    LOG_LEVEL: 'warn',
+    AUTH_MODE: 'dev',
+  });
   const opened = await openStore(config, log);
   const repository = new TicksRepository(opened.clients.doc, opened.tables.ticks);
   const items = makeTicks(TICKS, Date.now() - 3_600_000).map((t) => toTickItem(t, t.timestamp + Math.random() / 2));
