@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import type { ConditionSpec, IndicatorCondition } from '@tickwatch/shared';
-import { describeCondition, describeFire, formatNumber } from './describe.js';
+import { formatNumber, type ConditionSpec, type IndicatorCondition } from '@tickwatch/shared';
+import { describeCondition, describeFire } from './describe.js';
 
 type Described = ConditionSpec & { symbol: string };
 

@@ -1,4 +1,10 @@
-import type { ConditionSpec, FundamentalMetric, IndicatorCondition, Operator } from '@tickwatch/shared';
+import {
+  formatNumber,
+  indicatorName,
+  type ConditionSpec,
+  type FundamentalMetric,
+  type Operator,
+} from '@tickwatch/shared';
 
 type Described = ConditionSpec & { symbol: string };
 
@@ -17,32 +23,6 @@ const METRIC_WORDS: Record<FundamentalMetric, string> = {
   market_cap: 'market cap',
   dividend_yield: 'dividend yield',
 };
-
-/** Prices read like prices: two decimals, more only when the instrument trades in sub-cent steps. */
-export function formatNumber(value: number): string {
-  const abs = Math.abs(value);
-  if (abs >= 1e9) return `${(value / 1e9).toFixed(2)}B`;
-  if (abs >= 1e6) return `${(value / 1e6).toFixed(2)}M`;
-  const decimals = abs !== 0 && abs < 1 ? 4 : 2;
-  return value.toFixed(decimals);
-}
-
-function indicatorName(c: IndicatorCondition): string {
-  switch (c.indicator) {
-    case 'sma':
-      return `SMA(${c.period ?? 20}, ${c.interval})`;
-    case 'ema':
-      return `EMA(${c.period ?? 20}, ${c.interval})`;
-    case 'rsi':
-      return `RSI(${c.period ?? 14}, ${c.interval})`;
-    case 'macd':
-      return `MACD(${c.fast_period ?? 12}, ${c.period ?? 26}, ${c.signal_period ?? 9}, ${c.interval}) histogram`;
-    case 'bollinger':
-      return `Bollinger ${c.band} band(${c.period ?? 20}, ${c.std_dev ?? 2}, ${c.interval})`;
-    case 'vwap':
-      return `VWAP(${c.interval})`;
-  }
-}
 
 /** What the alert waits for, in a trader's words: "AAPL last price crosses above 200.00". */
 export function describeCondition(alert: Described): string {

@@ -2,6 +2,8 @@ import {
   BOLLINGER_BANDS,
   alertDefinitionSchema,
   channelSettingsSchema,
+  formatNumber,
+  indicatorName,
   type Alert,
   type AlertDefinition,
   type ChannelSettings,
@@ -9,7 +11,6 @@ import {
   type ConditionType,
   type FieldIssue,
   type FundamentalMetric,
-  type IndicatorCondition,
   type IndicatorInterval,
   type IndicatorName,
   type NotificationMethod,
@@ -405,32 +406,6 @@ export const STATE_LABELS: Record<Alert['state'], string> = {
   expired: 'expired',
   waiting: 'waiting',
 };
-
-/** Prices read like prices: two decimals, four below 1, B/M for big numbers (as the server words them). */
-export function formatNumber(value: number): string {
-  const abs = Math.abs(value);
-  if (abs >= 1e9) return `${(value / 1e9).toFixed(2)}B`;
-  if (abs >= 1e6) return `${(value / 1e6).toFixed(2)}M`;
-  const decimals = abs !== 0 && abs < 1 ? 4 : 2;
-  return value.toFixed(decimals);
-}
-
-function indicatorName(c: IndicatorCondition): string {
-  switch (c.indicator) {
-    case 'sma':
-      return `SMA(${c.period ?? 20}, ${c.interval})`;
-    case 'ema':
-      return `EMA(${c.period ?? 20}, ${c.interval})`;
-    case 'rsi':
-      return `RSI(${c.period ?? 14}, ${c.interval})`;
-    case 'macd':
-      return `MACD(${c.fast_period ?? 12}, ${c.period ?? 26}, ${c.signal_period ?? 9}, ${c.interval}) histogram`;
-    case 'bollinger':
-      return `Bollinger ${c.band ?? 'upper'} band(${c.period ?? 20}, ${c.std_dev ?? 2}, ${c.interval})`;
-    case 'vwap':
-      return `VWAP(${c.interval})`;
-  }
-}
 
 /** What the alert waits for, in a line: "AAPL last price > 200.00", "AAPL RSI(14, 5m) > 70.00". */
 export function describeCondition(alert: ConditionSpec & { symbol: string }): string {
