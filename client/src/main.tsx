@@ -1,11 +1,18 @@
-import { StrictMode } from 'react';
+import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
-import { Widget } from './widget/Widget';
 import './styles.css';
 import './layout.css';
 
-// The widget is the same bundle at another path, so one build serves both.
-const isWidget = window.location.pathname.replace(/\/+$/, '') === '/widget';
+// One build serves both pages; each loads only its own code, so an embedded widget does not pull in the charts.
+const Page =
+  window.location.pathname.replace(/\/+$/, '') === '/widget'
+    ? lazy(() => import('./widget/Widget').then((m) => ({ default: m.Widget })))
+    : lazy(() => import('./App').then((m) => ({ default: m.App })));
 
-createRoot(document.getElementById('root')!).render(<StrictMode>{isWidget ? <Widget /> : <App />}</StrictMode>);
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <Suspense fallback={null}>
+      <Page />
+    </Suspense>
+  </StrictMode>,
+);
