@@ -35,7 +35,10 @@ export type ConditionType = (typeof CONDITION_TYPES)[number];
 export const TRIGGER_MODES = ['rearm', 'once'] as const;
 export type TriggerMode = (typeof TRIGGER_MODES)[number];
 
-const level = z.number().finite().nonnegative();
+/** Beyond any price or metric, and within what DynamoDB numbers hold. */
+export const MAX_LEVEL = 1e15;
+const level = z.number().finite().nonnegative().max(MAX_LEVEL);
+const signedLevel = z.number().finite().min(-MAX_LEVEL).max(MAX_LEVEL);
 
 export const priceThresholdConditionSchema = z.strictObject({
   operator: z.enum(OPERATORS),
@@ -59,7 +62,7 @@ export const indicatorConditionSchema = z
     /** Bars in the indicator's window; MACD's slow period. Defaults: 14 for RSI, 20 otherwise, 26 for MACD. */
     period: z.number().int().min(2).max(200).optional(),
     operator: z.enum(OPERATORS),
-    threshold: z.number().finite().optional(),
+    threshold: signedLevel.optional(),
     band: z.enum(BOLLINGER_BANDS).optional(),
     std_dev: z.number().positive().max(5).optional(),
     fast_period: z.number().int().min(2).max(200).optional(),
@@ -96,7 +99,7 @@ export type IndicatorCondition = z.infer<typeof indicatorConditionSchema>;
 export const fundamentalConditionSchema = z.strictObject({
   metric: z.enum(FUNDAMENTAL_METRICS),
   operator: z.enum(OPERATORS),
-  threshold: z.number().finite(),
+  threshold: signedLevel,
 });
 export type FundamentalCondition = z.infer<typeof fundamentalConditionSchema>;
 
@@ -217,8 +220,8 @@ export const notificationQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(1024).optional(),
   symbol: symbolSchema.optional(),
-  from: z.coerce.number().nonnegative().optional(),
-  to: z.coerce.number().nonnegative().optional(),
+  from: z.coerce.number().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+  to: z.coerce.number().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
 export interface NotificationPage {
@@ -228,10 +231,10 @@ export interface NotificationPage {
 
 export const fundamentalsSchema = z.strictObject({
   /** Earnings per share, trailing twelve months. */
-  eps_ttm: z.number().finite().nullable().default(null),
-  shares_outstanding: z.number().finite().positive().nullable().default(null),
+  eps_ttm: signedLevel.nullable().default(null),
+  shares_outstanding: z.number().finite().positive().max(MAX_LEVEL).nullable().default(null),
   /** Dividends per share over a year. */
-  annual_dividend: z.number().finite().nonnegative().nullable().default(null),
+  annual_dividend: level.nullable().default(null),
 });
 export type Fundamentals = z.infer<typeof fundamentalsSchema>;
 

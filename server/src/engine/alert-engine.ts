@@ -6,7 +6,9 @@ import type { NotificationsRepository } from '../store/notifications-repository.
 import { presentTick, type TicksRepository } from '../store/ticks-repository.js';
 import { TICK_TTL_SECONDS } from '../store/tables.js';
 import { AlertBook, type LiveAlert } from './alert-book.js';
-import { FireRecorder } from './fire-recorder.js';
+import { FireRecorder, definitionKey } from './fire-recorder.js';
+
+const WARM_CONCURRENCY = 4;
 
 export interface AlertView {
   armed: boolean;
@@ -72,18 +74,32 @@ export class AlertEngine {
     if (pending.length > 0)
       this.deps.log.info({ count: pending.length }, 'finished fires left pending by a previous run');
 
-    const symbols = new Set([...(await this.deps.ticks.listSymbols()), ...this.books.keys()]);
+    const symbols = [...new Set([...(await this.deps.ticks.listSymbols()), ...this.books.keys()])];
     const now = this.now();
-    await Promise.all(
-      [...symbols].map(async (symbol) => {
-        const book = this.bookFor(symbol);
-        const history = await this.history(symbol, now - TICK_TTL_SECONDS * 1000);
-        const today = this.clock.dayStart(now);
-        for (const tick of history) if (tick.timestamp >= today) book.warm(tick);
-        for (const key of book.trackerKeysWarming()) book.warmTracker(key, history);
-      }),
-    );
-    this.deps.log.info({ alerts: this.live.size, symbols: symbols.size }, 'alert engine loaded');
+    const today = this.clock.dayStart(now);
+    // A few symbols at a time, page by page: a full-market feed stores many symbols' ticks.
+    for (let i = 0; i < symbols.length; i += WARM_CONCURRENCY) {
+      await Promise.all(symbols.slice(i, i + WARM_CONCURRENCY).map((symbol) => this.warmSymbol(symbol, now, today)));
+    }
+    this.deps.log.info({ alerts: this.live.size, symbols: symbols.length }, 'alert engine loaded');
+  }
+
+  /**
+   * Today's ticks rebuild the day bar. Only a symbol with indicator alerts needs its whole 24 h (and only those
+   * ticks are held at once); the others stream through.
+   */
+  private async warmSymbol(symbol: string, now: number, today: number): Promise<void> {
+    const book = this.bookFor(symbol);
+    const warming = book.trackerKeysWarming();
+    if (warming.length === 0) {
+      for await (const page of this.deps.ticks.scanOldestFirst({ symbol, from: today })) {
+        for (const item of page) book.warm(presentTick(item));
+      }
+      return;
+    }
+    const history = await this.history(symbol, now - TICK_TTL_SECONDS * 1000);
+    for (const tick of history) if (tick.timestamp >= today) book.warm(tick);
+    for (const key of warming) book.warmTracker(key, history);
   }
 
   onTick(tick: Tick): void {
@@ -91,9 +107,20 @@ export class AlertEngine {
     for (const action of book.onTick(tick)) this.recorder.record(action);
   }
 
-  /** The alert as stored now (after an API write or a reload): replaces our copy and re-evaluates it in full. */
+  /**
+   * The alert as stored now (after an API write or a reload). A new definition (symbol, condition) or a change of
+   * enabled replaces our copy, which is then evaluated afresh. Anything else (a note, the method, a fire or re-arm
+   * recorded by another writer) only refreshes the stored bookkeeping: our trigger state may be ahead of the
+   * store, with its writes still queued, and must not be rolled back.
+   */
   upsert(item: AlertItem): void {
     const previous = this.live.get(item.alert_id);
+    if (previous && previous.item.enabled === item.enabled && definitionKey(previous.item) === definitionKey(item)) {
+      const { pending_notification: _pending, ...stored } = item;
+      previous.item = stored;
+      this.recorder.track(item, false);
+      return;
+    }
     if (previous) this.books.get(previous.item.symbol)?.remove(previous);
     const alert = this.track(item);
     if (!item.enabled) return;
@@ -160,8 +187,15 @@ export class AlertEngine {
     await this.recorder.idle();
   }
 
-  async close(): Promise<void> {
-    await this.idle();
+  /**
+   * Waits a bounded time for queued decisions, then stops retrying: during a store outage shutdown must not hang.
+   * Whatever was not recorded is safe: a parked record is finished at the next start, an unclaimed fire leaves the
+   * alert armed to fire again when ticks resume.
+   */
+  async close(timeoutMs = 5_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.idle(), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
     this.recorder.close();
   }
 

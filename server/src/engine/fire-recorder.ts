@@ -21,6 +21,13 @@ export interface RecorderHooks {
 }
 
 const RETRY = { baseMs: 100, maxMs: 30_000 };
+/** Edits racing one decision; past this many the decision is dropped and the alert reloaded. */
+const MAX_CONFLICT_RETRIES = 5;
+
+/** What makes an alert fire: decisions made under one definition do not carry over to another. */
+export function definitionKey(item: Pick<AlertItem, 'symbol' | 'condition_type' | 'condition'>): string {
+  return JSON.stringify([item.symbol, item.condition_type, item.condition]);
+}
 
 /**
  * Records what the evaluator decided, off the tick path, one alert at a time in decision order.
@@ -63,7 +70,15 @@ export class FireRecorder {
     this.enqueue(id, async () => {
       if ((this.generations.get(id) ?? 0) !== generation) return;
       if (action.kind === 'fire') await this.fire(action);
-      else await this.write(id, (version) => this.alerts.rearm(id, version));
+      else {
+        const definition = definitionKey(action.alert.item);
+        // Still worth writing if the alert kept its definition and nobody else re-armed it meanwhile.
+        await this.write(
+          id,
+          (version) => this.alerts.rearm(id, version),
+          (current) => !current.armed && definitionKey(current) === definition,
+        );
+      }
     });
   }
 
@@ -73,7 +88,7 @@ export class FireRecorder {
     if (!pending) return Promise.resolve();
     return new Promise((resolve) => {
       this.enqueue(item.alert_id, async () => {
-        await this.finish(item.alert_id, pending);
+        await this.finish(item.alert_id, pending, true);
         resolve();
       });
     });
@@ -103,48 +118,70 @@ export class FireRecorder {
       condition_type: item.condition_type,
       message: describeFire(item, { value: action.value, level: action.level, price: tick.price }),
     };
-    const claimed = await this.write(alert.id, (version) =>
-      this.alerts.claimFire(alert.id, version, {
-        lastTriggered: Math.floor(tick.timestamp / 1000),
-        lastFiredMs: tick.timestamp,
-        disarm: action.disarm,
-        disable: action.disable,
-        pending,
-      }),
+    const definition = definitionKey(item);
+    const claimed = await this.write(
+      alert.id,
+      (version) =>
+        this.alerts.claimFire(alert.id, version, {
+          lastTriggered: Math.floor(tick.timestamp / 1000),
+          lastFiredMs: tick.timestamp,
+          disarm: action.disarm,
+          disable: action.disable,
+          pending,
+        }),
+      // An edit that kept the definition (a note, the method) does not undo the fire; another evaluator that
+      // already recorded a fire for this tick or a later one does.
+      (current) =>
+        current.enabled && definitionKey(current) === definition && (current.last_fired_ms ?? -1) < tick.timestamp,
     );
-    if (claimed) await this.finish(alert.id, pending);
+    if (claimed) await this.finish(alert.id, pending, true);
   }
 
-  private async finish(alertId: string, pending: PendingNotification): Promise<void> {
+  /** Writes a parked record to the history and clears it; `announce` hands it on for delivery. */
+  private async finish(alertId: string, pending: PendingNotification, announce: boolean): Promise<void> {
     const record = await this.retrying(() => this.notifications.writeOnce(pending));
     if (!record) return;
     await this.retrying(() => this.alerts.clearPending(alertId, pending.notification_id));
-    this.hooks.onRecorded(record);
+    if (announce) this.hooks.onRecorded(record);
   }
 
-  /** One conditional write of the alert; on a version conflict the alert is reloaded and the decision dropped. */
+  /**
+   * One conditional write of the alert. On a version conflict the alert is reloaded: a record another writer
+   * parked is finished (without announcing it: its writer does), and the write is tried again on the new version
+   * while `stillValid` says the decision holds; otherwise it is dropped and the alert reloaded into the engine.
+   */
   private async write(
     alertId: string,
     update: (version: number) => Promise<AlertItem>,
+    stillValid: (current: AlertItem) => boolean,
   ): Promise<AlertItem | undefined> {
-    const version = this.versions.get(alertId);
-    if (version === undefined) return undefined;
-    try {
-      const item = await this.retrying(() => update(version), VersionConflictError);
-      if (!item) return undefined;
-      this.versions.set(alertId, item.version);
-      this.hooks.onStored(item);
-      return item;
-    } catch (err) {
-      if (!(err instanceof VersionConflictError)) throw err;
-      const current = await this.retrying(() => this.alerts.get(alertId));
-      if (current?.pending_notification) await this.finish(alertId, current.pending_notification);
-      const fresh = current?.pending_notification ? await this.retrying(() => this.alerts.get(alertId)) : current;
-      if (fresh) this.track(fresh, true);
-      else this.forget(alertId);
-      this.hooks.onStale(alertId, fresh ?? undefined);
-      return undefined;
+    for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+      const version = this.versions.get(alertId);
+      if (version === undefined) return undefined;
+      try {
+        const item = await this.retrying(() => update(version), VersionConflictError);
+        if (!item) return undefined;
+        this.versions.set(alertId, item.version);
+        this.hooks.onStored(item);
+        return item;
+      } catch (err) {
+        if (!(err instanceof VersionConflictError)) throw err;
+        let current = await this.retrying(() => this.alerts.get(alertId));
+        if (current?.pending_notification) {
+          await this.finish(alertId, current.pending_notification, false);
+          current = await this.retrying(() => this.alerts.get(alertId));
+        }
+        if (current && stillValid(current)) {
+          this.versions.set(alertId, current.version);
+          continue;
+        }
+        if (current) this.track(current, true);
+        else this.forget(alertId);
+        this.hooks.onStale(alertId, current ?? undefined);
+        return undefined;
+      }
     }
+    return undefined;
   }
 
   /**

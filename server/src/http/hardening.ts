@@ -3,7 +3,6 @@ import type { RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { AppError } from './errors.js';
-import { bearerToken } from './auth.js';
 
 /**
  * Security headers for the API and the dashboard. The dashboard needs its socket (ws:/wss: to itself) and inline
@@ -32,8 +31,9 @@ export function apiCors(origins: string[]): RequestHandler {
 }
 
 /**
- * A limiter of `perMinute` requests per caller. Callers are told apart by their bearer token or API key when they
- * have one, else by address. The count lives in this process; several processes each allow `perMinute`.
+ * A limiter of `perMinute` requests per client address. Credentials are not verified yet at this point, so they
+ * cannot tell callers apart (a made-up token per request would get a fresh allowance). The count lives in this
+ * process; several processes each allow `perMinute`.
  */
 export function perMinute(perMinute: number, what: string): RequestHandler {
   return rateLimit({
@@ -41,8 +41,7 @@ export function perMinute(perMinute: number, what: string): RequestHandler {
     limit: perMinute,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    keyGenerator: (req) =>
-      bearerToken(req.get('authorization')) ?? req.get('x-api-key') ?? ipKeyGenerator(req.ip ?? '0.0.0.0'),
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? '0.0.0.0'),
     handler: (_req, _res, next) =>
       next(new AppError('rate_limited', 429, `Too many ${what}; slow down and retry in a minute`)),
   });

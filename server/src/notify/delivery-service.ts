@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import { userRoom, type TickServer, type TickSocket } from '../realtime/socket-server.js';
 import type { NotificationsRepository } from '../store/notifications-repository.js';
 import type { UserSettingsRepository } from '../store/user-settings-repository.js';
-import { PermanentDeliveryError, type NotificationChannel } from './channel.js';
+import { PermanentDeliveryError, type DeliveryResult, type NotificationChannel } from './channel.js';
 import type { WebsocketChannel } from './websocket-channel.js';
 
 export interface DeliveryOptions {
@@ -93,17 +93,16 @@ export class DeliveryService {
     }
     const { maxAttempts, retryBaseMs } = this.deps.options;
     for (let attempt = 1; ; attempt++) {
+      let outcome: DeliveryResult;
       try {
         const targets: ChannelSettings = await this.deps.settings.channels(record.user_id);
-        const outcome = await channel.deliver(record, targets);
-        if (outcome.status === 'sent') {
-          await this.setStatus(record, { delivery_status: 'sent', message_id: outcome.messageId });
-        }
-        return;
+        outcome = await channel.deliver(record, targets);
       } catch (err) {
         const reason = (err as Error).message;
         const permanent = err instanceof PermanentDeliveryError;
-        if (permanent || attempt >= maxAttempts || this.closed) {
+        // A shutdown leaves the record pending rather than calling it failed.
+        if (this.closed && !permanent) return;
+        if (permanent || attempt >= maxAttempts) {
           await this.fail(record, permanent ? reason : `gave up after ${attempt} attempts: ${reason}`);
           return;
         }
@@ -113,6 +112,31 @@ export class DeliveryService {
         );
         const ceiling = retryBaseMs * 2 ** (attempt - 1);
         await new Promise((resolve) => setTimeout(resolve, ceiling / 2 + (Math.random() * ceiling) / 2));
+        continue;
+      }
+      // The message is out: recording that may fail, but must never send it again.
+      if (outcome.status === 'sent') {
+        await this.recordStatus(record, { delivery_status: 'sent', message_id: outcome.messageId });
+      }
+      return;
+    }
+  }
+
+  /** Retries writing a status a few times; the delivery itself already happened and is not repeated. */
+  private async recordStatus(
+    record: NotificationRecord,
+    change: Pick<NotificationRecord, 'delivery_status' | 'message_id'>,
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.setStatus(record, change);
+        return;
+      } catch (err) {
+        if (attempt >= this.deps.options.maxAttempts) {
+          this.deps.log.error({ err, notification: record.notification_id }, 'could not record a delivery status');
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, this.deps.options.retryBaseMs * attempt));
       }
     }
   }

@@ -115,6 +115,9 @@ export class NotificationsRepository {
     const lower = query.from ?? 0;
     const upper = query.to === undefined ? Number.MAX_SAFE_INTEGER : Math.floor(query.to) + 0.999;
     if (lower > upper) return { items };
+    // A cursor from another range ends the listing rather than being rejected by DynamoDB.
+    const after = startKey?.triggered_at as number | undefined;
+    if (after !== undefined && (after < lower || after > upper)) return { items };
     do {
       const page = await this.doc.send(
         new QueryCommand({

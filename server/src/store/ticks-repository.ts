@@ -75,6 +75,10 @@ export class TicksRepository {
     const items: TickItem[] = [];
     const condition = this.rangeCondition(range);
     if (!condition) return { items };
+    // A cursor can fall out of the range while a client pages (the live window moves every second): that page is
+    // simply the last one, where DynamoDB would reject the start key.
+    const { ':from': lower, ':to': upper } = condition.ExpressionAttributeValues;
+    if (range.after && (range.after.timestamp < lower || range.after.timestamp > upper)) return { items };
     let startKey: Record<string, unknown> | undefined = range.after;
     do {
       const page = await this.doc.send(

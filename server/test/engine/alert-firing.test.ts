@@ -9,6 +9,14 @@ import { TicksRepository } from '../../src/store/ticks-repository.js';
 import { eventually, silentLog, startTestServer, type TestServer } from '../support/harness.js';
 import { priceAlert, signIn, type TestUser } from '../support/users.js';
 
+/** A cursor pointing just past the oldest record, i.e. below any `from` inside the listing. */
+function firstCursorOf(items: NotificationRecord[]): string {
+  const oldest = items.at(-1)!;
+  return Buffer.from(JSON.stringify({ user_id: oldest.user_id, triggered_at: oldest.triggered_at - 1 })).toString(
+    'base64url',
+  );
+}
+
 describe(`alert firing on ${inject('dynamoKind')}`, () => {
   const servers: TestServer[] = [];
   afterEach(async () => {
@@ -46,6 +54,18 @@ describe(`alert firing on ${inject('dynamoKind')}`, () => {
     expect(after.trigger_count).toBe(3);
     expect(after.state).toBe('fired');
     expect(after.last_triggered).toBe(Math.floor(items[0]!.triggered_at / 1000));
+  });
+
+  it('keeps its armed/fired state through an edit of the note, even with a re-arm still being written', async () => {
+    const server = await start();
+    const user = await signIn(server, 'noter');
+    const alert = await user.createAlert(priceAlert('NOTE', '>', 100));
+    const t = await play(server, 'NOTE', [90, 110]);
+    // The re-arm is decided now and written in the background while the edit lands.
+    await server.ingest({ symbol: 'NOTE', timestamp: t, price: 90, volume: 1 });
+    expect((await user.request('PATCH', `/api/alerts/${alert.alert_id}`, { note: 'watch the open' })).status).toBe(200);
+    await play(server, 'NOTE', [111], t + 1);
+    expect((await user.notifications()).items.map((n) => n.current_price)).toEqual([111, 110]);
   });
 
   it('fires at the first tick after creation when the condition is already true', async () => {
@@ -216,6 +236,8 @@ describe(`alert firing on ${inject('dynamoKind')}`, () => {
       log: silentLog,
     };
     const engines = [new AlertEngine(deps), new AlertEngine(deps), new AlertEngine(deps)];
+    const announced: string[] = [];
+    for (const engine of engines) engine.onRecorded((record) => announced.push(record.notification_id));
     await Promise.all(engines.map((e) => e.load()));
     const now = Date.now();
     const ticks: Tick[] = [
@@ -227,6 +249,8 @@ describe(`alert firing on ${inject('dynamoKind')}`, () => {
     const { items } = await user.notifications();
     expect(items).toHaveLength(1);
     expect((await deps.alerts.get(alert.alert_id))!.trigger_count).toBe(1);
+    // Handed to delivery once, by the winner only: one email, one SMS.
+    expect(announced).toEqual([items[0]!.notification_id]);
     await Promise.all(engines.map((e) => e.close()));
   });
 
@@ -351,5 +375,12 @@ describe(`alert firing on ${inject('dynamoKind')}`, () => {
     expect(pages.map((n) => n.notification_id)).toEqual(all.items.map((n) => n.notification_id));
     expect((await other.notifications()).items).toHaveLength(3);
     expect((await user.request('GET', '/api/notifications?cursor=junk')).status).toBe(400);
+    // A cursor from outside the requested range ends the listing instead of failing.
+    const outside = await user.request(
+      'GET',
+      `/api/notifications?from=${Math.floor(middle)}&cursor=${pages.length ? firstCursorOf(all.items) : ''}`,
+    );
+    expect(outside.status).toBe(200);
+    expect((await user.request('GET', '/api/notifications?to=1e200')).status).toBe(400);
   });
 });

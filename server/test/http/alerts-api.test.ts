@@ -88,6 +88,16 @@ describe(`alert API on ${inject('dynamoKind')}`, () => {
         'condition.metric',
       ],
       [{ ...priceAlert('AAPL', '>', 1), cooldown_seconds: -1 }, 'cooldown_seconds'],
+      [priceAlert('AAPL', '>', 1e200), 'condition.threshold'],
+      [
+        {
+          symbol: 'AAPL',
+          condition_type: 'fundamental',
+          condition: { metric: 'pe_ratio', operator: '>', threshold: -1e200 },
+          notification_method: 'websocket',
+        },
+        'condition.threshold',
+      ],
     ];
     for (const [body, path] of cases) {
       const res = await alice.request('POST', '/api/alerts', body);

@@ -137,7 +137,7 @@ describe(`hardening on ${inject('dynamoKind')}`, () => {
     ]).toEqual([202, 202, 429]);
   });
 
-  it('limits alert writes per user but not reads', async () => {
+  it('limits alert writes per client but not reads', async () => {
     const other = await startTestServer({ RATE_LIMIT_ALERT_WRITES_PER_MINUTE: '2' });
     try {
       const login = await fetch(`${other.url}/api/auth/dev-login`, {

@@ -83,6 +83,13 @@ describe(`tick ingest and read API on ${inject('dynamoKind')}`, () => {
     expect(pages).toBe(3);
   });
 
+  it('ends the listing, rather than failing, when a cursor has fallen out of the live window', async () => {
+    const stale = Buffer.from(JSON.stringify({ k: 1_000_000 })).toString('base64url');
+    const res = await get(`/api/ticks/PAGE?cursor=${stale}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ items: [] });
+  });
+
   it('aggregates stored ticks into OHLCV candles', async () => {
     const base = Math.floor(t0 / 60_000) * 60_000 - 120_000;
     const prices = [
