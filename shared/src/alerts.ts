@@ -142,6 +142,17 @@ export type ConditionSpec =
   | { condition_type: 'indicator'; condition: IndicatorCondition }
   | { condition_type: 'fundamental'; condition: FundamentalCondition };
 
+/** The definition fields besides the condition: what a PATCH may change one by one. */
+export const ALERT_OPTION_FIELDS = [
+  'symbol',
+  'notification_method',
+  'enabled',
+  'cooldown_seconds',
+  'trigger_mode',
+  'expires_at',
+  'note',
+] as const;
+
 /** Everything a trader chooses about an alert; the rest of an Alert is the server's bookkeeping. */
 export type AlertDefinition = z.infer<typeof alertDefinitionSchema>;
 export type AlertDefinitionInput = z.input<typeof alertDefinitionSchema>;
@@ -251,3 +262,24 @@ export const channelSettingsSchema = z.strictObject({
 });
 export type ChannelSettings = z.infer<typeof channelSettingsSchema>;
 export const channelSettingsPatchSchema = channelSettingsSchema.partial();
+
+/** The trader's definition out of a stored item or an API alert, its bookkeeping left out. */
+export function definitionOf(alert: AlertDefinition): AlertDefinition {
+  const options = {
+    symbol: alert.symbol,
+    notification_method: alert.notification_method,
+    enabled: alert.enabled,
+    cooldown_seconds: alert.cooldown_seconds,
+    trigger_mode: alert.trigger_mode,
+    expires_at: alert.expires_at,
+    note: alert.note,
+  };
+  switch (alert.condition_type) {
+    case 'price_threshold':
+      return { ...options, condition_type: alert.condition_type, condition: alert.condition };
+    case 'indicator':
+      return { ...options, condition_type: alert.condition_type, condition: alert.condition };
+    case 'fundamental':
+      return { ...options, condition_type: alert.condition_type, condition: alert.condition };
+  }
+}

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import {
   alertDefinitionSchema,
+  definitionOf,
   alertListQuerySchema,
   alertPatchSchema,
   type AlertDefinition,
@@ -14,7 +15,7 @@ import type { UserSettingsRepository } from '../store/user-settings-repository.j
 import { InvalidCursorError } from '../store/cursor.js';
 import { identityOf, requireUser, type Authenticator } from './auth.js';
 import { AppError, issuesFrom, notFound, validationFailed } from './errors.js';
-import { definitionOf, presentAlert } from './presenters.js';
+import { presentAlert } from './presenters.js';
 import { parseOrThrow } from './validate.js';
 
 export interface AlertsRouterDeps {

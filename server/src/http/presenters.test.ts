@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { ALERT_STATES, type AlertState, type ConditionSpec } from '@tickwatch/shared';
+import { ALERT_STATES, definitionOf, type AlertState, type ConditionSpec } from '@tickwatch/shared';
 import type { AlertView } from '../engine/alert-engine.js';
 import type { AlertItem } from '../store/alerts-repository.js';
-import { definitionOf, presentAlert } from './presenters.js';
+import { presentAlert } from './presenters.js';
 
 const NOW = Date.parse('2026-01-15T15:00:00.000Z');
 const NOW_S = NOW / 1000;

@@ -1,27 +1,6 @@
-import type { Alert, AlertDefinition, AlertState } from '@tickwatch/shared';
+import { definitionOf, type Alert, type AlertState } from '@tickwatch/shared';
 import type { AlertView } from '../engine/alert-engine.js';
 import type { AlertItem } from '../store/alerts-repository.js';
-
-/** The trader's definition out of a stored item, e.g. to merge a PATCH into. */
-export function definitionOf(item: AlertItem): AlertDefinition {
-  const common = {
-    symbol: item.symbol,
-    notification_method: item.notification_method,
-    enabled: item.enabled,
-    cooldown_seconds: item.cooldown_seconds,
-    trigger_mode: item.trigger_mode,
-    expires_at: item.expires_at,
-    note: item.note,
-  };
-  switch (item.condition_type) {
-    case 'price_threshold':
-      return { ...common, condition_type: item.condition_type, condition: item.condition };
-    case 'indicator':
-      return { ...common, condition_type: item.condition_type, condition: item.condition };
-    case 'fundamental':
-      return { ...common, condition_type: item.condition_type, condition: item.condition };
-  }
-}
 
 /**
  * A stored alert as the API shows it: bookkeeping the trader needs, none of the internals (version, parked

@@ -8,7 +8,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { AlertDefinition, NotificationRecord } from '@tickwatch/shared';
+import { ALERT_OPTION_FIELDS, type AlertDefinition, type NotificationRecord } from '@tickwatch/shared';
 import { decodeCursor, encodeCursor } from './cursor.js';
 
 /** A fire claimed in the alert item but not yet written to the history table (see docs/alerts.md). */
@@ -36,19 +36,6 @@ export class VersionConflictError extends Error {
 }
 
 const userCursorSchema = z.object({ alert_id: z.string(), user_id: z.string(), created_at: z.number() });
-
-/** The definition fields a PATCH may replace; everything else is bookkeeping. */
-const DEFINITION_FIELDS = [
-  'symbol',
-  'condition_type',
-  'condition',
-  'notification_method',
-  'enabled',
-  'cooldown_seconds',
-  'trigger_mode',
-  'expires_at',
-  'note',
-] as const;
 
 export class AlertsRepository {
   constructor(
@@ -173,7 +160,7 @@ export class AlertsRepository {
       values[':true'] = true;
       sets.push('#armed = :true');
     }
-    for (const field of DEFINITION_FIELDS) {
+    for (const field of [...ALERT_OPTION_FIELDS, 'condition_type', 'condition'] as const) {
       names[`#${field}`] = field;
       values[`:${field}`] = definition[field];
       sets.push(`#${field} = :${field}`);

@@ -16,6 +16,7 @@ import {
   type IndicatorName,
   type Operator,
   type TriggerMode,
+  definitionOf,
 } from '@tickwatch/shared';
 import { ApiRequestError, type Api } from '../../api/http';
 import {
@@ -24,7 +25,6 @@ import {
   METRIC_LABELS,
   PRICE_TYPE_LABELS,
   channelFieldFor,
-  definitionOf,
   describeCondition,
   diffDefinition,
   formStateFromDefinition,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert, AlertDefinition } from '@tickwatch/shared';
+import { definitionOf } from '@tickwatch/shared';
 import {
   buildDefinition,
-  definitionOf,
   describeCondition,
   diffDefinition,
   epochToLocalInput,

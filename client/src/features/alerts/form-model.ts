@@ -1,4 +1,5 @@
 import {
+  ALERT_OPTION_FIELDS,
   BOLLINGER_BANDS,
   alertDefinitionSchema,
   channelSettingsSchema,
@@ -297,37 +298,6 @@ export function validateChannelTarget(
   return { ok: true, patch: { [field]: value } };
 }
 
-/** The trader's definition out of an alert as the API returns it (its bookkeeping left out). */
-export function definitionOf(alert: Alert): AlertDefinition {
-  const common = {
-    symbol: alert.symbol,
-    notification_method: alert.notification_method,
-    enabled: alert.enabled,
-    cooldown_seconds: alert.cooldown_seconds,
-    trigger_mode: alert.trigger_mode,
-    expires_at: alert.expires_at,
-    note: alert.note,
-  };
-  switch (alert.condition_type) {
-    case 'price_threshold':
-      return { ...common, condition_type: alert.condition_type, condition: alert.condition };
-    case 'indicator':
-      return { ...common, condition_type: alert.condition_type, condition: alert.condition };
-    case 'fundamental':
-      return { ...common, condition_type: alert.condition_type, condition: alert.condition };
-  }
-}
-
-const OPTION_KEYS = [
-  'symbol',
-  'notification_method',
-  'enabled',
-  'cooldown_seconds',
-  'trigger_mode',
-  'expires_at',
-  'note',
-] as const;
-
 export interface DefinitionDiff {
   /** The PATCH body: only what changed. Empty when nothing did. */
   patch: Record<string, unknown>;
@@ -344,7 +314,7 @@ export interface DefinitionDiff {
  */
 export function diffDefinition(before: AlertDefinition, after: AlertDefinition): DefinitionDiff {
   const patch: Record<string, unknown> = {};
-  for (const key of OPTION_KEYS) if (before[key] !== after[key]) patch[key] = after[key];
+  for (const key of ALERT_OPTION_FIELDS) if (before[key] !== after[key]) patch[key] = after[key];
   if (before.condition_type !== after.condition_type) {
     patch.condition_type = after.condition_type;
     patch.condition = after.condition;
