@@ -10,7 +10,7 @@ import {
 import { DayBar } from '../market/day-bar.js';
 import type { TradingDayClock } from '../market/trading-day.js';
 import type { AlertItem } from '../store/alerts-repository.js';
-import { crossed, holds } from './conditions.js';
+import { crossed, holds, transitionRange } from './conditions.js';
 import { readMetric } from './fundamentals.js';
 import { createIndicatorTracker, type IndicatorReading, type IndicatorTracker } from './indicators.js';
 import { LevelIndex } from './level-index.js';
@@ -87,7 +87,6 @@ export class AlertBook {
   /** Cooldown re-checks, soonest first. Few alerts are ever cooling at once, so a sorted array is enough. */
   private rechecks: LiveAlert[] = [];
   private fundamentals: Fundamentals | undefined;
-  private lastTick: Tick | undefined;
 
   constructor(
     readonly symbol: string,
@@ -193,7 +192,6 @@ export class AlertBook {
   warm(tick: Tick): void {
     const bar = this.dayBar.update(tick);
     this.values = { open: bar.open, high: bar.high, low: bar.low, close: bar.close };
-    this.lastTick = tick;
   }
 
   /** The latest day bar values, for presenting. */
@@ -207,7 +205,6 @@ export class AlertBook {
     const bar = this.dayBar.update(tick);
     const current = { open: bar.open, high: bar.high, low: bar.low, close: bar.close };
     this.values = current;
-    this.lastTick = tick;
 
     for (const pt of PRICE_TYPES) {
       const v0 = previous[pt];
@@ -215,7 +212,8 @@ export class AlertBook {
       if (v0 === undefined || v0 === v1) continue;
       // Collected first: a fire may remove its alert from the index (trigger_mode once, expiry).
       const hits: LiveAlert[] = [];
-      this.indexes[pt].forEachInRange(Math.min(v0, v1), Math.max(v0, v1), (alert) => {
+      const [lo, hi] = transitionRange(v0, v1);
+      this.indexes[pt].forEachInRange(lo, hi, (alert) => {
         if (!alert.fresh) hits.push(alert);
       });
       for (const alert of hits) this.considerThreshold(alert, v0, v1, tick, actions);
@@ -394,10 +392,5 @@ export class AlertBook {
     this.remove(alert);
     alert.statusNote = 'expired';
     return true;
-  }
-
-  /** The tick the book last saw, if any. */
-  latest(): Tick | undefined {
-    return this.lastTick;
   }
 }

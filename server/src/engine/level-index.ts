@@ -53,11 +53,6 @@ export class LevelIndex<T> {
     return this.slotOf.size;
   }
 
-  levelOf(item: T): number | undefined {
-    const slot = this.slotOf.get(item);
-    return slot === undefined ? undefined : this.slotLevels[slot];
-  }
-
   /** Adds `item` at `level`, after any items already there; an item already present moves to `level`. */
   insert(level: number, item: T): void {
     assertFinite(level);

@@ -1,6 +1,15 @@
 import { describe, it, expect } from 'vitest';
 import { CANDLE_INTERVALS, CANDLE_INTERVAL_MS, type Candle } from '@tickwatch/shared';
-import { CandleAggregator, aggregateCandles } from './candles.js';
+import { CandleAggregator } from './candles.js';
+
+function aggregateCandles(
+  ticks: Iterable<{ timestamp: number; price: number; volume: number }>,
+  intervalMs: number,
+): Candle[] {
+  const aggregator = new CandleAggregator(intervalMs);
+  for (const tick of ticks) aggregator.add(tick);
+  return aggregator.result();
+}
 
 /** 2024-11-05T14:00:00.000Z — a whole UTC hour, so on a boundary of every interval. */
 const BASE = Date.UTC(2024, 10, 5, 14, 0, 0, 0);

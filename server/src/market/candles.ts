@@ -40,12 +40,3 @@ export class CandleAggregator {
     return this.bars.map((bar) => ({ ...bar }));
   }
 }
-
-export function aggregateCandles(
-  ticks: Iterable<{ timestamp: number; price: number; volume: number }>,
-  intervalMs: number,
-): Candle[] {
-  const aggregator = new CandleAggregator(intervalMs);
-  for (const tick of ticks) aggregator.add(tick);
-  return aggregator.result();
-}

@@ -105,26 +105,6 @@ export class AlertsRepository {
     return count;
   }
 
-  /** Every alert on a symbol, through SymbolIndex (eventually consistent, as GSIs are). */
-  async listBySymbol(symbol: string): Promise<AlertItem[]> {
-    const items: AlertItem[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'SymbolIndex',
-          KeyConditionExpression: 'symbol = :s',
-          ExpressionAttributeValues: { ':s': symbol },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...((page.Items ?? []) as AlertItem[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
-  }
-
   /** Every alert, page by page: for loading the engine at start-up. */
   async *scanAll(): AsyncGenerator<AlertItem[]> {
     let startKey: Record<string, unknown> | undefined;

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { ChannelSettings, NotificationRecord } from '@tickwatch/shared';
 import { PermanentDeliveryError } from '../../src/notify/channel.js';
+import { notificationRecord } from '../support/records.js';
 import { EmailChannel } from '../../src/notify/email-channel.js';
 import { FakeSmtp, parseMessage } from '../support/fake-smtp.js';
 
@@ -10,23 +11,8 @@ const silent = pino({ level: 'silent' });
 const FROM = 'Tickwatch <alerts@tickwatch.test>';
 const TO = 'trader@example.com';
 
-function record(overrides: Partial<NotificationRecord> = {}): NotificationRecord {
-  return {
-    notification_id: 'n-1',
-    user_id: 'trader-1',
-    alert_id: 'alert-1',
-    symbol: 'AAPL',
-    current_price: 205.5,
-    threshold: 200,
-    triggered_at: Date.UTC(2025, 0, 2, 15, 30, 0),
-    notification_method: 'email',
-    delivery_status: 'pending',
-    message_id: null,
-    condition_type: 'price_threshold',
-    message: 'AAPL last price 205.50 crossed above 200.00',
-    ...overrides,
-  };
-}
+const record = (overrides: Partial<NotificationRecord> = {}) =>
+  notificationRecord({ notification_method: 'email', ...overrides });
 
 const targets = (email: string | null): ChannelSettings => ({ email, sns_target: null });
 

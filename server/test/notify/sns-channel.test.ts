@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { ChannelSettings, NotificationRecord } from '@tickwatch/shared';
 import { PermanentDeliveryError } from '../../src/notify/channel.js';
+import { notificationRecord } from '../support/records.js';
 import { SnsChannel, snsSubject } from '../../src/notify/sns-channel.js';
 import { FakeSns, published, snsError } from '../support/fake-sns.js';
 
@@ -9,23 +10,8 @@ const silent = pino({ level: 'silent' });
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:tickwatch-alerts';
 const PHONE = '+15551234567';
 
-function record(overrides: Partial<NotificationRecord> = {}): NotificationRecord {
-  return {
-    notification_id: 'n-1',
-    user_id: 'trader-1',
-    alert_id: 'alert-1',
-    symbol: 'AAPL',
-    current_price: 205.5,
-    threshold: 200,
-    triggered_at: Date.UTC(2025, 0, 2, 15, 30, 0),
-    notification_method: 'sns',
-    delivery_status: 'pending',
-    message_id: null,
-    condition_type: 'price_threshold',
-    message: 'AAPL last price 205.50 crossed above 200.00',
-    ...overrides,
-  };
-}
+const record = (overrides: Partial<NotificationRecord> = {}) =>
+  notificationRecord({ notification_method: 'sns', ...overrides });
 
 const targets = (sns_target: string | null): ChannelSettings => ({ email: null, sns_target });
 

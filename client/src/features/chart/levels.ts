@@ -1,4 +1,5 @@
-import type { Alert, Operator } from '@tickwatch/shared';
+import type { Alert } from '@tickwatch/shared';
+import { OPERATOR_LABELS } from '../alerts/form-model';
 import { formatPrice } from '../watchlist/format';
 
 /** A price level one of the user's alerts watches, drawn as a horizontal line on the chart. */
@@ -10,22 +11,13 @@ export interface AlertLevel {
   label: string;
 }
 
-const OPERATOR_TEXT: Record<Operator, string> = {
-  '>': '>',
-  '>=': '>=',
-  '<': '<',
-  '<=': '<=',
-  crosses_above: 'crosses above',
-  crosses_below: 'crosses below',
-};
-
 /** The levels of price-threshold alerts (one line per operator and level), lowest first. */
 export function alertLevels(alerts: readonly Alert[]): AlertLevel[] {
   const levels = new Map<string, AlertLevel>();
   for (const alert of alerts) {
     if (alert.condition_type !== 'price_threshold') continue;
     const { operator, threshold } = alert.condition;
-    const label = `${OPERATOR_TEXT[operator]} ${formatPrice(threshold)}`;
+    const label = `${OPERATOR_LABELS[operator]} ${formatPrice(threshold)}`;
     levels.set(label, { key: label, value: threshold, label });
   }
   return [...levels.values()].sort((a, b) => a.value - b.value || a.label.localeCompare(b.label));
