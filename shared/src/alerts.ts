@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { USER_ID_PATTERN } from './api.js';
+import { INDICATOR_DEFAULTS } from './indicators.js';
 import { symbolSchema } from './ticks.js';
 
 export const userIdSchema = z.string().regex(USER_ID_PATTERN, 'must be 1-128 letters, digits or _ . @ : -');
@@ -59,7 +60,7 @@ export const indicatorConditionSchema = z
   .strictObject({
     indicator: z.enum(INDICATORS),
     interval: z.enum(INDICATOR_INTERVALS),
-    /** Bars in the indicator's window; MACD's slow period. Defaults: 14 for RSI, 20 otherwise, 26 for MACD. */
+    /** Bars in the indicator's window; MACD's slow period. Defaults: `defaultPeriod` in indicators.ts. */
     period: z.number().int().min(2).max(200).optional(),
     operator: z.enum(OPERATORS),
     threshold: signedLevel.optional(),
@@ -86,7 +87,10 @@ export const indicatorConditionSchema = z
     if (c.indicator !== 'macd' && (c.fast_period !== undefined || c.signal_period !== undefined)) {
       issue('fast_period', 'only MACD conditions have fast_period and signal_period');
     }
-    if (c.indicator === 'macd' && (c.fast_period ?? 12) >= (c.period ?? 26)) {
+    if (
+      c.indicator === 'macd' &&
+      (c.fast_period ?? INDICATOR_DEFAULTS.macd.fast) >= (c.period ?? INDICATOR_DEFAULTS.macd.slow)
+    ) {
       issue('fast_period', 'MACD fast_period must be shorter than period (the slow one)');
     }
   });
@@ -152,6 +156,18 @@ export const ALERT_OPTION_FIELDS = [
   'expires_at',
   'note',
 ] as const;
+
+/** The fields that decide when an alert fires: a change to any of them makes it a new alert, armed afresh. */
+export const CONDITION_FIELDS = ['symbol', 'condition_type', 'condition'] as const;
+
+/**
+ * What makes an alert fire, as one comparable string: two alerts fire alike exactly when their keys are equal.
+ * Condition keys are sorted, so the order a client or the store happens to give them in does not matter.
+ */
+export function conditionKey(alert: Pick<AlertDefinition, (typeof CONDITION_FIELDS)[number]>): string {
+  const condition = JSON.stringify(alert.condition, Object.keys(alert.condition).sort());
+  return `${alert.symbol}|${alert.condition_type}|${condition}`;
+}
 
 /** Everything a trader chooses about an alert; the rest of an Alert is the server's bookkeeping. */
 export type AlertDefinition = z.infer<typeof alertDefinitionSchema>;

@@ -49,17 +49,6 @@ export const CANDLE_INTERVAL_MS: Record<CandleInterval, number> = {
   '1h': 3_600_000,
 };
 
-export interface Candle {
-  /** Start of the bar, epoch ms, aligned to the interval in UTC. */
-  start: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  trades: number;
-}
-
 const epochMsQuery = z.coerce.number().int().nonnegative();
 
 export const tickRangeQuerySchema = z.strictObject({

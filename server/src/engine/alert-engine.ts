@@ -1,4 +1,10 @@
-import type { DayBarQuote, Fundamentals, NotificationRecord, Tick } from '@tickwatch/shared';
+import {
+  conditionKey,
+  type DayBarQuote,
+  type Fundamentals,
+  type NotificationRecord,
+  type Tick,
+} from '@tickwatch/shared';
 import type { Logger } from '../log.js';
 import { TradingDayClock } from '../market/trading-day.js';
 import type { AlertItem, AlertsRepository } from '../store/alerts-repository.js';
@@ -6,7 +12,7 @@ import type { NotificationsRepository } from '../store/notifications-repository.
 import { presentTick, type TicksRepository } from '../store/ticks-repository.js';
 import { TICK_TTL_SECONDS } from '../store/tables.js';
 import { AlertBook, type LiveAlert } from './alert-book.js';
-import { FireRecorder, definitionKey } from './fire-recorder.js';
+import { FireRecorder } from './fire-recorder.js';
 
 const WARM_CONCURRENCY = 4;
 
@@ -115,7 +121,7 @@ export class AlertEngine {
    */
   upsert(item: AlertItem): void {
     const previous = this.live.get(item.alert_id);
-    if (previous && previous.item.enabled === item.enabled && definitionKey(previous.item) === definitionKey(item)) {
+    if (previous && previous.item.enabled === item.enabled && conditionKey(previous.item) === conditionKey(item)) {
       const { pending_notification: _pending, ...stored } = item;
       previous.item = stored;
       this.recorder.track(item, false);

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { NotificationRecord } from '@tickwatch/shared';
+import { conditionKey, describeFire, type NotificationRecord } from '@tickwatch/shared';
 import type { Logger } from '../log.js';
 import {
   VersionConflictError,
@@ -9,7 +9,6 @@ import {
 } from '../store/alerts-repository.js';
 import type { NotificationsRepository } from '../store/notifications-repository.js';
 import type { EngineAction } from './alert-book.js';
-import { describeFire } from './describe.js';
 
 export interface RecorderHooks {
   /** A fire is in the history table. */
@@ -23,11 +22,6 @@ export interface RecorderHooks {
 const RETRY = { baseMs: 100, maxMs: 30_000 };
 /** Edits racing one decision; past this many the decision is dropped and the alert reloaded. */
 const MAX_CONFLICT_RETRIES = 5;
-
-/** What makes an alert fire: decisions made under one definition do not carry over to another. */
-export function definitionKey(item: Pick<AlertItem, 'symbol' | 'condition_type' | 'condition'>): string {
-  return JSON.stringify([item.symbol, item.condition_type, item.condition]);
-}
 
 /**
  * Records what the evaluator decided, off the tick path, one alert at a time in decision order.
@@ -71,12 +65,12 @@ export class FireRecorder {
       if ((this.generations.get(id) ?? 0) !== generation) return;
       if (action.kind === 'fire') await this.fire(action);
       else {
-        const definition = definitionKey(action.alert.item);
+        const definition = conditionKey(action.alert.item);
         // Still worth writing if the alert kept its definition and nobody else re-armed it meanwhile.
         await this.write(
           id,
           (version) => this.alerts.rearm(id, version),
-          (current) => !current.armed && definitionKey(current) === definition,
+          (current) => !current.armed && conditionKey(current) === definition,
         );
       }
     });
@@ -118,7 +112,7 @@ export class FireRecorder {
       condition_type: item.condition_type,
       message: describeFire(item, { value: action.value, level: action.level, price: tick.price }),
     };
-    const definition = definitionKey(item);
+    const definition = conditionKey(item);
     const claimed = await this.write(
       alert.id,
       (version) =>
@@ -132,7 +126,7 @@ export class FireRecorder {
       // An edit that kept the definition (a note, the method) does not undo the fire; another evaluator that
       // already recorded a fire for this tick or a later one does.
       (current) =>
-        current.enabled && definitionKey(current) === definition && (current.last_fired_ms ?? -1) < tick.timestamp,
+        current.enabled && conditionKey(current) === definition && (current.last_fired_ms ?? -1) < tick.timestamp,
     );
     if (claimed) await this.finish(alert.id, pending, true);
   }

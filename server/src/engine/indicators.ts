@@ -1,4 +1,4 @@
-import type { IndicatorCondition, IndicatorInterval } from '@tickwatch/shared';
+import { comparesPrice, indicatorSettings, type IndicatorCondition, type IndicatorInterval } from '@tickwatch/shared';
 import { BollingerBands, EMA, RSI, SMA, VWAP } from 'trading-signals';
 import { BarSeries } from '../market/bar-series.js';
 import { TradingDayClock } from '../market/trading-day.js';
@@ -12,11 +12,6 @@ export interface IndicatorTracker {
   current(): IndicatorReading;
 }
 
-const DEFAULT_PERIOD = 20;
-const DEFAULT_RSI_PERIOD = 14;
-const DEFAULT_MACD = { fast: 12, slow: 26, signal: 9 };
-const DEFAULT_STD_DEV = 2;
-
 /** An indicator over bar closes. `replace` swaps the forming bar's close instead of appending a bar. */
 interface CloseStudy {
   /** Bars it needs before its first value. */
@@ -26,11 +21,13 @@ interface CloseStudy {
 
 type Comparison = (indicator: number, price: number) => { value: number; level: number };
 
-/** The indicator against a fixed threshold, or, without one, the last price against the indicator. */
-const against =
-  (threshold: number | undefined): Comparison =>
-  (indicator, price) =>
-    threshold === undefined ? { value: price, level: indicator } : { value: indicator, level: threshold };
+/** What the condition compares (`comparesPrice`): the last price against the indicator, or the indicator against
+ * its threshold (MACD's defaults to 0, "MACD line above signal"). */
+function comparison(condition: IndicatorCondition): Comparison {
+  if (comparesPrice(condition)) return (indicator, price) => ({ value: price, level: indicator });
+  const level = condition.threshold ?? 0;
+  return (indicator) => ({ value: indicator, level });
+}
 
 /**
  * An EMA seeded with the SMA of its first `period` inputs, as StockCharts, TradingView and TA-Lib compute it.
@@ -87,10 +84,10 @@ function librarySeries(indicator: SMA | RSI): CloseStudy {
   return { requiredBars: indicator.getRequiredInputs(), update: (close, replace) => indicator.update(close, replace) };
 }
 
-function bollingerBand(condition: IndicatorCondition): CloseStudy {
+function bollingerBand(condition: IndicatorCondition, period: number, stdDev: number): CloseStudy {
   const { band } = condition;
   if (band === undefined) throw new RangeError('Bollinger conditions need a band');
-  const bands = new BollingerBands(condition.period ?? DEFAULT_PERIOD, condition.std_dev ?? DEFAULT_STD_DEV);
+  const bands = new BollingerBands(period, stdDev);
   return {
     requiredBars: bands.getRequiredInputs(),
     update: (close, replace) => bands.update(close, replace)?.[band] ?? null,
@@ -163,25 +160,28 @@ function vwapTracker(interval: IndicatorInterval, clock: TradingDayClock, compar
  * each indicator compares.
  */
 export function createIndicatorTracker(condition: IndicatorCondition, clock = new TradingDayClock()): IndicatorTracker {
-  const { interval, period, threshold } = condition;
+  const { interval } = condition;
+  const settings = indicatorSettings(condition);
+  const period = settings.period ?? 0;
+  const compare = comparison(condition);
   switch (condition.indicator) {
     case 'sma':
-      return closeTracker(interval, clock, librarySeries(new SMA(period ?? DEFAULT_PERIOD)), against(threshold));
+      return closeTracker(interval, clock, librarySeries(new SMA(period)), compare);
     case 'ema':
-      return closeTracker(interval, clock, new SeededEma(period ?? DEFAULT_PERIOD), against(threshold));
-    case 'rsi': {
-      if (threshold === undefined) throw new RangeError('RSI conditions need a threshold');
-      const rsi = librarySeries(new RSI(period ?? DEFAULT_RSI_PERIOD));
-      return closeTracker(interval, clock, rsi, (value) => ({ value, level: threshold }));
-    }
-    case 'macd': {
-      const { fast_period: fast = DEFAULT_MACD.fast, signal_period: signal = DEFAULT_MACD.signal } = condition;
-      const macd = new MacdHistogram(fast, period ?? DEFAULT_MACD.slow, signal);
-      return closeTracker(interval, clock, macd, (value) => ({ value, level: threshold ?? 0 }));
-    }
+      return closeTracker(interval, clock, new SeededEma(period), compare);
+    case 'rsi':
+      if (condition.threshold === undefined) throw new RangeError('RSI conditions need a threshold');
+      return closeTracker(interval, clock, librarySeries(new RSI(period)), compare);
+    case 'macd':
+      return closeTracker(
+        interval,
+        clock,
+        new MacdHistogram(settings.fastPeriod, period, settings.signalPeriod),
+        compare,
+      );
     case 'bollinger':
-      return closeTracker(interval, clock, bollingerBand(condition), (level, price) => ({ value: price, level }));
+      return closeTracker(interval, clock, bollingerBand(condition, period, settings.stdDev), compare);
     case 'vwap':
-      return vwapTracker(interval, clock, against(threshold));
+      return vwapTracker(interval, clock, compare);
   }
 }

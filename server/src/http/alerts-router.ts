@@ -6,6 +6,7 @@ import {
   definitionOf,
   alertListQuerySchema,
   alertPatchSchema,
+  conditionKey,
   type AlertDefinition,
   type AlertPage,
 } from '@tickwatch/shared';
@@ -28,8 +29,6 @@ export interface AlertsRouterDeps {
 }
 
 const idParams = z.object({ alert_id: z.uuid('must be an alert id') });
-/** Changing any of these makes it a different alert as far as firing goes: it starts armed again. */
-const CONDITION_FIELDS = ['symbol', 'condition_type', 'condition'] as const;
 const PATCH_ATTEMPTS = 3;
 
 /** CRUD on the caller's alerts. The user always comes from the verified token; another user's alert is a 404. */
@@ -119,9 +118,7 @@ export function alertsRouter({
       const existing = await ownedOrThrow(alerts, userId, alert_id);
       const merged = mergePatch(definitionOf(existing), patch);
       if (patch.notification_method) await assertTarget(userId, merged);
-      const rearm =
-        CONDITION_FIELDS.some((f) => JSON.stringify(merged[f]) !== JSON.stringify(existing[f])) ||
-        (merged.enabled && !existing.enabled);
+      const rearm = conditionKey(merged) !== conditionKey(existing) || (merged.enabled && !existing.enabled);
       try {
         const updated = await alerts.replaceDefinition(
           userId,

@@ -16,16 +16,21 @@ import {
   type IndicatorName,
   type Operator,
   type TriggerMode,
-  definitionOf,
-} from '@tickwatch/shared';
-import { ApiRequestError, type Api } from '../../api/http';
-import {
+  CONDITION_TYPE_LABELS,
   INDICATOR_LABELS,
   METHOD_LABELS,
   METRIC_LABELS,
+  OPERATOR_LABELS,
   PRICE_TYPE_LABELS,
-  channelFieldFor,
+  TRIGGER_MODE_LABELS,
+  defaultPeriod,
+  definitionOf,
   describeCondition,
+  isCrossOperator,
+} from '@tickwatch/shared';
+import { ApiRequestError, type Api } from '../../api/http';
+import {
+  channelFieldFor,
   diffDefinition,
   formStateFromDefinition,
   initialFormState,
@@ -50,25 +55,8 @@ export interface AlertFormProps {
   onDone?: () => void;
 }
 
-const CONDITION_TYPE_LABELS: Record<ConditionType, string> = {
-  price_threshold: 'Price',
-  indicator: 'Technical indicator',
-  fundamental: 'Fundamental',
-};
-
-const OPERATOR_OPTION_LABELS: Record<Operator, string> = {
-  '>': 'above (>)',
-  '>=': 'at or above (>=)',
-  '<': 'below (<)',
-  '<=': 'at or below (<=)',
-  crosses_above: 'crosses above',
-  crosses_below: 'crosses below',
-};
-
-const TRIGGER_MODE_LABELS: Record<TriggerMode, string> = {
-  rearm: 'every time the condition is met again',
-  once: 'once, then disable',
-};
+/** "above (>)": the shared word, and the symbol traders know from charting tools. */
+const operatorOption = (o: Operator) => (isCrossOperator(o) ? OPERATOR_LABELS[o] : `${OPERATOR_LABELS[o]} (${o})`);
 
 /** What each indicator compares (docs/alerts.md), shown under the indicator choice. */
 const INDICATOR_HINTS: Record<IndicatorName, string> = {
@@ -78,15 +66,6 @@ const INDICATOR_HINTS: Record<IndicatorName, string> = {
   rsi: 'The RSI, from 0 to 100, against the threshold.',
   macd: 'The histogram (MACD line − signal line) against the threshold; 0 means "MACD above signal".',
   bollinger: 'The last price against the chosen band.',
-};
-
-const DEFAULT_PERIOD: Record<IndicatorName, string> = {
-  sma: '20',
-  ema: '20',
-  rsi: '14',
-  macd: '26',
-  bollinger: '20',
-  vwap: '',
 };
 
 /** Field labels for errors the form cannot place beside a visible field. */
@@ -420,7 +399,7 @@ export function AlertForm({ api, alerts, defaultSymbol, editing, onDone }: Alert
                     'alert-period',
                     state.period,
                     (v) => change({ period: v }, 'condition.period', 'condition.fast_period'),
-                    { min: 2, max: 200, step: 1, placeholder: DEFAULT_PERIOD[ind] },
+                    { min: 2, max: 200, step: 1, placeholder: String(defaultPeriod(ind) ?? '') },
                   ),
                 )}
             {ind === 'macd' ? (
@@ -492,7 +471,7 @@ export function AlertForm({ api, alerts, defaultSymbol, editing, onDone }: Alert
           >
             {OPERATORS.map((o) => (
               <option key={o} value={o}>
-                {OPERATOR_OPTION_LABELS[o]}
+                {operatorOption(o)}
               </option>
             ))}
           </select>,

@@ -1,8 +1,7 @@
 import { useState } from 'react';
-import type { Alert } from '@tickwatch/shared';
+import { METHOD_LABELS, STATE_LABELS, describeCondition, type Alert } from '@tickwatch/shared';
 import { ApiRequestError, type Api } from '../../api/http';
 import { AlertForm } from './AlertForm';
-import { METHOD_LABELS, STATE_LABELS, describeCondition } from './form-model';
 import type { AlertsState } from './useAlerts';
 
 /**

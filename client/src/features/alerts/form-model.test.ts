@@ -3,7 +3,6 @@ import type { Alert, AlertDefinition } from '@tickwatch/shared';
 import { definitionOf } from '@tickwatch/shared';
 import {
   buildDefinition,
-  describeCondition,
   diffDefinition,
   epochToLocalInput,
   formStateFromDefinition,
@@ -409,58 +408,5 @@ describe('issuesToErrors', () => {
         { path: 'notification_method', message: 'c' },
       ]),
     ).toEqual({ 'condition.threshold': 'a; b', notification_method: 'c' });
-  });
-});
-
-describe('describeCondition', () => {
-  it('words price conditions with the price type and two decimals', () => {
-    expect(
-      describeCondition({
-        symbol: 'AAPL',
-        condition_type: 'price_threshold',
-        condition: { operator: '>', threshold: 200, price_type: 'close' },
-      }),
-    ).toBe('AAPL last price > 200.00');
-    expect(
-      describeCondition({
-        symbol: 'AAPL',
-        condition_type: 'price_threshold',
-        condition: { operator: 'crosses_below', threshold: 0.5, price_type: 'low' },
-      }),
-    ).toBe('AAPL day low crosses below 0.5000');
-  });
-
-  it('words indicators with their settings and defaults', () => {
-    const ind = (condition: Record<string, unknown>) =>
-      describeCondition({
-        symbol: 'AAPL',
-        condition_type: 'indicator',
-        condition: { interval: '5m', operator: '>', ...condition } as never,
-      });
-    expect(ind({ indicator: 'rsi', threshold: 70 })).toContain('RSI(14, 5m) > 70');
-    expect(ind({ indicator: 'sma', period: 50 })).toBe('AAPL last price > SMA(50, 5m)');
-    expect(ind({ indicator: 'ema', threshold: 100 })).toBe('AAPL EMA(20, 5m) > 100.00');
-    expect(ind({ indicator: 'vwap', operator: 'crosses_above' })).toBe('AAPL last price crosses above VWAP(5m)');
-    expect(ind({ indicator: 'macd' })).toBe('AAPL MACD(12, 26, 9, 5m) histogram > 0.00');
-    expect(ind({ indicator: 'bollinger', band: 'lower', operator: '<' })).toBe(
-      'AAPL last price < Bollinger lower band(20, 2, 5m)',
-    );
-  });
-
-  it('words fundamentals, with % for dividend yield and B for big numbers', () => {
-    expect(
-      describeCondition({
-        symbol: 'MSFT',
-        condition_type: 'fundamental',
-        condition: { metric: 'dividend_yield', operator: '>=', threshold: 2 },
-      }),
-    ).toBe('MSFT dividend yield >= 2.00%');
-    expect(
-      describeCondition({
-        symbol: 'MSFT',
-        condition_type: 'fundamental',
-        condition: { metric: 'market_cap', operator: '<', threshold: 3e12 },
-      }),
-    ).toBe('MSFT market cap < 3000.00B');
   });
 });

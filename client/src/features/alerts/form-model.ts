@@ -3,12 +3,8 @@ import {
   BOLLINGER_BANDS,
   alertDefinitionSchema,
   channelSettingsSchema,
-  formatNumber,
-  indicatorName,
-  type Alert,
   type AlertDefinition,
   type ChannelSettings,
-  type ConditionSpec,
   type ConditionType,
   type FieldIssue,
   type FundamentalMetric,
@@ -327,78 +323,4 @@ export function diffDefinition(before: AlertDefinition, after: AlertDefinition):
   if (Object.keys(changed).length > 0) patch.condition = changed;
   const cleared = Object.keys(was).filter((key) => was[key] !== undefined && now[key] === undefined);
   return { patch, cleared };
-}
-
-// ---- Words ---------------------------------------------------------------------------------------------------
-
-export const OPERATOR_LABELS: Record<Operator, string> = {
-  '>': '>',
-  '>=': '>=',
-  '<': '<',
-  '<=': '<=',
-  crosses_above: 'crosses above',
-  crosses_below: 'crosses below',
-};
-
-export const PRICE_TYPE_LABELS: Record<PriceType, string> = {
-  open: 'open',
-  high: 'day high',
-  low: 'day low',
-  close: 'last price',
-};
-
-export const METRIC_LABELS: Record<FundamentalMetric, string> = {
-  pe_ratio: 'P/E',
-  market_cap: 'market cap',
-  dividend_yield: 'dividend yield',
-};
-
-export const INDICATOR_LABELS: Record<IndicatorName, string> = {
-  sma: 'SMA',
-  ema: 'EMA',
-  rsi: 'RSI',
-  macd: 'MACD',
-  bollinger: 'Bollinger bands',
-  vwap: 'VWAP',
-};
-
-export const METHOD_LABELS: Record<NotificationMethod, string> = {
-  websocket: 'dashboard',
-  email: 'email',
-  sns: 'SNS (SMS or topic)',
-};
-
-export const STATE_LABELS: Record<Alert['state'], string> = {
-  armed: 'armed',
-  fired: 'fired',
-  cooling_down: 'cooling down',
-  disabled: 'disabled',
-  expired: 'expired',
-  waiting: 'waiting',
-};
-
-/** What the alert waits for, in a line: "AAPL last price > 200.00", "AAPL RSI(14, 5m) > 70.00". */
-export function describeCondition(alert: ConditionSpec & { symbol: string }): string {
-  switch (alert.condition_type) {
-    case 'price_threshold': {
-      const c = alert.condition;
-      return `${alert.symbol} ${PRICE_TYPE_LABELS[c.price_type]} ${OPERATOR_LABELS[c.operator]} ${formatNumber(c.threshold)}`;
-    }
-    case 'indicator': {
-      const c = alert.condition;
-      const op = OPERATOR_LABELS[c.operator];
-      if (
-        c.indicator === 'bollinger' ||
-        (c.threshold === undefined && c.indicator !== 'rsi' && c.indicator !== 'macd')
-      ) {
-        return `${alert.symbol} last price ${op} ${indicatorName(c)}`;
-      }
-      return `${alert.symbol} ${indicatorName(c)} ${op} ${formatNumber(c.threshold ?? 0)}`;
-    }
-    case 'fundamental': {
-      const c = alert.condition;
-      const unit = c.metric === 'dividend_yield' ? '%' : '';
-      return `${alert.symbol} ${METRIC_LABELS[c.metric]} ${OPERATOR_LABELS[c.operator]} ${formatNumber(c.threshold)}${unit}`;
-    }
-  }
 }

@@ -11,9 +11,16 @@ import {
   YAxis,
   type TooltipContentProps,
 } from 'recharts';
-import { CANDLE_INTERVAL_MS, type Alert, type Candle, type CandleInterval, type Tick } from '@tickwatch/shared';
+import {
+  CANDLE_INTERVAL_MS,
+  formatNumber,
+  type Alert,
+  type Candle,
+  type CandleInterval,
+  type Tick,
+} from '@tickwatch/shared';
 import { ApiRequestError, type Api } from '../../api/http';
-import { formatChange, formatClock, formatPrice } from '../watchlist/format';
+import { formatChange, formatClock } from '../../format';
 import { createSeries, MAX_POINTS, mergeTick, type LiveSeries, type SeriesOptions } from './candles';
 import { alertLevels, splitLevels, type AlertLevel } from './levels';
 
@@ -161,7 +168,7 @@ export function PriceChart({
         <div className="chart-quote">
           <h2 className="chart-symbol">{symbol}</h2>
           <span className="chart-last" data-testid="chart-last">
-            {lastPrice !== null ? formatPrice(lastPrice) : '—'}
+            {lastPrice !== null ? formatNumber(lastPrice) : '—'}
           </span>
           {rangeChange ? (
             <span className={`chart-change chart-${rangeChange.direction}`} data-testid="chart-change">
@@ -315,13 +322,13 @@ function CandleTooltip({ active, payload, withSeconds }: TooltipContentProps & {
       </div>
       <dl>
         <dt>O</dt>
-        <dd>{formatPrice(bar.open)}</dd>
+        <dd>{formatNumber(bar.open)}</dd>
         <dt>H</dt>
-        <dd>{formatPrice(bar.high)}</dd>
+        <dd>{formatNumber(bar.high)}</dd>
         <dt>L</dt>
-        <dd>{formatPrice(bar.low)}</dd>
+        <dd>{formatNumber(bar.low)}</dd>
         <dt>C</dt>
-        <dd>{formatPrice(bar.close)}</dd>
+        <dd>{formatNumber(bar.close)}</dd>
         <dt>Vol</dt>
         <dd>{bar.volume.toLocaleString()}</dd>
       </dl>

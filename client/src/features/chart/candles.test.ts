@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Candle } from '@tickwatch/shared';
-import { bucketStart, createSeries, mergeTick, type SeriesOptions } from './candles';
+import { createSeries, mergeTick, type SeriesOptions } from './candles';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2024, 0, 2, 14, 30); // a bar boundary
@@ -10,15 +10,6 @@ function candle(start: number, close: number, extra: Partial<Candle> = {}): Cand
   return { start, open: close, high: close, low: close, close, volume: 10, trades: 1, ...extra };
 }
 const tick = (timestamp: number, price: number, volume = 5) => ({ timestamp, price, volume });
-
-describe('bucketStart', () => {
-  it('aligns an instant to the start of its bar', () => {
-    expect(bucketStart(T0, MIN)).toBe(T0);
-    expect(bucketStart(T0 + 59_999, MIN)).toBe(T0);
-    expect(bucketStart(T0 + MIN, MIN)).toBe(T0 + MIN);
-    expect(bucketStart(T0 + 7 * MIN + 1, 5 * MIN)).toBe(T0 + 5 * MIN);
-  });
-});
 
 describe('createSeries', () => {
   it('keeps at most maxPoints of the newest bars', () => {

@@ -1,4 +1,4 @@
-import type { Candle, Tick } from '@tickwatch/shared';
+import { barStart, foldTrade, openBar, type Candle, type TradePoint } from '@tickwatch/shared';
 
 /** How a chart series grows from live ticks. */
 export interface SeriesOptions {
@@ -10,23 +10,16 @@ export interface SeriesOptions {
   maxPoints: number;
 }
 
-type TickPoint = Pick<Tick, 'timestamp' | 'price' | 'volume'>;
-
 /** Candles as fetched, then kept current by live ticks. Immutable: every change returns a new series. */
 export interface LiveSeries {
   candles: Candle[];
   /** Ticks before this instant (epoch ms; the range's start when fetched) are ignored. */
   from: number;
   /** The newest tick merged, to drop repeats and stragglers. */
-  lastTick: TickPoint | null;
+  lastTick: TradePoint | null;
 }
 
 export const MAX_POINTS = 500;
-
-/** Start of the bar an instant falls in. */
-export function bucketStart(timestamp: number, intervalMs: number): number {
-  return timestamp - (((timestamp % intervalMs) + intervalMs) % intervalMs);
-}
 
 /** A series from fetched history (sorted by start, as the API returns it), trimmed to `maxPoints`. */
 export function createSeries(history: Candle[], from: number, options: SeriesOptions): LiveSeries {
@@ -43,7 +36,7 @@ export function createSeries(history: Candle[], from: number, options: SeriesOpt
  * arrived): in the last bar it moves the close and widens high/low but adds no volume or trade count. A tick in a
  * later bar cannot be in the history, so it is merged in full either way.
  */
-export function mergeTick(series: LiveSeries, tick: TickPoint, options: SeriesOptions, soft = false): LiveSeries {
+export function mergeTick(series: LiveSeries, tick: TradePoint, options: SeriesOptions, soft = false): LiveSeries {
   const { lastTick } = series;
   if (tick.timestamp < series.from) return series;
   if (lastTick) {
@@ -52,33 +45,18 @@ export function mergeTick(series: LiveSeries, tick: TickPoint, options: SeriesOp
       return series;
     }
   }
-  const point: TickPoint = { timestamp: tick.timestamp, price: tick.price, volume: tick.volume };
-  const start = bucketStart(tick.timestamp, options.intervalMs);
+  const point: TradePoint = { timestamp: tick.timestamp, price: tick.price, volume: tick.volume };
+  const start = barStart(tick.timestamp, options.intervalMs);
   const last = series.candles.at(-1);
 
   if (last && start < last.start) return series;
 
   if (last && start === last.start) {
-    const updated: Candle = {
-      ...last,
-      high: Math.max(last.high, tick.price),
-      low: Math.min(last.low, tick.price),
-      close: tick.price,
-      volume: soft ? last.volume : last.volume + tick.volume,
-      trades: soft ? last.trades : last.trades + 1,
-    };
+    const updated = foldTrade(last, tick, soft);
     return { ...series, candles: [...series.candles.slice(0, -1), updated], lastTick: point };
   }
 
-  const bar: Candle = {
-    start,
-    open: tick.price,
-    high: tick.price,
-    low: tick.price,
-    close: tick.price,
-    volume: tick.volume,
-    trades: 1,
-  };
+  const bar = openBar(start, tick);
   const cutoff = start - options.windowMs;
   let first = 0;
   while (first < series.candles.length && series.candles[first]!.start <= cutoff) first++;

@@ -34,7 +34,7 @@ describe('alertLevels', () => {
     const levels = alertLevels([priceAlert('>', 200), priceAlert('crosses_below', 180.5, 'a2')]);
     expect(levels).toEqual([
       { key: 'crosses below 180.50', value: 180.5, label: 'crosses below 180.50' },
-      { key: '> 200.00', value: 200, label: '> 200.00' },
+      { key: 'above 200.00', value: 200, label: 'above 200.00' },
     ]);
   });
 

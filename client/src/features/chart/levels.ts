@@ -1,13 +1,11 @@
-import type { Alert } from '@tickwatch/shared';
-import { OPERATOR_LABELS } from '../alerts/form-model';
-import { formatPrice } from '../watchlist/format';
+import { OPERATOR_LABELS, formatNumber, type Alert } from '@tickwatch/shared';
 
 /** A price level one of the user's alerts watches, drawn as a horizontal line on the chart. */
 export interface AlertLevel {
   /** Stable across renders: operator and level. */
   key: string;
   value: number;
-  /** "> 200.00", "crosses below 180.50". */
+  /** "above 200.00", "crosses below 180.50". */
   label: string;
 }
 
@@ -17,7 +15,7 @@ export function alertLevels(alerts: readonly Alert[]): AlertLevel[] {
   for (const alert of alerts) {
     if (alert.condition_type !== 'price_threshold') continue;
     const { operator, threshold } = alert.condition;
-    const label = `${OPERATOR_LABELS[operator]} ${formatPrice(threshold)}`;
+    const label = `${OPERATOR_LABELS[operator]} ${formatNumber(threshold)}`;
     levels.set(label, { key: label, value: threshold, label });
   }
   return [...levels.values()].sort((a, b) => a.value - b.value || a.label.localeCompare(b.label));

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent, type InputHTMLAttributes } from 'react';
-import type { NotificationRecord } from '@tickwatch/shared';
+import { METHOD_LABELS, formatNumber, type NotificationRecord } from '@tickwatch/shared';
 import type { Api } from '../../api/http';
 import {
   mergeHistory,
@@ -15,7 +15,6 @@ interface Loaded {
   nextCursor?: string;
 }
 
-const formatPrice = (price: number) => price.toFixed(price < 1 ? 4 : 2);
 const formatTime = (epochMs: number) => new Date(epochMs).toLocaleString();
 
 function describeFilter(filter: HistoryFilter): string {
@@ -166,8 +165,8 @@ export function NotificationHistory({ api, live }: { api: Api; live: Notificatio
                 </td>
                 <td>{r.symbol}</td>
                 <td>{r.message}</td>
-                <td className="nh-num">{formatPrice(r.current_price)}</td>
-                <td>{r.notification_method}</td>
+                <td className="nh-num">{formatNumber(r.current_price)}</td>
+                <td>{METHOD_LABELS[r.notification_method]}</td>
                 <td>
                   <span className={`nh-status nh-${r.delivery_status}`} data-testid="history-status">
                     {r.delivery_status}

@@ -1,4 +1,5 @@
 import type { KeyboardEvent } from 'react';
+import { METHOD_LABELS } from '@tickwatch/shared';
 import type { Toast } from './useNotifications';
 
 const timeOf = (epochMs: number) => new Date(epochMs).toLocaleTimeString();
@@ -28,7 +29,7 @@ export function Toasts({ toasts, onDismiss }: { toasts: Toast[]; onDismiss: (id:
             <p className="nt-meta">
               <time dateTime={new Date(record.triggered_at).toISOString()}>{timeOf(record.triggered_at)}</time>
               {' · '}
-              <span data-testid="toast-method">{record.notification_method}</span>
+              <span data-testid="toast-method">{METHOD_LABELS[record.notification_method]}</span>
             </p>
             <button
               type="button"

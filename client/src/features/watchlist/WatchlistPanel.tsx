@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent, type MouseEvent } from 'react';
-import { MAX_WATCHLIST, symbolSchema } from '@tickwatch/shared';
-import { formatChange, formatClock, formatPrice, type Direction } from './format';
+import { MAX_WATCHLIST, formatNumber, symbolSchema } from '@tickwatch/shared';
+import { formatChange, formatClock, type Direction } from '../../format';
 import { STALE_AFTER_MS, type PriceRow, type WatchlistState } from './useWatchlist';
 
 const STALE_TITLE = `No trade for ${STALE_AFTER_MS / 1000} s or more: the price may be out of date`;
@@ -229,7 +229,7 @@ function WatchRow({
           className={`wl-price${move ? ` wl-flash wl-flash-${move}` : ''}`}
           data-testid={`price-${symbol}`}
         >
-          {last ? formatPrice(last.price) : '—'}
+          {last ? formatNumber(last.price) : '—'}
         </span>
         {last ? (
           <time className="wl-time" dateTime={new Date(last.timestamp).toISOString()}>

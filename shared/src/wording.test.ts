@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { formatNumber, type ConditionSpec, type IndicatorCondition } from '@tickwatch/shared';
-import { describeCondition, describeFire } from './describe.js';
+import type { ConditionSpec, IndicatorCondition } from './alerts.js';
+import { describeCondition, describeFire, formatNumber } from './wording.js';
 
 type Described = ConditionSpec & { symbol: string };
 
@@ -26,8 +26,11 @@ describe('formatNumber', () => {
     [200, '200.00'],
     [0, '0.00'],
     [0.1234, '0.1234'],
-    [0.5, '0.5000'],
-    [-0.25, '-0.2500'],
+    [0.5, '0.50'],
+    [-0.25, '-0.25'],
+    [207.125, '207.125'],
+    [0.12345, '0.1235'],
+    [-0.000001, '0.00'],
     [1, '1.00'],
     [999_999.99, '999999.99'],
     [1_000_000, '1.00M'],
@@ -50,7 +53,7 @@ describe('describeCondition', () => {
     [price({ operator: '>', threshold: 200, price_type: 'high' }), 'AAPL day high above 200.00'],
     [price({ operator: '>=', threshold: 200, price_type: 'open' }), 'AAPL open at or above 200.00'],
     [price({ operator: '<', threshold: 180, price_type: 'low' }), 'AAPL day low below 180.00'],
-    [price({ operator: '<=', threshold: 0.5, price_type: 'close' }), 'AAPL last price at or below 0.5000'],
+    [price({ operator: '<=', threshold: 0.5, price_type: 'close' }), 'AAPL last price at or below 0.50'],
   ])('describes a price threshold: %j', (alert, text) => {
     expect(describeCondition(alert)).toBe(text);
   });
@@ -84,7 +87,7 @@ describe('describeCondition', () => {
         operator: '>',
         threshold: 0.5,
       }),
-      'AAPL MACD(10, 30, 5, 5m) histogram above 0.5000',
+      'AAPL MACD(10, 30, 5, 5m) histogram above 0.50',
     ],
     [
       indicator({ indicator: 'bollinger', interval: '5m', band: 'lower', operator: 'crosses_below' }),

@@ -1,24 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatChange, formatClock, formatPrice } from './format';
-
-describe('formatPrice', () => {
-  it('always shows two decimals', () => {
-    expect(formatPrice(205.5)).toBe('205.50');
-    expect(formatPrice(410.25)).toBe('410.25');
-    expect(formatPrice(1)).toBe('1.00');
-    expect(formatPrice(0)).toBe('0.00');
-  });
-
-  it('shows up to four decimals when the price has them', () => {
-    expect(formatPrice(207.125)).toBe('207.125');
-    expect(formatPrice(0.1234)).toBe('0.1234');
-    expect(formatPrice(0.12345678)).toBe('0.1235');
-  });
-
-  it('does not group thousands', () => {
-    expect(formatPrice(12345.6)).toBe('12345.60');
-  });
-});
+import { formatChange, formatClock } from './format';
 
 describe('formatChange', () => {
   it('signs a rise and gives the percentage since the open', () => {

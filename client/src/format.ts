@@ -1,11 +1,6 @@
-/**
- * Price formatting for the dashboard: two decimals always, up to four when the price has them
- * (205.5 → "205.50", 207.125 → "207.125", 0.12345 → "0.1235"). No thousands separators, so the text is the same
- * in every locale.
- */
-export function formatPrice(value: number): string {
-  return value.toFixed(4).replace(/(\.\d\d\d*?)0+$/, '$1');
-}
+import { formatNumber } from '@tickwatch/shared';
+
+/** The dashboard's own formats; prices themselves are written by the shared `formatNumber`, as the server writes them. */
 
 export type Direction = 'up' | 'down' | 'flat';
 
@@ -25,7 +20,7 @@ export function formatChange(last: number, open: number): Change {
   // Decide the sign from the rounded value, so a float error never reads as "-0.00".
   const direction: Direction = Math.abs(diff) < 0.00005 ? 'flat' : diff > 0 ? 'up' : 'down';
   const sign = direction === 'up' ? '+' : direction === 'down' ? '-' : '';
-  const amount = `${sign}${formatPrice(Math.abs(diff))}`;
+  const amount = `${sign}${formatNumber(Math.abs(diff))}`;
   const ratio = open > 0 && direction !== 'flat' ? (Math.abs(diff) / open) * 100 : 0;
   const percent = `(${sign}${ratio.toFixed(2)}%)`;
   return { text: `${amount} ${percent}`, amount, percent, direction };

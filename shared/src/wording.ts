@@ -1,0 +1,169 @@
+import type {
+  AlertState,
+  ConditionSpec,
+  ConditionType,
+  FundamentalMetric,
+  IndicatorCondition,
+  IndicatorName,
+  NotificationMethod,
+  Operator,
+  PriceType,
+  TriggerMode,
+} from './alerts.js';
+import { comparesPrice, indicatorSettings } from './indicators.js';
+
+/**
+ * Every word the product uses for an alert, in one place: the server writes fire messages with these, and the
+ * dashboard labels its form, list, chart and history with the same ones.
+ */
+
+/**
+ * Numbers read like prices: at least two decimals, up to four when the value has them (207.125 stays 207.125,
+ * 0.12345 reads 0.1235), B/M for the big numbers of market caps. No thousands separators, so the text is the same in
+ * every locale.
+ */
+export function formatNumber(value: number): string {
+  const abs = Math.abs(value);
+  if (abs >= 1e9) return `${(value / 1e9).toFixed(2)}B`;
+  if (abs >= 1e6) return `${(value / 1e6).toFixed(2)}M`;
+  const text = value.toFixed(4).replace(/(\.\d\d\d*?)0+$/, '$1');
+  return text === '-0.00' ? '0.00' : text;
+}
+
+/** An operator as a condition states it: "AAPL last price above 200.00", "… crosses above 200.00". */
+export const OPERATOR_LABELS: Record<Operator, string> = {
+  '>': 'above',
+  '>=': 'at or above',
+  '<': 'below',
+  '<=': 'at or below',
+  crosses_above: 'crosses above',
+  crosses_below: 'crosses below',
+};
+
+/** An operator as a fire reports it: "AAPL last price 205.50 is above 200.00", "… crossed above 200.00". */
+export const OPERATOR_FIRED: Record<Operator, string> = {
+  '>': 'is above',
+  '>=': 'is at or above',
+  '<': 'is below',
+  '<=': 'is at or below',
+  crosses_above: 'crossed above',
+  crosses_below: 'crossed below',
+};
+
+export const PRICE_TYPE_LABELS: Record<PriceType, string> = {
+  open: 'open',
+  high: 'day high',
+  low: 'day low',
+  close: 'last price',
+};
+
+export const METRIC_LABELS: Record<FundamentalMetric, string> = {
+  pe_ratio: 'P/E',
+  market_cap: 'market cap',
+  dividend_yield: 'dividend yield',
+};
+
+export const INDICATOR_LABELS: Record<IndicatorName, string> = {
+  sma: 'SMA',
+  ema: 'EMA',
+  rsi: 'RSI',
+  macd: 'MACD',
+  bollinger: 'Bollinger bands',
+  vwap: 'VWAP',
+};
+
+export const CONDITION_TYPE_LABELS: Record<ConditionType, string> = {
+  price_threshold: 'Price',
+  indicator: 'Technical indicator',
+  fundamental: 'Fundamental',
+};
+
+/** How a trader is told: the `websocket` method is the dashboard they have open. */
+export const METHOD_LABELS: Record<NotificationMethod, string> = {
+  websocket: 'dashboard',
+  email: 'email',
+  sns: 'SNS (SMS or topic)',
+};
+
+export const TRIGGER_MODE_LABELS: Record<TriggerMode, string> = {
+  rearm: 'every time the condition is met again',
+  once: 'once, then disable',
+};
+
+export const STATE_LABELS: Record<AlertState, string> = {
+  armed: 'armed',
+  fired: 'fired',
+  cooling_down: 'cooling down',
+  disabled: 'disabled',
+  expired: 'expired',
+  waiting: 'waiting',
+};
+
+/** An indicator with its settings, defaults filled in: "RSI(14, 5m)", "Bollinger upper band(20, 2, 1h)". */
+export function indicatorName(c: IndicatorCondition): string {
+  const s = indicatorSettings(c);
+  switch (c.indicator) {
+    case 'sma':
+    case 'ema':
+    case 'rsi':
+      return `${INDICATOR_LABELS[c.indicator]}(${s.period}, ${c.interval})`;
+    case 'macd':
+      return `MACD(${s.fastPeriod}, ${s.period}, ${s.signalPeriod}, ${c.interval}) histogram`;
+    case 'bollinger':
+      return `Bollinger ${c.band ?? 'upper'} band(${s.period}, ${s.stdDev}, ${c.interval})`;
+    case 'vwap':
+      return `VWAP(${c.interval})`;
+  }
+}
+
+const metricUnit = (metric: FundamentalMetric) => (metric === 'dividend_yield' ? '%' : '');
+
+type Described = ConditionSpec & { symbol: string };
+
+/** What the alert waits for, in a trader's words: "AAPL last price crosses above 200.00". */
+export function describeCondition(alert: Described): string {
+  const op = OPERATOR_LABELS[alert.condition.operator];
+  switch (alert.condition_type) {
+    case 'price_threshold': {
+      const c = alert.condition;
+      return `${alert.symbol} ${PRICE_TYPE_LABELS[c.price_type]} ${op} ${formatNumber(c.threshold)}`;
+    }
+    case 'indicator': {
+      const c = alert.condition;
+      const name = indicatorName(c);
+      if (c.indicator === 'bollinger') return `${alert.symbol} last price ${op} the ${name}`;
+      if (comparesPrice(c)) return `${alert.symbol} last price ${op} its ${name}`;
+      return `${alert.symbol} ${name} ${op} ${formatNumber(c.threshold ?? 0)}`;
+    }
+    case 'fundamental': {
+      const c = alert.condition;
+      const unit = metricUnit(c.metric);
+      return `${alert.symbol} ${METRIC_LABELS[c.metric]} ${op} ${formatNumber(c.threshold)}${unit}`;
+    }
+  }
+}
+
+/** What happened when it fired: "AAPL last price 205.50 crossed above 200.00". */
+export function describeFire(alert: Described, reading: { value: number; level: number; price: number }): string {
+  const op = OPERATOR_FIRED[alert.condition.operator];
+  const price = formatNumber(reading.price);
+  switch (alert.condition_type) {
+    case 'price_threshold': {
+      const subject = PRICE_TYPE_LABELS[alert.condition.price_type];
+      return `${alert.symbol} ${subject} ${formatNumber(reading.value)} ${op} ${formatNumber(reading.level)}`;
+    }
+    case 'indicator': {
+      const c = alert.condition;
+      const name = indicatorName(c);
+      if (comparesPrice(c))
+        return `${alert.symbol} last price ${price} ${op} the ${name} at ${formatNumber(reading.level)}`;
+      return `${alert.symbol} ${name} ${formatNumber(reading.value)} ${op} ${formatNumber(reading.level)} (price ${price})`;
+    }
+    case 'fundamental': {
+      const c = alert.condition;
+      const unit = metricUnit(c.metric);
+      const metric = METRIC_LABELS[c.metric];
+      return `${alert.symbol} ${metric} ${formatNumber(reading.value)}${unit} ${op} ${formatNumber(reading.level)}${unit} (price ${price})`;
+    }
+  }
+}
