@@ -9,10 +9,11 @@ import { AlertEngine } from './engine/alert-engine.js';
 import { loadFundamentals } from './engine/load-fundamentals.js';
 import { createFeed } from './feeds/create-feed.js';
 import type { TickFeed } from './feeds/feed.js';
+import { Authenticator } from './auth/authenticator.js';
+import { notFound } from './errors.js';
 import { alertsRouter } from './http/alerts-router.js';
 import { authRouter } from './http/auth-router.js';
-import { Authenticator } from './http/auth.js';
-import { errorHandler, notFound } from './http/errors.js';
+import { errorHandler } from './http/error-handler.js';
 import { fundamentalsRouter } from './http/fundamentals-router.js';
 import { apiCors, perMinute, securityHeaders } from './http/hardening.js';
 import { healthRouter } from './http/health-router.js';
@@ -21,18 +22,21 @@ import { notificationsRouter } from './http/notifications-router.js';
 import { ticksRouter } from './http/ticks-router.js';
 import { TickPipeline } from './ingest/tick-pipeline.js';
 import type { Logger } from './log.js';
+import { MarketState } from './market/market-state.js';
 import type { NotificationChannel } from './notify/channel.js';
 import { DeliveryService } from './notify/delivery-service.js';
 import { EmailChannel } from './notify/email-channel.js';
 import { SnsChannel } from './notify/sns-channel.js';
 import { WebsocketChannel } from './notify/websocket-channel.js';
-import { attachSocketHandlers, createSocketServer, type TickServer } from './realtime/socket-server.js';
+import { createSocketServer, type TickServer } from './realtime/io.js';
+import { SocketDashboards } from './realtime/socket-dashboards.js';
+import { attachSocketHandlers } from './realtime/socket-handlers.js';
 import { TickFanout } from './realtime/tick-fanout.js';
 import { AlertsRepository } from './store/alerts-repository.js';
 import { FundamentalsRepository } from './store/fundamentals-repository.js';
 import { NotificationsRepository } from './store/notifications-repository.js';
 import type { OpenStore } from './store/open-store.js';
-import { presentTick, TicksRepository } from './store/ticks-repository.js';
+import { TicksRepository } from './store/ticks-repository.js';
 import { startTtlSweeper } from './store/ttl-sweeper.js';
 import { UserSettingsRepository } from './store/user-settings-repository.js';
 
@@ -52,6 +56,7 @@ export interface AppDeps {
 export interface App {
   httpServer: http.Server;
   io: TickServer;
+  market: MarketState;
   pipeline: TickPipeline;
   feed: TickFeed;
   ticks: TicksRepository;
@@ -83,27 +88,28 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const httpServer = http.createServer(app);
   const io = createSocketServer(httpServer);
   const fanout = new TickFanout(io, config.tickFlushMs);
-  const pipeline = new TickPipeline(ticks, config.persistence, log.child({ part: 'ingest' }));
-  const engine = new AlertEngine({ alerts, notifications, ticks, log: log.child({ part: 'engine' }) });
-  const websocket = new WebsocketChannel(io, config.notify.ackTimeoutMs);
+  const market = new MarketState();
+  const pipeline = new TickPipeline(market, ticks, config.persistence, log.child({ part: 'ingest' }));
+  const engine = new AlertEngine({ alerts, notifications, ticks, market, log: log.child({ part: 'engine' }) });
+  const dashboards = new SocketDashboards(io, config.notify.ackTimeoutMs);
   const delivery = new DeliveryService({
-    io,
-    websocket,
-    channels: deps.channels ?? configuredChannels(config, log),
+    dashboards,
+    channels: [new WebsocketChannel(), ...(deps.channels ?? configuredChannels(config, log))],
     notifications,
     settings,
     options: { maxAttempts: config.notify.maxAttempts, retryBaseMs: config.notify.retryBaseMs },
     log: log.child({ part: 'notify' }),
   });
-  // The tick path, top to bottom: feed or HTTP → pipeline → price fan-out and alert engine → delivery.
-  pipeline.onLiveTick((tick) => fanout.publish(tick));
-  pipeline.onLiveTick((tick) => engine.onTick(tick));
+  // The tick path, top to bottom: feed or HTTP → pipeline (store queue, market state) → price fan-out and alert
+  // engine → delivery.
+  pipeline.onLiveTick((move) => fanout.publish(move.tick));
+  pipeline.onLiveTick((move) => engine.onMove(move));
   engine.onRecorded((record) => delivery.deliver(record));
   attachSocketHandlers(io, {
     auth,
-    latest: pipeline.latest,
+    market,
     fanout,
-    replay: (socket, after) => delivery.replay(socket, after),
+    replay: (socket, userId, after) => delivery.replay(userId, after, (record) => dashboards.showTo(socket, record)),
     log: log.child({ part: 'realtime' }),
   });
   const feed = createFeed(config.feed, (tick) => pipeline.ingestLive(tick), log);
@@ -119,14 +125,11 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   app.use('/api/alerts', (req, res, next) => (req.method === 'GET' ? next() : alertWrites(req, res, next)));
   app.use('/api', authRouter(auth));
   app.use('/api', meRouter({ auth, settings, defaultWatchlist: defaultWatchlist(config) }));
-  app.use(
-    '/api',
-    ticksRouter({ pipeline, dayBar: (symbol) => engine.dayBar(symbol), ticks, ingestApiKey: config.ingestApiKey }),
-  );
+  app.use('/api', ticksRouter({ pipeline, market, ticks, ingestApiKey: config.ingestApiKey }));
   app.use('/api', alertsRouter({ auth, alerts, settings, engine, maxAlertsPerUser: config.maxAlertsPerUser }));
   app.use('/api', notificationsRouter({ auth, notifications }));
   app.use('/api', fundamentalsRouter({ auth, fundamentals, engine, operatorKey: config.ingestApiKey }));
-  app.use('/api', healthRouter({ dynamo: store.clients.raw, store: config.store, feed, pipeline, startedAt }));
+  app.use('/api', healthRouter({ reachable: store.reachable, store: config.store, feed, pipeline, startedAt }));
   app.use('/api', (req) => {
     throw notFound(`No API route ${req.method} ${req.path}`);
   });
@@ -138,6 +141,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   return {
     httpServer,
     io,
+    market,
     pipeline,
     feed,
     ticks,
@@ -148,7 +152,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     async listen() {
       // Alerts and today's market state are loaded before any tick can arrive, so none is evaluated blind.
       await loadFundamentals(fundamentals, engine, config.fundamentalsFile, log);
-      await engine.load();
+      await engine.load(await ticks.listSymbols());
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => {
@@ -156,7 +160,6 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
           resolve();
         });
       });
-      void warmLatestTicks(ticks, pipeline, log);
       if (!store.ttlSupported) stopSweeper = startTtlSweeper(ticks, config.ttlSweepIntervalMs, log);
       feed.start();
       const { port } = httpServer.address() as AddressInfo;
@@ -195,20 +198,6 @@ function configuredChannels(config: Config, log: Logger): NotificationChannel[] 
   }
   if (config.notify.email) channels.push(new EmailChannel(config.notify.email, log.child({ channel: 'email' })));
   return channels;
-}
-
-/** After a restart the latest prices come back from the store, so the dashboard is not blank until the next trade. */
-async function warmLatestTicks(ticks: TicksRepository, pipeline: TickPipeline, log: Logger): Promise<void> {
-  try {
-    const symbols = await ticks.listSymbols();
-    for (const symbol of symbols) {
-      const item = await ticks.latest(symbol);
-      if (item) pipeline.remember(presentTick(item));
-    }
-    if (symbols.length > 0) log.info({ symbols: symbols.length }, 'restored latest prices from the store');
-  } catch (err) {
-    log.warn({ err }, 'could not restore latest prices from the store');
-  }
 }
 
 function serveDashboard(app: express.Express, dist: string, log: Logger): void {

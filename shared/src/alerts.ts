@@ -223,6 +223,19 @@ export interface AlertPage {
 export const DELIVERY_STATUSES = ['pending', 'sent', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
+/**
+ * Why a notification failed, as a stable id and the one sentence a trader reads (docs/alerts.md). What the provider
+ * said goes to the server's log, never to the client: it can name hosts, accounts and internals.
+ */
+export const DELIVERY_FAILURES = {
+  no_target: 'No address is set for this method: add one in your notification channels.',
+  not_configured: 'This server does not have this notification method turned on.',
+  rejected:
+    'The provider refused the message (an invalid or opted-out address, a disabled endpoint, or no permission).',
+  gave_up: 'The provider could not be reached after several attempts.',
+} as const;
+export type DeliveryFailure = keyof typeof DELIVERY_FAILURES;
+
 /** One fire, as recorded in alert_notifications_history (the seed's attributes plus a readable message). */
 export interface NotificationRecord {
   notification_id: string;
@@ -240,6 +253,8 @@ export interface NotificationRecord {
   condition_type: ConditionType;
   /** What happened, in words: "AAPL last price 205.50 crossed above 200.00". */
   message: string;
+  /** Set when delivery_status is `failed`: the reason's id and its sentence from DELIVERY_FAILURES. */
+  failure_id?: DeliveryFailure;
   failure_reason?: string;
 }
 

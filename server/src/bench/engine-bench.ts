@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import seedrandom from 'seedrandom';
 import { LEVEL_OPERATORS, type Tick } from '@tickwatch/shared';
 import { AlertBook, type LiveAlert } from '../engine/alert-book.js';
+import { MarketState } from '../market/market-state.js';
 import { holds } from '../engine/conditions.js';
 import type { AlertItem } from '../store/alerts-repository.js';
 
@@ -122,6 +123,18 @@ function run(
   return { ticksPerSecond: i / ((performance.now() - started) / 1000), fires, evaluated: i };
 }
 
+/** Ticks through a market state into the books, as the server evaluates live ticks; returns the fires. */
+function evaluator(books: Map<string, AlertBook>): (tick: Tick) => number {
+  const market = new MarketState();
+  return (tick) => {
+    const move = market.apply(tick);
+    if (!move) return 0;
+    let fires = 0;
+    for (const action of books.get(tick.symbol)!.onMove(move)) if (action.kind === 'fire') fires += 1;
+    return fires;
+  };
+}
+
 function heapUsed(): number {
   globalThis.gc?.();
   return process.memoryUsage().heapUsed;
@@ -140,11 +153,8 @@ for (const scenario of SCENARIOS) {
   const checkAlerts = cloneAlerts(engineAlerts);
   const books = new Map(symbols.map((s) => [s, new AlertBook(s)]));
   for (const s of symbols) books.get(s)!.addAll(engineAlerts.filter((a) => a.item.symbol === s));
-  const engineTick = (tick: Tick) =>
-    books
-      .get(tick.symbol)!
-      .onTick(tick)
-      .filter((a) => a.kind === 'fire').length;
+  // The engine's side includes the market state's day-bar update: on the server that runs on every live tick too.
+  const engineTick = evaluator(books);
   warmUp(engineTick, symbols, startPrice);
   const engine = run(engineTick, ticks);
 
@@ -154,14 +164,10 @@ for (const scenario of SCENARIOS) {
   const baseline = run((tick) => naive.onTick(tick), ticks);
   const check = new Map(symbols.map((s) => [s, new AlertBook(s)]));
   for (const s of symbols) check.get(s)!.addAll(checkAlerts.filter((a) => a.item.symbol === s));
-  warmUp((tick) => check.get(tick.symbol)!.onTick(tick).length, symbols, startPrice);
+  const checkTick = evaluator(check);
+  warmUp(checkTick, symbols, startPrice);
   let engineFires = 0;
-  for (const tick of ticks.slice(0, baseline.evaluated)) {
-    engineFires += check
-      .get(tick.symbol)!
-      .onTick(tick)
-      .filter((a) => a.kind === 'fire').length;
-  }
+  for (const tick of ticks.slice(0, baseline.evaluated)) engineFires += checkTick(tick);
   const same = engineFires === baseline.fires ? 'yes' : `NO (${engineFires} vs ${baseline.fires})`;
   console.log(
     `${String(scenario.alerts).padEnd(11)} ${String(scenario.symbols).padEnd(9)} ${engine.ticksPerSecond.toFixed(0).padStart(14)}   ${baseline.ticksPerSecond

@@ -10,7 +10,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents, Tick } from '@tickwatch/shared';
 import { createApp } from '../app.js';
 import { loadConfig } from '../config.js';
-import { tickRoom } from '../realtime/tick-fanout.js';
+import { tickRoom } from '../realtime/rooms.js';
 import { openStore } from '../store/open-store.js';
 
 /**

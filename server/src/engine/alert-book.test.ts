@@ -17,6 +17,7 @@ import {
   type Tick,
 } from '@tickwatch/shared';
 import type { AlertItem } from '../store/alerts-repository.js';
+import { MarketState } from '../market/market-state.js';
 import { AlertBook, trackerKey, type EngineAction, type LiveAlert } from './alert-book.js';
 import { crossed, holds } from './conditions.js';
 
@@ -94,6 +95,25 @@ function tick(price: number, timestamp: number): Tick {
   return { symbol: SYMBOL, timestamp, price, volume: 100, source: 'simulator' };
 }
 
+const markets = new WeakMap<AlertBook, MarketState>();
+
+/** The market state a book's ticks move: the engine keeps one for all symbols, each test one per book. */
+function marketOf(book: AlertBook): MarketState {
+  let market = markets.get(book);
+  if (!market) {
+    market = new MarketState();
+    markets.set(book, market);
+  }
+  return market;
+}
+
+/** Moves the book's market by one tick and evaluates the move, as the engine does with live ticks. */
+function evaluate(book: AlertBook, t: Tick): EngineAction[] {
+  const move = marketOf(book).apply(t);
+  if (!move) throw new Error(`tick at ${t.timestamp} is older than the latest: not a live move`);
+  return book.onMove(move);
+}
+
 /** A book and a clock: each tick comes `step` after the previous one unless told when. */
 class Tape {
   readonly book: AlertBook;
@@ -114,7 +134,7 @@ class Tape {
 
   tick(price: number, at = this.next): EngineAction[] {
     this.next = at + this.step;
-    return this.book.onTick(tick(price, at));
+    return evaluate(this.book, tick(price, at));
   }
 
   /** One summary line per tick. */
@@ -124,7 +144,7 @@ class Tape {
 
   warm(price: number, at = this.next): void {
     this.next = at + this.step;
-    this.book.warm(tick(price, at));
+    marketOf(this.book).apply(tick(price, at));
   }
 }
 
@@ -221,9 +241,9 @@ describe('AlertBook: every operator on every price type', () => {
       for (const price of warm) tape.warm(price);
       tape.book.add(priceAlert(op, LEVEL, pt, { id: 'a' }));
       const actions = tape.tick(last);
-      expect(tape.book.current()[pt]).toBe(TARGETS[where]);
+      expect(marketOf(tape.book).dayBar(SYMBOL)![pt]).toBe(TARGETS[where]);
       for (const other of PRICE_TYPES.filter((p) => p !== pt)) {
-        expect(tape.book.current()[other]).not.toBe(TARGETS[where]);
+        expect(marketOf(tape.book).dayBar(SYMBOL)![other]).not.toBe(TARGETS[where]);
       }
       expect(summarize(actions)).toEqual(expected ? ['fire a'] : []);
       if (expected) expect(onlyFire(actions).value).toBe(TARGETS[where]);
@@ -237,9 +257,9 @@ describe('AlertBook: every operator on every price type', () => {
       book.add(priceAlert(op, LEVEL, pt, { id: 'a' }));
       const start = op === '>' || op === '>=' ? 90 : 110;
       const [first, second] = transition(pt, start, TARGETS[where]);
-      expect(book.onTick(first!)).toEqual([]);
-      const actions = book.onTick(second!);
-      expect(book.current()[pt]).toBe(TARGETS[where]);
+      expect(evaluate(book, first!)).toEqual([]);
+      const actions = evaluate(book, second!);
+      expect(marketOf(book).dayBar(SYMBOL)![pt]).toBe(TARGETS[where]);
       expect(summarize(actions)).toEqual(expected ? ['fire a'] : []);
     },
   );
@@ -251,8 +271,8 @@ describe('AlertBook: every operator on every price type', () => {
       book.add(priceAlert(op, LEVEL, pt, { id: 'a' }));
       const start = op === '>' || op === '>=' ? 110 : 90;
       const [first, second] = transition(pt, start, TARGETS[where]);
-      expect(summarize(book.onTick(first!))).toEqual(['fire a']);
-      expect(summarize(book.onTick(second!))).toEqual(stillHolds ? [] : ['rearm a']);
+      expect(summarize(evaluate(book, first!))).toEqual(['fire a']);
+      expect(summarize(evaluate(book, second!))).toEqual(stillHolds ? [] : ['rearm a']);
     },
   );
 
@@ -268,8 +288,8 @@ describe('AlertBook: every operator on every price type', () => {
     const book = new AlertBook(SYMBOL);
     book.add(priceAlert(op, LEVEL, pt, { id: 'a' }));
     const [first, second] = transition(pt, start, TARGETS[where]);
-    expect(book.onTick(first!)).toEqual([]);
-    const actions = book.onTick(second!);
+    expect(evaluate(book, first!)).toEqual([]);
+    const actions = evaluate(book, second!);
     expect(summarize(actions)).toEqual(expected ? ['fire a'] : []);
     if (expected) {
       expect(onlyFire(actions)).toMatchObject({ value: TARGETS[where], level: LEVEL, disarm: false, disable: false });
@@ -289,7 +309,7 @@ describe('AlertBook: every operator on every price type', () => {
     const tape = new Tape();
     tape.book.add(priceAlert('<', LEVEL, 'open', { id: 'open' }));
     expect(tape.play(101, 50, 20, 150)).toEqual([[], [], [], []]);
-    expect(tape.book.current()).toEqual({ open: 101, high: 150, low: 20, close: 150 });
+    expect(marketOf(tape.book).dayBar(SYMBOL)!).toEqual({ open: 101, high: 150, low: 20, close: 150 });
   });
 
   it('treats high and low as the running extremes of the day', () => {
@@ -297,7 +317,7 @@ describe('AlertBook: every operator on every price type', () => {
     tape.book.add(priceAlert('>=', 105, 'high', { id: 'high' }));
     tape.book.add(priceAlert('<=', 95, 'low', { id: 'low' }));
     expect(tape.play(100, 106, 100, 94, 100, 120, 80)).toEqual([[], ['fire high'], [], ['fire low'], [], [], []]);
-    expect(tape.book.current()).toEqual({ open: 100, high: 120, low: 80, close: 80 });
+    expect(marketOf(tape.book).dayBar(SYMBOL)!).toEqual({ open: 100, high: 120, low: 80, close: 80 });
   });
 });
 
@@ -578,11 +598,11 @@ describe('AlertBook: the ordered index', () => {
       book.add(priceAlert('crosses_below', level, 'close', { id: `down@${level}` }));
     }
     expect(book.size).toBe(2000);
-    expect(book.onTick(tick(100.25, T0))).toEqual([]);
-    const up = book.onTick(tick(200.25, T0 + SECOND));
+    expect(evaluate(book, tick(100.25, T0))).toEqual([]);
+    const up = evaluate(book, tick(200.25, T0 + SECOND));
     const expectedLevels = Array.from({ length: 200 }, (_, i) => 100.5 + i * 0.5);
     expect(up.map((a) => a.alert.id)).toEqual(expectedLevels.map((l) => `up@${l}`));
-    const down = book.onTick(tick(100.25, T0 + 2 * SECOND));
+    const down = evaluate(book, tick(100.25, T0 + 2 * SECOND));
     expect(down.map((a) => a.alert.id).sort()).toEqual(expectedLevels.map((l) => `down@${l}`).sort());
   });
 
@@ -640,7 +660,7 @@ describe('AlertBook: the ordered index', () => {
       }
       const jump = random() < 0.05 ? (random() < 0.5 ? -1 : 1) * (5 + Math.floor(random() * 30) * 0.5) : 0;
       price = Math.min(125, Math.max(75, price + jump + (Math.floor(random() * 9) - 4) * 0.5));
-      const actions = book.onTick(tick(price, time));
+      const actions = evaluate(book, tick(price, time));
       for (const a of actions) if (a.kind === 'fire' && a.disable) alerts.delete(a.alert.id);
       const expected = naive.onTick(price, day, time);
       expect(detailed(actions), `${seed}, step ${step}, price ${price}`).toEqual(expected);
@@ -919,16 +939,16 @@ describe('AlertBook: the ET trading day', () => {
     tape.tick(100, T0);
     tape.tick(110, T0 + HOUR);
     tape.tick(90, NEXT_MIDNIGHT - 1);
-    expect(tape.book.current()).toEqual({ open: 100, high: 110, low: 90, close: 90 });
+    expect(marketOf(tape.book).dayBar(SYMBOL)!).toEqual({ open: 100, high: 110, low: 90, close: 90 });
     tape.tick(95, NEXT_MIDNIGHT);
-    expect(tape.book.current()).toEqual({ open: 95, high: 95, low: 95, close: 95 });
+    expect(marketOf(tape.book).dayBar(SYMBOL)!).toEqual({ open: 95, high: 95, low: 95, close: 95 });
   });
 
   it('keeps the day going past UTC midnight until ET midnight', () => {
     const tape = new Tape();
     tape.tick(100, T0);
     tape.tick(120, utc('2026-01-16T03:00:00.000')); // 22:00 ET on the 15th
-    expect(tape.book.current()).toEqual({ open: 100, high: 120, low: 100, close: 120 });
+    expect(marketOf(tape.book).dayBar(SYMBOL)!).toEqual({ open: 100, high: 120, low: 100, close: 120 });
   });
 
   it('lets an alert on the day high fire again on a new day after re-arming', () => {
@@ -974,9 +994,9 @@ describe('AlertBook: the ET trading day', () => {
     tape.tick(100, utc('2026-03-08T15:00:00.000'));
     expect(summarize(tape.tick(110, utc('2026-03-08T20:00:00.000')))).toEqual(['fire high']);
     tape.tick(104, utc('2026-03-09T03:59:59.999')); // 23:59:59.999 EDT on the 8th
-    expect(tape.book.current()).toEqual({ open: 100, high: 110, low: 100, close: 104 });
+    expect(marketOf(tape.book).dayBar(SYMBOL)!).toEqual({ open: 100, high: 110, low: 100, close: 104 });
     expect(summarize(tape.tick(103, utc('2026-03-09T04:00:00.000')))).toEqual(['rearm high']); // 00:00 EDT
-    expect(tape.book.current()).toEqual({ open: 103, high: 103, low: 103, close: 103 });
+    expect(marketOf(tape.book).dayBar(SYMBOL)!).toEqual({ open: 103, high: 103, low: 103, close: 103 });
     expect(summarize(tape.tick(111, utc('2026-03-09T14:00:00.000')))).toEqual(['fire high']);
   });
 
@@ -985,21 +1005,21 @@ describe('AlertBook: the ET trading day', () => {
     const tape = new Tape();
     tape.book.add(priceAlert('<=', 90, 'low', { id: 'low' }));
     tape.tick(100, utc('2026-11-01T04:00:00.000')); // 00:00 EDT on the 1st
-    expect(tape.book.current()).toEqual({ open: 100, high: 100, low: 100, close: 100 });
+    expect(marketOf(tape.book).dayBar(SYMBOL)!).toEqual({ open: 100, high: 100, low: 100, close: 100 });
     expect(summarize(tape.tick(90, utc('2026-11-01T15:00:00.000')))).toEqual(['fire low']);
     tape.tick(95, utc('2026-11-02T04:30:00.000')); // 23:30 EST on the 1st
-    expect(tape.book.current()).toEqual({ open: 100, high: 100, low: 90, close: 95 });
+    expect(marketOf(tape.book).dayBar(SYMBOL)!).toEqual({ open: 100, high: 100, low: 90, close: 95 });
     expect(summarize(tape.tick(96, utc('2026-11-02T05:00:00.000')))).toEqual(['rearm low']); // 00:00 EST
-    expect(tape.book.current()).toEqual({ open: 96, high: 96, low: 96, close: 96 });
+    expect(marketOf(tape.book).dayBar(SYMBOL)!).toEqual({ open: 96, high: 96, low: 96, close: 96 });
   });
 
-  it('leaves the day bar and threshold alerts alone for a late tick from an earlier day', () => {
+  it('is never handed a late tick from an earlier day: the market state does not make it a move', () => {
     const tape = new Tape();
     tape.book.add(priceAlert('<', 60, 'close', { id: 'close' }));
     tape.book.add(priceAlert('<', 60, 'low', { id: 'low' }));
     tape.tick(150, NEXT_MIDNIGHT + 10 * HOUR);
-    expect(summarize(tape.tick(50, T0))).toEqual([]);
-    expect(tape.book.current()).toEqual({ open: 150, high: 150, low: 150, close: 150 });
+    expect(marketOf(tape.book).apply(tick(50, T0))).toBeUndefined();
+    expect(marketOf(tape.book).dayBar(SYMBOL)!).toEqual({ open: 150, high: 150, low: 150, close: 150 });
   });
 });
 
@@ -1043,7 +1063,7 @@ describe('AlertBook: fundamental conditions', () => {
     book.add(pe);
     book.setFundamentals(fundamentals({ eps_ttm: 1 }));
     expect(pe.statusNote).toBeNull();
-    expect(book.onTick(tick(10, T0))).toHaveLength(1);
+    expect(evaluate(book, tick(10, T0))).toHaveLength(1);
   });
 
   it('stays quiet while true, re-arms once when false and fires again', () => {
@@ -1226,9 +1246,9 @@ describe('AlertBook: indicator conditions', () => {
     const book = new AlertBook(SYMBOL);
     const alert = indicatorAlert({ indicator: 'vwap', interval: '1m', operator: '>', threshold: 50 }, { id: 'vwap' });
     book.warmTracker(book.add(alert)!, []);
-    expect(book.onTick({ ...tick(100, T0), volume: 0 })).toEqual([]);
+    expect(evaluate(book, { ...tick(100, T0), volume: 0 })).toEqual([]);
     expect(alert.statusNote).toBe('VWAP needs volume: none traded yet this trading day');
-    const fire = onlyFire(book.onTick(tick(100, T0 + SECOND)));
+    const fire = onlyFire(evaluate(book, tick(100, T0 + SECOND)));
     expect(fire).toMatchObject({ value: 100, level: 50 });
     expect(alert.statusNote).toBeNull();
   });
@@ -1348,13 +1368,11 @@ describe('AlertBook: remove and addAll', () => {
           price = Math.max(90, Math.min(110, price + Math.floor(walk() * 5) - 2));
           const at = T0 + i * 20 * SECOND + (i >= 120 ? DAY : 0);
           out.push(
-            book
-              .onTick(tick(price, at))
-              .map((a) =>
-                a.kind === 'fire'
-                  ? `fire ${a.alert.id} ${a.value} ${a.level} ${a.disarm} ${a.disable}`
-                  : `rearm ${a.alert.id}`,
-              ),
+            evaluate(book, tick(price, at)).map((a) =>
+              a.kind === 'fire'
+                ? `fire ${a.alert.id} ${a.value} ${a.level} ${a.disarm} ${a.disable}`
+                : `rearm ${a.alert.id}`,
+            ),
           );
         }
         return { out, size: book.size, keys };

@@ -7,8 +7,7 @@ import {
   type PriceType,
   type Tick,
 } from '@tickwatch/shared';
-import { DayBar } from '../market/day-bar.js';
-import type { TradingDayClock } from '../market/trading-day.js';
+import type { PriceMove } from '../market/market-state.js';
 import type { AlertItem } from '../store/alerts-repository.js';
 import { crossed, holds, transitionRange } from './conditions.js';
 import { readMetric } from './fundamentals.js';
@@ -67,15 +66,15 @@ export function trackerKey(condition: IndicatorCondition): string {
 }
 
 /**
- * Everything the engine knows about one symbol: its trading-day bar, the threshold alerts in one ordered index per
- * price type, and the indicator and fundamental alerts. `onTick` is pure with respect to I/O: it returns the fires
- * and re-arms for the engine to record.
+ * The alerts of one symbol: the threshold alerts in one ordered index per price type, and the indicator and
+ * fundamental alerts. It evaluates the symbol's price moves (the market state owns its prices and day bar); `onMove`
+ * is pure with respect to I/O: it returns the fires and re-arms for the engine to record.
  *
  * Threshold alerts cost nothing on a tick unless the price moved across their level: a move from p0 to p1 visits
  * only the levels in [min(p0, p1), max(p0, p1)], where the truth of `>`, `>=`, `<`, `<=` and crossings can change.
  */
 export class AlertBook {
-  private readonly dayBar: DayBar;
+  /** The day bar's values at the last move evaluated, for cooldown re-checks between moves. */
   private values: Partial<Record<PriceType, number>> = {};
   private indexes = Object.fromEntries(PRICE_TYPES.map((pt) => [pt, new LevelIndex<LiveAlert>()])) as Record<
     PriceType,
@@ -88,12 +87,7 @@ export class AlertBook {
   private rechecks: LiveAlert[] = [];
   private fundamentals: Fundamentals | undefined;
 
-  constructor(
-    readonly symbol: string,
-    clock?: TradingDayClock,
-  ) {
-    this.dayBar = new DayBar(clock);
-  }
+  constructor(readonly symbol: string) {}
 
   get size(): number {
     let n = this.dynamic.size;
@@ -188,22 +182,10 @@ export class AlertBook {
     return [...this.trackers].filter(([, slot]) => slot.warming).map(([key]) => key);
   }
 
-  /** Feeds history (start-up) without evaluating anything. */
-  warm(tick: Tick): void {
-    const bar = this.dayBar.update(tick);
-    this.values = { open: bar.open, high: bar.high, low: bar.low, close: bar.close };
-  }
-
-  /** The latest day bar values, for presenting. */
-  current(): Partial<Record<PriceType, number>> {
-    return this.values;
-  }
-
-  onTick(tick: Tick): EngineAction[] {
+  onMove(move: PriceMove): EngineAction[] {
     const actions: EngineAction[] = [];
-    const previous = this.values;
-    const bar = this.dayBar.update(tick);
-    const current = { open: bar.open, high: bar.high, low: bar.low, close: bar.close };
+    const { tick, after: current } = move;
+    const previous: Partial<Record<PriceType, number>> = move.before ?? {};
     this.values = current;
 
     for (const pt of PRICE_TYPES) {

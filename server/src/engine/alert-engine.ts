@@ -1,11 +1,6 @@
-import {
-  conditionKey,
-  type DayBarQuote,
-  type Fundamentals,
-  type NotificationRecord,
-  type Tick,
-} from '@tickwatch/shared';
+import { conditionKey, type Fundamentals, type NotificationRecord, type Tick } from '@tickwatch/shared';
 import type { Logger } from '../log.js';
+import type { MarketState, PriceMove } from '../market/market-state.js';
 import { TradingDayClock } from '../market/trading-day.js';
 import type { AlertItem, AlertsRepository } from '../store/alerts-repository.js';
 import type { NotificationsRepository } from '../store/notifications-repository.js';
@@ -26,6 +21,8 @@ export interface AlertEngineDeps {
   alerts: AlertsRepository;
   notifications: NotificationsRepository;
   ticks: TicksRepository;
+  /** The prices and day bars the engine evaluates against; it restores them from the store at start-up. */
+  market: MarketState;
   log: Logger;
   now?: () => number;
 }
@@ -61,8 +58,11 @@ export class AlertEngine {
     );
   }
 
-  /** Loads every alert, finishes fires a crash left half-recorded, and rebuilds today's market state. */
-  async load(): Promise<void> {
+  /**
+   * Loads every alert, finishes fires a crash left half-recorded, and restores the market state of every symbol
+   * with stored ticks (`storedSymbols`, plus those with alerts): today's bar and the latest price.
+   */
+  async load(storedSymbols: readonly string[]): Promise<void> {
     const pending: AlertItem[] = [];
     const bySymbol = new Map<string, LiveAlert[]>();
     for await (const page of this.deps.alerts.scanAll()) {
@@ -80,7 +80,7 @@ export class AlertEngine {
     if (pending.length > 0)
       this.deps.log.info({ count: pending.length }, 'finished fires left pending by a previous run');
 
-    const symbols = [...new Set([...(await this.deps.ticks.listSymbols()), ...this.books.keys()])];
+    const symbols = [...new Set([...storedSymbols, ...this.books.keys()])];
     const now = this.now();
     const today = this.clock.dayStart(now);
     // A few symbols at a time, page by page: a full-market feed stores many symbols' ticks.
@@ -91,26 +91,32 @@ export class AlertEngine {
   }
 
   /**
-   * Today's ticks rebuild the day bar. Only a symbol with indicator alerts needs its whole 24 h (and only those
-   * ticks are held at once); the others stream through.
+   * Today's ticks rebuild the day bar, and the newest stored tick is the latest price when none traded today. Only a
+   * symbol with indicator alerts needs its whole 24 h (and only those ticks are held at once); the others stream
+   * through.
    */
   private async warmSymbol(symbol: string, now: number, today: number): Promise<void> {
-    const book = this.bookFor(symbol);
-    const warming = book.trackerKeysWarming();
+    const { market, ticks } = this.deps;
+    const warming = this.books.get(symbol)?.trackerKeysWarming() ?? [];
     if (warming.length === 0) {
-      for await (const page of this.deps.ticks.scanOldestFirst({ symbol, from: today })) {
-        for (const item of page) book.warm(presentTick(item));
+      for await (const page of ticks.scanOldestFirst({ symbol, from: today })) {
+        for (const item of page) market.apply(presentTick(item));
       }
-      return;
+    } else {
+      const history = await this.history(symbol, now - TICK_TTL_SECONDS * 1000);
+      for (const tick of history) if (tick.timestamp >= today) market.apply(tick);
+      for (const key of warming) this.bookFor(symbol).warmTracker(key, history);
     }
-    const history = await this.history(symbol, now - TICK_TTL_SECONDS * 1000);
-    for (const tick of history) if (tick.timestamp >= today) book.warm(tick);
-    for (const key of warming) book.warmTracker(key, history);
+    if (!market.latest(symbol)) {
+      const latest = await ticks.latest(symbol);
+      if (latest) market.apply(presentTick(latest));
+    }
   }
 
-  onTick(tick: Tick): void {
-    const book = this.bookFor(tick.symbol);
-    for (const action of book.onTick(tick)) this.recorder.record(action);
+  /** Evaluates a live price move of the market state against the symbol's alerts. */
+  onMove(move: PriceMove): void {
+    const book = this.bookFor(move.tick.symbol);
+    for (const action of book.onMove(move)) this.recorder.record(action);
   }
 
   /**
@@ -162,21 +168,6 @@ export class AlertEngine {
     return alert && { armed: alert.armed, statusNote: alert.statusNote, lastFiredMs: alert.lastFiredMs };
   }
 
-  /** The symbol's current trading-day bar, if it has traded today. */
-  dayBar(symbol: string): DayBarQuote | null {
-    const values = this.books.get(symbol)?.current();
-    if (
-      !values ||
-      values.open === undefined ||
-      values.high === undefined ||
-      values.low === undefined ||
-      values.close === undefined
-    ) {
-      return null;
-    }
-    return { open: values.open, high: values.high, low: values.low, close: values.close };
-  }
-
   setFundamentals(symbol: string, fundamentals: Fundamentals): void {
     this.fundamentals.set(symbol, fundamentals);
     this.bookFor(symbol).setFundamentals(fundamentals);
@@ -216,7 +207,7 @@ export class AlertEngine {
   private bookFor(symbol: string): AlertBook {
     let book = this.books.get(symbol);
     if (!book) {
-      book = new AlertBook(symbol, this.clock);
+      book = new AlertBook(symbol);
       const fundamentals = this.fundamentals.get(symbol);
       if (fundamentals) book.setFundamentals(fundamentals);
       this.books.set(symbol, book);

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { conditionKey, describeFire, type NotificationRecord } from '@tickwatch/shared';
+import { backoffDelay, sleep } from '../backoff.js';
 import type { Logger } from '../log.js';
 import {
   VersionConflictError,
@@ -194,8 +195,7 @@ export class FireRecorder {
         if (passThrough && err instanceof passThrough) throw err;
         if (attempt === 0 || attempt % 10 === 0)
           this.log.warn({ err, attempt }, 'recording an alert fire failed; retrying');
-        const ceiling = Math.min(RETRY.maxMs, RETRY.baseMs * 2 ** attempt);
-        await new Promise((resolve) => setTimeout(resolve, ceiling / 2 + (Math.random() * ceiling) / 2));
+        await sleep(backoffDelay(attempt + 1, RETRY));
       }
     }
   }

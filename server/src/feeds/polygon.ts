@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import { tickSchema, type FeedStatus } from '@tickwatch/shared';
+import { backoffDelay } from '../backoff.js';
 import type { Logger } from '../log.js';
 import type { TickFeed, TickSink } from './feed.js';
 
@@ -239,7 +240,7 @@ export class PolygonFeed implements TickFeed {
           MAX_CONNECTIONS_CAP_FACTOR * maxMs,
         )
       : // Full jitter keeps many restarted servers from reconnecting in lock-step.
-        Math.random() * Math.min(maxMs, baseMs * 2 ** (this.attempts - 1));
+        backoffDelay(this.attempts, { baseMs, maxMs, jitter: 'full' });
     this.state = 'backoff';
     this.log.info(
       { delayMs: Math.round(delayMs), attempt: this.attempts, reason: this.error },

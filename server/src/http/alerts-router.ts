@@ -13,11 +13,11 @@ import {
 import type { AlertEngine } from '../engine/alert-engine.js';
 import { VersionConflictError, type AlertItem, type AlertsRepository } from '../store/alerts-repository.js';
 import type { UserSettingsRepository } from '../store/user-settings-repository.js';
-import { InvalidCursorError } from '../store/cursor.js';
-import { identityOf, requireUser, type Authenticator } from './auth.js';
-import { AppError, issuesFrom, notFound, validationFailed } from './errors.js';
+import { type Authenticator } from '../auth/authenticator.js';
+import { identityOf, requireUser } from './require-user.js';
+import { AppError, issuesFrom, notFound, validationFailed } from '../errors.js';
 import { presentAlert } from './presenters.js';
-import { parseOrThrow } from './validate.js';
+import { parseOrThrow, withCursor } from './validate.js';
 
 export interface AlertsRouterDeps {
   auth: Authenticator;
@@ -178,13 +178,4 @@ function mergePatch(current: AlertDefinition, patch: z.infer<typeof alertPatchSc
 
 function withoutNulls(condition: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(condition).filter(([, value]) => value !== null));
-}
-
-export async function withCursor<T>(read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (err) {
-    if (err instanceof InvalidCursorError) throw validationFailed([{ path: 'cursor', message: err.message }]);
-    throw err;
-  }
 }

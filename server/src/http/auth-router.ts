@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { devLoginSchema, type AuthSettings, type DevLoginResponse } from '@tickwatch/shared';
-import { identityOf, requireUser, type Authenticator } from './auth.js';
+import { type Authenticator } from '../auth/authenticator.js';
+import { identityOf, requireUser } from './require-user.js';
 import { parseOrThrow } from './validate.js';
 
 export function authRouter(auth: Authenticator): Router {

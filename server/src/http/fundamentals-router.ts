@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { fundamentalsSchema, symbolSchema } from '@tickwatch/shared';
 import type { AlertEngine } from '../engine/alert-engine.js';
 import type { FundamentalsRepository } from '../store/fundamentals-repository.js';
-import { requireUser, type Authenticator } from './auth.js';
-import { notFound } from './errors.js';
+import { type Authenticator } from '../auth/authenticator.js';
+import { requireUser } from './require-user.js';
+import { notFound } from '../errors.js';
 import { requireOperatorKey } from './operator-key.js';
 import { parseOrThrow } from './validate.js';
 

@@ -2,7 +2,7 @@ import cors from 'cors';
 import type { RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
-import { AppError } from './errors.js';
+import { AppError } from '../errors.js';
 
 /**
  * Security headers for the API and the dashboard. The dashboard needs its socket (ws:/wss: to itself) and inline

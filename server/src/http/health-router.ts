@@ -1,12 +1,12 @@
 import { Router } from 'express';
-import { ListTablesCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { HealthReport } from '@tickwatch/shared';
+import type { StoreConfig } from '../config.js';
 import type { TickFeed } from '../feeds/feed.js';
 import type { TickPipeline } from '../ingest/tick-pipeline.js';
-import type { StoreConfig } from '../config.js';
 
 export interface HealthDeps {
-  dynamo: DynamoDBClient;
+  /** Whether the store answers within the given time. */
+  reachable(timeoutMs: number): Promise<boolean>;
   store: StoreConfig;
   feed: TickFeed;
   pipeline: TickPipeline;
@@ -17,10 +17,7 @@ export interface HealthDeps {
 export function healthRouter(deps: HealthDeps): Router {
   const router = Router();
   router.get('/health', async (_req, res) => {
-    const reachable = await deps.dynamo
-      .send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(2000) })
-      .then(() => true)
-      .catch(() => false);
+    const reachable = await deps.reachable(2000);
     const feed = deps.feed.status();
     const queue = deps.pipeline.stats();
     const report: HealthReport = {

@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { channelSettingsPatchSchema, watchlistSchema, type ChannelSettings, type Watchlist } from '@tickwatch/shared';
 import type { UserSettingsRepository } from '../store/user-settings-repository.js';
-import { identityOf, requireUser, type Authenticator } from './auth.js';
+import { type Authenticator } from '../auth/authenticator.js';
+import { identityOf, requireUser } from './require-user.js';
 import { parseOrThrow } from './validate.js';
 
 /** The caller's own settings: the watchlist, and where email and SNS notifications go. */

@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import { notificationQuerySchema, type NotificationPage } from '@tickwatch/shared';
 import type { NotificationsRepository } from '../store/notifications-repository.js';
-import { withCursor } from './alerts-router.js';
-import { identityOf, requireUser, type Authenticator } from './auth.js';
-import { validationFailed } from './errors.js';
-import { parseOrThrow } from './validate.js';
+import { type Authenticator } from '../auth/authenticator.js';
+import { identityOf, requireUser } from './require-user.js';
+import { validationFailed } from '../errors.js';
+import { parseOrThrow, withCursor } from './validate.js';
 
 /** The caller's alert history, newest first. */
 export function notificationsRouter({

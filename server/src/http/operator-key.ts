@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { unauthorized } from './errors.js';
+import { unauthorized } from '../errors.js';
 
 /** Routes for operators and market-data vendors (ingest, fundamentals) take the INGEST_API_KEY in `x-api-key`. */
 export function requireOperatorKey(expected: string): RequestHandler {

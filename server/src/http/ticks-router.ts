@@ -8,18 +8,18 @@ import {
   symbolSchema,
   quotesQuerySchema,
   tickRangeQuerySchema,
-  type DayBarQuote,
   type Quote,
   type Tick,
   type TickPage,
 } from '@tickwatch/shared';
-import { CandleAggregator } from '../market/candles.js';
+import { notFound, payloadTooLarge, unavailable, validationFailed } from '../errors.js';
 import { PersistenceFullError, type TickPipeline } from '../ingest/tick-pipeline.js';
-import { presentTick, type TicksRepository } from '../store/ticks-repository.js';
+import { CandleAggregator } from '../market/candles.js';
+import type { MarketState } from '../market/market-state.js';
 import { TICK_TTL_SECONDS } from '../store/tables.js';
-import { notFound, payloadTooLarge, unavailable, validationFailed } from './errors.js';
+import { presentTick, type TicksRepository } from '../store/ticks-repository.js';
 import { requireOperatorKey } from './operator-key.js';
-import { parseOrThrow } from './validate.js';
+import { parseOrThrow, withCursor } from './validate.js';
 
 /** Bars per candles response at most; a wider range must use a coarser interval. */
 export const MAX_CANDLES = 5000;
@@ -28,14 +28,13 @@ const symbolParams = z.object({ symbol: symbolSchema });
 
 export interface TicksRouterDeps {
   pipeline: TickPipeline;
-  /** The trading-day bar of a symbol (the alert engine keeps one for every symbol that trades). */
-  dayBar: (symbol: string) => DayBarQuote | null;
+  market: MarketState;
   ticks: TicksRepository;
   ingestApiKey: string;
   now?: () => number;
 }
 
-export function ticksRouter({ pipeline, dayBar, ticks, ingestApiKey, now = Date.now }: TicksRouterDeps): Router {
+export function ticksRouter({ pipeline, market, ticks, ingestApiKey, now = Date.now }: TicksRouterDeps): Router {
   const router = Router();
 
   router.post('/ticks', requireOperatorKey(ingestApiKey), (req, res) => {
@@ -52,15 +51,13 @@ export function ticksRouter({ pipeline, dayBar, ticks, ingestApiKey, now = Date.
     }
   });
 
-  /** The cached price when we have one, else the store's newest live tick (e.g. just after a restart). */
+  /** The market's latest price, else the store's newest live tick (one another process stored). */
   async function latestOrThrow(symbol: string): Promise<Tick> {
-    const cached = pipeline.latest.get(symbol);
-    if (cached) return cached;
+    const live = market.latest(symbol);
+    if (live) return live;
     const stored = await ticks.latest(symbol);
     if (!stored) throw notFound(`No ticks for ${symbol} in the last 24 hours`);
-    const tick = presentTick(stored);
-    pipeline.remember(tick);
-    return tick;
+    return presentTick(stored);
   }
 
   router.get('/ticks/:symbol/latest', async (req, res) => {
@@ -98,17 +95,18 @@ export function ticksRouter({ pipeline, dayBar, ticks, ingestApiKey, now = Date.
       throw validationFailed([{ path: 'from', message: 'must not be after to' }]);
     }
     await latestOrThrow(symbol);
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, symbol);
-    const page = await ticks.queryNewestFirst({
-      symbol,
-      limit: query.limit,
-      ...(query.from !== undefined ? { from: query.from } : {}),
-      ...(query.to !== undefined ? { to: query.to } : {}),
-      ...(after ? { after } : {}),
-    });
+    const page = await withCursor(() =>
+      ticks.queryNewestFirst({
+        symbol,
+        limit: query.limit,
+        ...(query.from !== undefined ? { from: query.from } : {}),
+        ...(query.to !== undefined ? { to: query.to } : {}),
+        ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
+      }),
+    );
     const body: TickPage = {
       items: page.items.map(presentTick),
-      ...(page.next ? { nextCursor: encodeCursor(page.next.timestamp) } : {}),
+      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
     };
     res.json(body);
   });
@@ -117,14 +115,14 @@ export function ticksRouter({ pipeline, dayBar, ticks, ingestApiKey, now = Date.
     const { symbols } = parseOrThrow(quotesQuerySchema, req.query, 'query');
     const quotes: Quote[] = symbols.map((symbol) => ({
       symbol,
-      last: pipeline.latest.get(symbol) ?? null,
-      day: dayBar(symbol),
+      last: market.latest(symbol) ?? null,
+      day: market.dayBar(symbol),
     }));
     res.json({ items: quotes });
   });
 
   router.get('/symbols', (_req, res) => {
-    res.json({ items: pipeline.latest.symbols().map((symbol) => pipeline.latest.get(symbol)) });
+    res.json({ items: market.symbols().map((symbol) => market.latest(symbol)) });
   });
 
   return router;
@@ -137,20 +135,4 @@ function parseIngestBody(body: unknown): z.infer<typeof ingestTickSchema>[] {
     throw payloadTooLarge(`At most ${MAX_INGEST_BATCH} ticks per request; got ${body.length}`);
   }
   return parseOrThrow(z.array(ingestTickSchema), body, 'body');
-}
-
-/** Cursors are opaque to clients: the sort key of the last item returned, bound to its symbol. */
-function encodeCursor(sortKey: number): string {
-  return Buffer.from(JSON.stringify({ k: sortKey })).toString('base64url');
-}
-
-function decodeCursor(cursor: string, symbol: string): { symbol: string; timestamp: number } {
-  try {
-    const parsed = z
-      .object({ k: z.number().finite().nonnegative() })
-      .parse(JSON.parse(Buffer.from(cursor, 'base64url').toString()));
-    return { symbol, timestamp: parsed.k };
-  } catch {
-    throw validationFailed([{ path: 'cursor', message: 'is not a cursor this API returned' }]);
-  }
 }

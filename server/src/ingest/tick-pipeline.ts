@@ -1,11 +1,11 @@
 import type { Tick } from '@tickwatch/shared';
-import { LatestTicks } from '../market/latest-ticks.js';
+import type { Logger } from '../log.js';
+import type { MarketState, PriceMove } from '../market/market-state.js';
+import { TickSequencer } from '../store/tick-sequencer.js';
 import { BATCH_WRITE_LIMIT, toTickItem, type TickItem, type TicksRepository } from '../store/ticks-repository.js';
 import { WriteQueue, type WriteQueueStats } from './write-queue.js';
-import { TickSequencer } from './tick-sequencer.js';
-import type { Logger } from '../log.js';
 
-export type LiveTickListener = (tick: Tick) => void;
+export type LiveTickListener = (move: PriceMove) => void;
 
 export interface IngestResult {
   accepted: number;
@@ -17,17 +17,17 @@ export class PersistenceFullError extends Error {
 
 /**
  * The one way in for ticks from every source (simulator, Polygon, HTTP). Ticks arrive validated; the pipeline
- * gives each a storage key, queues it for DynamoDB, updates the in-memory latest price and hands live ticks to
- * listeners (the socket fan-out, later the alert engine). Nothing here waits for DynamoDB.
+ * gives each a storage key, queues it for DynamoDB, applies it to the market state and hands each live move to
+ * listeners (the socket fan-out and the alert engine). Nothing here waits for DynamoDB.
  */
 export class TickPipeline {
-  readonly latest = new LatestTicks();
   private readonly sequencer = new TickSequencer();
   private readonly queue: WriteQueue<TickItem>;
   private readonly listeners = new Set<LiveTickListener>();
   private dropped = 0;
 
   constructor(
+    private readonly market: MarketState,
     repository: TicksRepository,
     options: { capacity: number; concurrency: number },
     private readonly log: Logger,
@@ -78,11 +78,6 @@ export class TickPipeline {
     this.publish(tick);
   }
 
-  /** Seeds the latest-price cache (at start-up, from the store) without storing or broadcasting. */
-  remember(tick: Tick): void {
-    this.latest.offer(tick);
-  }
-
   stats(): WriteQueueStats & { dropped: number } {
     return { ...this.queue.stats(), dropped: this.dropped };
   }
@@ -97,10 +92,11 @@ export class TickPipeline {
 
   private publish(tick: Tick): void {
     // A late tick (older than the latest we have) is history, not a price move: stored, not broadcast.
-    if (!this.latest.offer(tick)) return;
+    const move = this.market.apply(tick);
+    if (!move) return;
     for (const listener of this.listeners) {
       try {
-        listener(tick);
+        listener(move);
       } catch (err) {
         this.log.error({ err }, 'live tick listener failed');
       }

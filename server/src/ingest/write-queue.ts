@@ -1,3 +1,5 @@
+import { backoffDelay, type BackoffPolicy } from '../backoff.js';
+
 /**
  * A bounded queue between ingestion and DynamoDB. Ingestion never waits for the store: it offers items and gets
  * an immediate yes or no. Up to `concurrency` batches are written at once; items the store leaves unprocessed or
@@ -12,7 +14,7 @@ export interface WriteQueueOptions<T> {
   batchSize: number;
   concurrency: number;
   onError?: (err: unknown, attempt: number) => void;
-  backoff?: { baseMs: number; maxMs: number };
+  backoff?: BackoffPolicy;
 }
 
 export interface WriteQueueStats {
@@ -130,9 +132,7 @@ export class WriteQueue<T> {
   private scheduleRetry(): void {
     if (this.retryTimer !== undefined || this.closed) return;
     this.consecutiveFailures += 1;
-    const { baseMs, maxMs } = this.options.backoff ?? { baseMs: 50, maxMs: 5_000 };
-    const ceiling = Math.min(maxMs, baseMs * 2 ** (this.consecutiveFailures - 1));
-    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    const delay = backoffDelay(this.consecutiveFailures, this.options.backoff ?? { baseMs: 50, maxMs: 5_000 });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.pump();

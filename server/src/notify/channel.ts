@@ -1,4 +1,4 @@
-import type { ChannelSettings, NotificationMethod, NotificationRecord } from '@tickwatch/shared';
+import type { ChannelSettings, DeliveryFailure, NotificationMethod, NotificationRecord } from '@tickwatch/shared';
 
 /**
  * What a channel reports for one attempt. `sent` carries the provider's id (SNS MessageId, SMTP Message-ID);
@@ -7,16 +7,36 @@ import type { ChannelSettings, NotificationMethod, NotificationRecord } from '@t
  */
 export type DeliveryResult = { status: 'sent'; messageId: string | null } | { status: 'pending'; reason: string };
 
+/** What a channel may need for one delivery; each part is only fetched or awaited by the channels that use it. */
+export interface DeliveryContext {
+  /** Where the user's email and SNS notifications go. */
+  targets(): Promise<ChannelSettings>;
+  /** Whether one of the user's open dashboards acknowledged the fire (every fire is shown on all of them). */
+  shownOnDashboard: Promise<boolean>;
+}
+
 /** One way of telling a trader that an alert fired. Adding a channel means adding one of these. */
 export interface NotificationChannel {
   readonly method: NotificationMethod;
-  deliver(record: NotificationRecord, targets: ChannelSettings): Promise<DeliveryResult>;
+  /** A dashboard's acknowledgement of the record, live or replayed, is this channel's delivery. */
+  readonly deliveredByDashboard?: boolean;
+  deliver(record: NotificationRecord, context: DeliveryContext): Promise<DeliveryResult>;
   close?(): Promise<void>;
 }
 
-/** A failure retrying will not fix (no target configured, a rejected address): the record fails at once. */
+/**
+ * A failure retrying will not fix (no target configured, a rejected address): the record fails at once with the
+ * fixed reason of `failure`. The message holds the provider's own words, for the log only.
+ */
 export class PermanentDeliveryError extends Error {
   override name = 'PermanentDeliveryError';
+
+  constructor(
+    readonly failure: DeliveryFailure,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** The subject line and body a person reads, shared by the email and SNS channels. */

@@ -1,10 +1,15 @@
-import type { ChannelSettings, NotificationMethod, NotificationRecord } from '@tickwatch/shared';
+import {
+  DELIVERY_FAILURES,
+  type DeliveryFailure,
+  type NotificationMethod,
+  type NotificationRecord,
+} from '@tickwatch/shared';
+import { backoffDelay, sleep } from '../backoff.js';
 import type { Logger } from '../log.js';
-import { userRoom, type TickServer, type TickSocket } from '../realtime/socket-server.js';
 import type { NotificationsRepository } from '../store/notifications-repository.js';
 import type { UserSettingsRepository } from '../store/user-settings-repository.js';
 import { PermanentDeliveryError, type DeliveryResult, type NotificationChannel } from './channel.js';
-import type { WebsocketChannel } from './websocket-channel.js';
+import type { Dashboards } from './dashboards.js';
 
 export interface DeliveryOptions {
   maxAttempts: number;
@@ -13,13 +18,14 @@ export interface DeliveryOptions {
 
 /** Replays send at most this many records per request; the client asks again from the newest it got. */
 export const MAX_REPLAY = 500;
-const MAX_REASON_LENGTH = 200;
+/** Retries of a failed delivery stop growing their wait here. */
+const MAX_RETRY_DELAY_MS = 5 * 60_000;
 
 /**
- * Takes each recorded fire to its user, off the tick path: always to their open dashboards (`alert:triggered`),
- * and through the alert's own method. The outcome lands in the history record (`sent` with the provider's id,
- * `failed` with a reason, or still `pending` for a websocket user who is offline) and is pushed to the user's
- * dashboards as `notification:updated`. Failures are retried with exponential back-off up to `maxAttempts`.
+ * Takes each recorded fire to its user, off the tick path. Every fire is shown on the user's open dashboards, and
+ * goes out through the channel of the alert's method; the channel's outcome lands in the history record (`sent` with
+ * the provider's id, `failed` with a fixed reason, or still `pending` for a dashboard user who is offline) and the
+ * dashboards are told. Failures are retried with exponential back-off up to `maxAttempts`.
  */
 export class DeliveryService {
   private readonly channels: Map<NotificationMethod, NotificationChannel>;
@@ -28,8 +34,7 @@ export class DeliveryService {
 
   constructor(
     private readonly deps: {
-      io: TickServer;
-      websocket: WebsocketChannel;
+      dashboards: Dashboards;
       channels: NotificationChannel[];
       notifications: NotificationsRepository;
       settings: UserSettingsRepository;
@@ -37,7 +42,7 @@ export class DeliveryService {
       log: Logger;
     },
   ) {
-    this.channels = new Map([deps.websocket, ...deps.channels].map((c) => [c.method, c]));
+    this.channels = new Map(deps.channels.map((c) => [c.method, c]));
   }
 
   deliver(record: NotificationRecord): void {
@@ -49,20 +54,22 @@ export class DeliveryService {
     this.inFlight.add(task);
   }
 
-  /** A socket acknowledged a record (live or replayed): for the websocket method that is the delivery. */
-  async received(record: NotificationRecord): Promise<void> {
-    if (record.notification_method !== 'websocket' || record.delivery_status === 'sent') return;
+  /** A dashboard acknowledged a record (live or replayed): for a channel that delivers to dashboards, it is sent. */
+  async acknowledged(record: NotificationRecord): Promise<void> {
+    if (!this.channels.get(record.notification_method)?.deliveredByDashboard) return;
+    if (record.delivery_status === 'sent') return;
     await this.setStatus(record, { delivery_status: 'sent', message_id: null });
   }
 
-  /** Re-sends a signed-in socket its fires newer than `after`, oldest first. */
-  async replay(socket: TickSocket, after: number): Promise<number> {
-    const userId = socket.data.userId;
-    if (!userId) return 0;
+  /**
+   * Re-sends one dashboard the user's fires newer than `after`, oldest first, through `show` (which resolves whether
+   * it acknowledged); returns how many it sent.
+   */
+  async replay(userId: string, after: number, show: (record: NotificationRecord) => Promise<boolean>): Promise<number> {
     const records = await this.deps.notifications.listNewerThan(userId, after, MAX_REPLAY);
     await Promise.all(
       records.map(async (record) => {
-        if (await this.deps.websocket.pushTo(socket, record)) await this.received(record);
+        if (await show(record)) await this.acknowledged(record);
       }),
     );
     return records.length;
@@ -79,39 +86,32 @@ export class DeliveryService {
   }
 
   private async run(record: NotificationRecord): Promise<void> {
-    if (record.notification_method === 'websocket') {
-      const outcome = await this.deps.websocket.deliver(record);
-      if (outcome.status === 'sent') await this.received(record);
-      return;
-    }
-    // Open dashboards hear about every fire at once, whatever the method; the method's channel decides the status.
-    void this.deps.websocket.push(record);
+    const shownOnDashboard = this.deps.dashboards.show(record);
     const channel = this.channels.get(record.notification_method);
     if (!channel) {
-      await this.fail(record, `${record.notification_method} notifications are not configured on this server`);
+      await this.fail(record, 'not_configured', `no ${record.notification_method} channel on this server`);
       return;
     }
+    const targets = () => this.deps.settings.channels(record.user_id);
     const { maxAttempts, retryBaseMs } = this.deps.options;
     for (let attempt = 1; ; attempt++) {
       let outcome: DeliveryResult;
       try {
-        const targets: ChannelSettings = await this.deps.settings.channels(record.user_id);
-        outcome = await channel.deliver(record, targets);
+        outcome = await channel.deliver(record, { targets, shownOnDashboard });
       } catch (err) {
-        const reason = (err as Error).message;
         const permanent = err instanceof PermanentDeliveryError;
         // A shutdown leaves the record pending rather than calling it failed.
         if (this.closed && !permanent) return;
         if (permanent || attempt >= maxAttempts) {
-          await this.fail(record, permanent ? reason : `gave up after ${attempt} attempts: ${reason}`);
+          const detail = `${permanent ? '' : `gave up after ${attempt} attempts: `}${(err as Error).message}`;
+          await this.fail(record, permanent ? err.failure : 'gave_up', detail);
           return;
         }
         this.deps.log.warn(
           { err, attempt, method: record.notification_method },
           'notification delivery failed; retrying',
         );
-        const ceiling = retryBaseMs * 2 ** (attempt - 1);
-        await new Promise((resolve) => setTimeout(resolve, ceiling / 2 + (Math.random() * ceiling) / 2));
+        await sleep(backoffDelay(attempt, { baseMs: retryBaseMs, maxMs: MAX_RETRY_DELAY_MS }));
         continue;
       }
       // The message is out: recording that may fail, but must never send it again.
@@ -127,43 +127,45 @@ export class DeliveryService {
     record: NotificationRecord,
     change: Pick<NotificationRecord, 'delivery_status' | 'message_id'>,
   ): Promise<void> {
+    const { maxAttempts, retryBaseMs } = this.deps.options;
     for (let attempt = 1; ; attempt++) {
       try {
         await this.setStatus(record, change);
         return;
       } catch (err) {
-        if (attempt >= this.deps.options.maxAttempts) {
+        if (attempt >= maxAttempts) {
           this.deps.log.error({ err, notification: record.notification_id }, 'could not record a delivery status');
           return;
         }
-        await new Promise((resolve) => setTimeout(resolve, this.deps.options.retryBaseMs * attempt));
+        await sleep(backoffDelay(attempt, { baseMs: retryBaseMs, maxMs: MAX_RETRY_DELAY_MS }));
       }
     }
   }
 
-  private async fail(record: NotificationRecord, reason: string): Promise<void> {
+  /** The provider's words (`detail`) go to the log; the record gets the fixed, documented reason. */
+  private async fail(record: NotificationRecord, failure: DeliveryFailure, detail: string): Promise<void> {
     this.deps.log.warn(
-      { notification: record.notification_id, method: record.notification_method, reason },
+      { notification: record.notification_id, method: record.notification_method, failure, detail },
       'notification failed',
     );
     await this.setStatus(record, {
       delivery_status: 'failed',
       message_id: null,
-      failure_reason: reason.slice(0, MAX_REASON_LENGTH),
+      failure_id: failure,
+      failure_reason: DELIVERY_FAILURES[failure],
     });
   }
 
   private async setStatus(
     record: NotificationRecord,
-    change: Pick<NotificationRecord, 'delivery_status' | 'message_id'> & { failure_reason?: string },
+    change: Pick<NotificationRecord, 'delivery_status' | 'message_id' | 'failure_id' | 'failure_reason'>,
   ): Promise<void> {
     await this.deps.notifications.setDelivery(record.user_id, record.triggered_at, {
       status: change.delivery_status,
       messageId: change.message_id,
-      ...(change.failure_reason ? { failureReason: change.failure_reason } : {}),
+      ...(change.failure_id ? { failure: change.failure_id } : {}),
     });
-    const updated: NotificationRecord = { ...record, ...change };
-    if (!change.failure_reason) delete updated.failure_reason;
-    this.deps.io.to(userRoom(record.user_id)).emit('notification:updated', updated);
+    const { failure_id: _id, failure_reason: _reason, ...rest } = record;
+    this.deps.dashboards.updated({ ...rest, ...change });
   }
 }

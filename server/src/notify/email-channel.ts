@@ -1,7 +1,13 @@
 import nodemailer, { type NodemailerError } from 'nodemailer';
-import type { ChannelSettings, NotificationRecord } from '@tickwatch/shared';
+import type { NotificationRecord } from '@tickwatch/shared';
 import type { Logger } from '../log.js';
-import { PermanentDeliveryError, renderMessage, type DeliveryResult, type NotificationChannel } from './channel.js';
+import {
+  PermanentDeliveryError,
+  renderMessage,
+  type DeliveryContext,
+  type DeliveryResult,
+  type NotificationChannel,
+} from './channel.js';
 
 export interface EmailChannelOptions {
   /** smtp://user:pass@host:587 or smtps://user:pass@host:465; nodemailer reads the rest of its options from it. */
@@ -9,8 +15,6 @@ export interface EmailChannelOptions {
   /** The From header, e.g. `Tickwatch <alerts@example.com>`. */
   from: string;
 }
-
-const MAX_REASON_LENGTH = 200;
 
 /**
  * Sends alert notifications by email over SMTP: a plain-text body from renderMessage and a small HTML twin.
@@ -34,9 +38,14 @@ export class EmailChannel implements NotificationChannel {
     });
   }
 
-  async deliver(record: NotificationRecord, targets: ChannelSettings): Promise<DeliveryResult> {
+  async deliver(record: NotificationRecord, context: DeliveryContext): Promise<DeliveryResult> {
+    const targets = await context.targets();
     const to = targets.email?.trim();
-    if (!to) throw new PermanentDeliveryError('no email address configured; set one in your notification channels');
+    if (!to)
+      throw new PermanentDeliveryError(
+        'no_target',
+        'no email address configured; set one in your notification channels',
+      );
 
     const { subject, text } = renderMessage(record);
     try {
@@ -88,11 +97,7 @@ function classify(err: unknown): Error {
     smtp.permanent ?? (smtp.responseCode !== undefined && smtp.responseCode >= 500 && smtp.responseCode !== 503);
   if (permanent) {
     const reply = (smtp.response ?? err.message).replace(/\s+/g, ' ').trim();
-    return new PermanentDeliveryError(truncate(`the mail server refused the message: ${reply}`));
+    return new PermanentDeliveryError('rejected', `the mail server refused the message: ${reply}`);
   }
   return new Error(`email delivery failed: ${err.message}`, { cause: err });
-}
-
-function truncate(reason: string): string {
-  return reason.length <= MAX_REASON_LENGTH ? reason : `${reason.slice(0, MAX_REASON_LENGTH - 1)}…`;
 }

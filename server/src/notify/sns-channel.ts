@@ -1,8 +1,14 @@
 // The SNS channel is the one place outside store/ that talks to AWS: publishing is what this channel is.
 import { PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
-import type { ChannelSettings, NotificationRecord } from '@tickwatch/shared';
+import type { NotificationRecord } from '@tickwatch/shared';
 import type { Logger } from '../log.js';
-import { PermanentDeliveryError, renderMessage, type DeliveryResult, type NotificationChannel } from './channel.js';
+import {
+  PermanentDeliveryError,
+  renderMessage,
+  type DeliveryContext,
+  type DeliveryResult,
+  type NotificationChannel,
+} from './channel.js';
 
 export interface SnsChannelOptions {
   region: string;
@@ -12,7 +18,6 @@ export interface SnsChannelOptions {
 
 /** SNS refuses a Subject of 100 characters or more, with line breaks, control characters or non-ASCII text. */
 const MAX_SUBJECT_LENGTH = 99;
-const MAX_REASON_LENGTH = 200;
 
 /**
  * Errors that say the target or the account's setup is wrong: sending the same message again gets the same answer.
@@ -59,9 +64,11 @@ export class SnsChannel implements NotificationChannel {
     });
   }
 
-  async deliver(record: NotificationRecord, targets: ChannelSettings): Promise<DeliveryResult> {
+  async deliver(record: NotificationRecord, context: DeliveryContext): Promise<DeliveryResult> {
+    const targets = await context.targets();
     const target = targets.sns_target?.trim();
-    if (!target) throw new PermanentDeliveryError('no SNS target configured; set one in your notification channels');
+    if (!target)
+      throw new PermanentDeliveryError('no_target', 'no SNS target configured; set one in your notification channels');
 
     const { subject, text } = renderMessage(record);
     const input: PublishCommandInput = { Message: text };
@@ -71,7 +78,7 @@ export class SnsChannel implements NotificationChannel {
     } else if (/^\+[1-9]\d{6,14}$/.test(target)) {
       input.PhoneNumber = target;
     } else {
-      throw new PermanentDeliveryError('the SNS target is neither a topic ARN nor an E.164 phone number');
+      throw new PermanentDeliveryError('no_target', 'the SNS target is neither a topic ARN nor an E.164 phone number');
     }
 
     let messageId: string | undefined;
@@ -110,11 +117,7 @@ function classify(err: unknown): Error {
   const summary = PERMANENT_ERRORS[err.name] ?? PERMANENT_ERRORS[`${err.name}Exception`];
   if (summary) {
     const detail = err.message && err.message !== err.name ? `: ${err.message}` : '';
-    return new PermanentDeliveryError(truncate(`${summary} (${err.name.replace(/Exception$/, '')})${detail}`));
+    return new PermanentDeliveryError('rejected', `${summary} (${err.name.replace(/Exception$/, '')})${detail}`);
   }
   return new Error(`SNS publish failed: ${err.name}: ${err.message}`, { cause: err });
-}
-
-function truncate(reason: string): string {
-  return reason.length <= MAX_REASON_LENGTH ? reason : `${reason.slice(0, MAX_REASON_LENGTH - 1)}…`;
 }

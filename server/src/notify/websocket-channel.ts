@@ -1,46 +1,17 @@
-import type { NotificationRecord } from '@tickwatch/shared';
-import { userRoom, type TickServer, type TickSocket } from '../realtime/socket-server.js';
-import type { DeliveryResult, NotificationChannel } from './channel.js';
+import type { DeliveryContext, DeliveryResult, NotificationChannel } from './channel.js';
 
 /**
- * Pushes a fire to every open tab of its user (the room `user:<id>`, so it works across processes with an
- * adapter) and waits for their acknowledgements. Sent once any tab acknowledged; with nobody connected it stays
- * pending, and the dashboard gets it by replay when it next connects.
+ * The `websocket` method: the trader's open dashboards. Every fire is shown on them anyway; for this method their
+ * acknowledgement is the delivery. With no dashboard open the record stays pending, and the dashboard gets it by
+ * replay when it next connects (whose acknowledgement then marks it sent).
  */
 export class WebsocketChannel implements NotificationChannel {
   readonly method = 'websocket' as const;
+  readonly deliveredByDashboard = true;
 
-  constructor(
-    private readonly io: TickServer,
-    private readonly ackTimeoutMs: number,
-  ) {}
-
-  async deliver(record: NotificationRecord): Promise<DeliveryResult> {
-    const received = await this.push(record);
-    return received
+  async deliver(_record: unknown, context: DeliveryContext): Promise<DeliveryResult> {
+    return (await context.shownOnDashboard)
       ? { status: 'sent', messageId: null }
       : { status: 'pending', reason: 'no dashboard open; it is shown when the user next connects' };
-  }
-
-  /** Every tab of the user; resolves true if at least one acknowledged in time. */
-  push(record: NotificationRecord): Promise<boolean> {
-    return new Promise((resolve) => {
-      this.io
-        .to(userRoom(record.user_id))
-        .timeout(this.ackTimeoutMs)
-        .emit('alert:triggered', record, (_err: Error | null, responses: boolean[]) => {
-          // A timeout error still comes with the answers of the tabs that did reply.
-          resolve(responses.some((received) => received === true));
-        });
-    });
-  }
-
-  /** One socket (a replay); resolves true if it acknowledged in time. */
-  pushTo(socket: TickSocket, record: NotificationRecord): Promise<boolean> {
-    return new Promise((resolve) => {
-      socket.timeout(this.ackTimeoutMs).emit('alert:triggered', record, (err: Error | null, received: boolean) => {
-        resolve(!err && received === true);
-      });
-    });
   }
 }

@@ -1,7 +1,6 @@
 import type { Tick } from '@tickwatch/shared';
-import type { TickServer } from './socket-server.js';
-
-export const tickRoom = (symbol: string) => `ticks:${symbol}`;
+import type { TickServer } from './io.js';
+import { tickRoom } from './rooms.js';
 
 /**
  * Conflated price fan-out. Ticks are collected per symbol (newest wins) and flushed every `flushMs`: each socket

@@ -10,6 +10,7 @@ import {
 import { z } from 'zod';
 import { ALERT_OPTION_FIELDS, type AlertDefinition, type NotificationRecord } from '@tickwatch/shared';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { pages } from './pages.js';
 
 /** A fire claimed in the alert item but not yet written to the history table (see docs/alerts.md). */
 export type PendingNotification = Omit<NotificationRecord, 'delivery_status' | 'message_id'>;
@@ -87,9 +88,8 @@ export class AlertsRepository {
 
   async countByUser(userId: string): Promise<number> {
     let count = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
+    const read = (startKey: Record<string, unknown> | undefined) =>
+      this.doc.send(
         new QueryCommand({
           TableName: this.table,
           IndexName: 'UserIndex',
@@ -99,20 +99,15 @@ export class AlertsRepository {
           ExclusiveStartKey: startKey,
         }),
       );
-      count += page.Count ?? 0;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const page of pages(read)) count += page.Count ?? 0;
     return count;
   }
 
   /** Every alert, page by page: for loading the engine at start-up. */
   async *scanAll(): AsyncGenerator<AlertItem[]> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(new ScanCommand({ TableName: this.table, ExclusiveStartKey: startKey }));
-      yield (page.Items ?? []) as AlertItem[];
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const read = (startKey: Record<string, unknown> | undefined) =>
+      this.doc.send(new ScanCommand({ TableName: this.table, ExclusiveStartKey: startKey }));
+    for await (const page of pages(read)) yield (page.Items ?? []) as AlertItem[];
   }
 
   /**

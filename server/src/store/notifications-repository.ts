@@ -6,10 +6,16 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { DeliveryStatus, NotificationRecord } from '@tickwatch/shared';
+import {
+  DELIVERY_FAILURES,
+  type DeliveryFailure,
+  type DeliveryStatus,
+  type NotificationRecord,
+} from '@tickwatch/shared';
 import type { PendingNotification } from './alerts-repository.js';
 import { isConditionFailure } from './alerts-repository.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { pages } from './pages.js';
 
 /**
  * `triggered_at` is the firing tick's epoch milliseconds plus a tie-break fraction n/1000 (n = 0…999): one tick can
@@ -87,7 +93,7 @@ export class NotificationsRepository {
   async setDelivery(
     userId: string,
     triggeredAt: number,
-    update: { status: DeliveryStatus; messageId?: string | null; failureReason?: string },
+    update: { status: DeliveryStatus; messageId?: string | null; failure?: DeliveryFailure },
   ): Promise<void> {
     await this.doc.send(
       new UpdateCommand({
@@ -95,12 +101,12 @@ export class NotificationsRepository {
         Key: { user_id: userId, triggered_at: triggeredAt },
         UpdateExpression:
           'SET delivery_status = :s, message_id = :m' +
-          (update.failureReason ? ', failure_reason = :f' : ' REMOVE failure_reason'),
+          (update.failure ? ', failure_id = :fid, failure_reason = :f' : ' REMOVE failure_id, failure_reason'),
         ConditionExpression: 'attribute_exists(triggered_at)',
         ExpressionAttributeValues: {
           ':s': update.status,
           ':m': update.messageId ?? null,
-          ...(update.failureReason ? { ':f': update.failureReason } : {}),
+          ...(update.failure ? { ':fid': update.failure, ':f': DELIVERY_FAILURES[update.failure] } : {}),
         },
       }),
     );
@@ -109,17 +115,16 @@ export class NotificationsRepository {
   /** The user's records newest first; `from`/`to` in epoch ms (inclusive), optionally one symbol. */
   async list(userId: string, query: NotificationQuery): Promise<{ items: NotificationRecord[]; nextCursor?: string }> {
     const items: NotificationRecord[] = [];
-    let startKey: Record<string, unknown> | undefined = query.cursor
-      ? { ...decodeCursor(query.cursor, cursorSchema), user_id: userId }
-      : undefined;
+    const startKey = query.cursor ? { ...decodeCursor(query.cursor, cursorSchema), user_id: userId } : undefined;
     const lower = query.from ?? 0;
     const upper = query.to === undefined ? Number.MAX_SAFE_INTEGER : Math.floor(query.to) + 0.999;
     if (lower > upper) return { items };
     // A cursor from another range ends the listing rather than being rejected by DynamoDB.
-    const after = startKey?.triggered_at as number | undefined;
+    const after = startKey?.triggered_at;
     if (after !== undefined && (after < lower || after > upper)) return { items };
-    do {
-      const page = await this.doc.send(
+    let more = false;
+    const read = (key: Record<string, unknown> | undefined) =>
+      this.doc.send(
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'user_id = :u AND triggered_at BETWEEN :from AND :to',
@@ -131,16 +136,18 @@ export class NotificationsRepository {
             : { ExpressionAttributeValues: { ':u': userId, ':from': lower, ':to': upper } }),
           ScanIndexForward: false,
           Limit: query.limit - items.length,
-          ExclusiveStartKey: startKey,
+          ExclusiveStartKey: key,
         }),
       );
+    for await (const page of pages(read, startKey)) {
       items.push(...((page.Items ?? []) as NotificationRecord[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && items.length < query.limit);
+      more = page.LastEvaluatedKey !== undefined;
+      if (!more || items.length >= query.limit) break;
+    }
     const last = items.at(-1);
     return {
       items,
-      ...(startKey && last ? { nextCursor: encodeCursor({ user_id: userId, triggered_at: last.triggered_at }) } : {}),
+      ...(more && last ? { nextCursor: encodeCursor({ user_id: userId, triggered_at: last.triggered_at }) } : {}),
     };
   }
 

@@ -1,3 +1,4 @@
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { createDynamoClients, type DynamoClients } from './client.js';
@@ -10,6 +11,8 @@ export interface OpenStore {
   tables: TableNames;
   /** False when the store never expires items by itself, so the server must sweep expired ticks. */
   ttlSupported: boolean;
+  /** Whether the store answers a cheap call within `timeoutMs`: for health checks. */
+  reachable(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -36,6 +39,11 @@ export async function openStore(config: Config, log: Logger): Promise<OpenStore>
       clients,
       tables,
       ttlSupported,
+      reachable: (timeoutMs) =>
+        clients.raw.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(timeoutMs) }).then(
+          () => true,
+          () => false,
+        ),
       async close() {
         clients.raw.destroy();
         await embedded?.close();

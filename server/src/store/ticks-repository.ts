@@ -1,7 +1,13 @@
 import { BatchWriteCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Tick } from '@tickwatch/shared';
-import { keyToTimestampMs } from '../ingest/tick-sequencer.js';
+import { keyToTimestampMs } from './tick-sequencer.js';
+import { z } from 'zod';
+import { backoffDelay, sleep } from '../backoff.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { pages } from './pages.js';
 import { TICK_TTL_SECONDS } from './tables.js';
+
+const DELETE_RETRY = { baseMs: 100, maxMs: 2_000 };
 
 /** A tick as stored in `realtime_ticks` (the seed's attributes). */
 export interface TickItem {
@@ -42,9 +48,11 @@ export interface TickRange {
   from?: number;
   to?: number;
   limit: number;
-  /** Raw key to resume after (from a previous page). */
-  after?: { symbol: string; timestamp: number };
+  /** Where the previous page ended (its `nextCursor`). */
+  cursor?: string;
 }
+
+const cursorSchema = z.strictObject({ timestamp: z.number().finite().nonnegative() });
 
 /**
  * Reads and writes `realtime_ticks`. DynamoDB deletes expired items lazily (hours to days late on AWS, never on
@@ -68,20 +76,22 @@ export class TicksRepository {
     return unprocessed.flatMap((request) => (request.PutRequest?.Item ? [request.PutRequest.Item as TickItem] : []));
   }
 
-  /** Newest first; a page may be short when expired items were skipped, and `next` says where to resume. */
-  async queryNewestFirst(
-    range: TickRange,
-  ): Promise<{ items: TickItem[]; next?: { symbol: string; timestamp: number } }> {
+  /**
+   * Newest first; a page may be short when expired items were skipped, and `nextCursor` says where to resume.
+   * Throws InvalidCursorError for a cursor this API did not hand out.
+   */
+  async queryNewestFirst(range: TickRange): Promise<{ items: TickItem[]; nextCursor?: string }> {
     const items: TickItem[] = [];
+    const after = range.cursor === undefined ? undefined : decodeCursor(range.cursor, cursorSchema).timestamp;
     const condition = this.rangeCondition(range);
     if (!condition) return { items };
     // A cursor can fall out of the range while a client pages (the live window moves every second): that page is
     // simply the last one, where DynamoDB would reject the start key.
     const { ':from': lower, ':to': upper } = condition.ExpressionAttributeValues;
-    if (range.after && (range.after.timestamp < lower || range.after.timestamp > upper)) return { items };
-    let startKey: Record<string, unknown> | undefined = range.after;
-    do {
-      const page = await this.doc.send(
+    if (after !== undefined && (after < lower || after > upper)) return { items };
+    let more = false;
+    const read = (startKey: Record<string, unknown> | undefined) =>
+      this.doc.send(
         new QueryCommand({
           TableName: this.table,
           ...condition,
@@ -90,35 +100,28 @@ export class TicksRepository {
           ExclusiveStartKey: startKey,
         }),
       );
+    for await (const page of pages(
+      read,
+      after === undefined ? undefined : { symbol: range.symbol, timestamp: after },
+    )) {
       items.push(...((page.Items ?? []) as TickItem[]));
-      startKey = page.LastEvaluatedKey;
       // Items expire oldest first, so once a page skipped an expired item everything older is expired too.
-      if ((page.ScannedCount ?? 0) > (page.Count ?? 0)) startKey = undefined;
-    } while (startKey && items.length < range.limit);
+      more = page.LastEvaluatedKey !== undefined && (page.ScannedCount ?? 0) <= (page.Count ?? 0);
+      if (!more || items.length >= range.limit) break;
+    }
     const last = items.at(-1);
-    return {
-      items,
-      ...(startKey && last ? { next: { symbol: last.symbol, timestamp: last.timestamp } } : {}),
-    };
+    return { items, ...(more && last ? { nextCursor: encodeCursor({ timestamp: last.timestamp }) } : {}) };
   }
 
   /** Oldest first, every live tick in the range, page by page. */
-  async *scanOldestFirst(range: Omit<TickRange, 'limit' | 'after'>): AsyncGenerator<TickItem[]> {
+  async *scanOldestFirst(range: Omit<TickRange, 'limit' | 'cursor'>): AsyncGenerator<TickItem[]> {
     const condition = this.rangeCondition(range);
     if (!condition) return;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          ...condition,
-          ScanIndexForward: true,
-          ExclusiveStartKey: startKey,
-        }),
+    const read = (startKey: Record<string, unknown> | undefined) =>
+      this.doc.send(
+        new QueryCommand({ TableName: this.table, ...condition, ScanIndexForward: true, ExclusiveStartKey: startKey }),
       );
-      if (page.Items && page.Items.length > 0) yield page.Items as TickItem[];
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const page of pages(read)) if (page.Items && page.Items.length > 0) yield page.Items as TickItem[];
   }
 
   async latest(symbol: string): Promise<TickItem | undefined> {
@@ -138,9 +141,8 @@ export class TicksRepository {
    */
   async deleteExpired(): Promise<number> {
     let deleted = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
+    const read = (startKey: Record<string, unknown> | undefined) =>
+      this.doc.send(
         new ScanCommand({
           TableName: this.table,
           ProjectionExpression: '#s, #t',
@@ -150,27 +152,26 @@ export class TicksRepository {
           ExclusiveStartKey: startKey,
         }),
       );
+    for await (const page of pages(read)) {
       const keys = (page.Items ?? []) as { symbol: string; timestamp: number }[];
       for (let i = 0; i < keys.length; i += BATCH_WRITE_LIMIT) {
         let requests = keys.slice(i, i + BATCH_WRITE_LIMIT).map((Key) => ({ DeleteRequest: { Key } }));
         for (let attempt = 0; requests.length > 0; attempt++) {
-          if (attempt > 0) await sleep(Math.min(50 * 2 ** attempt, 2000));
+          if (attempt > 0) await sleep(backoffDelay(attempt, DELETE_RETRY));
           const result = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
           const left = (result.UnprocessedItems?.[this.table] ?? []) as typeof requests;
           deleted += requests.length - left.length;
           requests = left;
         }
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return deleted;
   }
 
   private async *scanLive(attributes: string[]): AsyncGenerator<Pick<TickItem, 'symbol'>[]> {
-    let startKey: Record<string, unknown> | undefined;
     const names = Object.fromEntries(attributes.map((a, i) => [`#a${i}`, a]));
-    do {
-      const page = await this.doc.send(
+    const read = (startKey: Record<string, unknown> | undefined) =>
+      this.doc.send(
         new ScanCommand({
           TableName: this.table,
           ProjectionExpression: Object.keys(names).join(', '),
@@ -180,9 +181,7 @@ export class TicksRepository {
           ExclusiveStartKey: startKey,
         }),
       );
-      yield (page.Items ?? []) as TickItem[];
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const page of pages(read)) yield (page.Items ?? []) as TickItem[];
   }
 
   private rangeCondition(range: { symbol: string; from?: number; to?: number }) {
@@ -208,8 +207,4 @@ export class TicksRepository {
   private nowSeconds(): number {
     return Math.floor(this.now() / 1000);
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

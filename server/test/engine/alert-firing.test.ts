@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Alert, NotificationRecord, Tick } from '@tickwatch/shared';
 import { AlertEngine } from '../../src/engine/alert-engine.js';
+import { MarketState } from '../../src/market/market-state.js';
 import { AlertsRepository } from '../../src/store/alerts-repository.js';
 import { createDynamoClients } from '../../src/store/client.js';
 import { NotificationsRepository } from '../../src/store/notifications-repository.js';
@@ -215,9 +216,10 @@ describe(`alert firing on ${inject('dynamoKind')}`, () => {
       alerts,
       notifications,
       ticks: new TicksRepository(server.store.clients.doc, server.store.tables.ticks),
+      market: new MarketState(),
       log: silentLog,
     });
-    await engine.load();
+    await engine.load([]);
     await engine.idle();
     expect((await user.notifications()).items).toHaveLength(1);
     expect((await alerts.get(alert.alert_id))!.pending_notification).toBeUndefined();
@@ -235,16 +237,18 @@ describe(`alert firing on ${inject('dynamoKind')}`, () => {
       ticks: new TicksRepository(server.store.clients.doc, server.store.tables.ticks),
       log: silentLog,
     };
-    const engines = [new AlertEngine(deps), new AlertEngine(deps), new AlertEngine(deps)];
+    // Three evaluators as three processes would run them, each with its own market state.
+    const markets = [new MarketState(), new MarketState(), new MarketState()];
+    const engines = markets.map((market) => new AlertEngine({ ...deps, market }));
     const announced: string[] = [];
     for (const engine of engines) engine.onRecorded((record) => announced.push(record.notification_id));
-    await Promise.all(engines.map((e) => e.load()));
+    await Promise.all(engines.map((e) => e.load([])));
     const now = Date.now();
     const ticks: Tick[] = [
       { symbol: 'RACE', timestamp: now - 2, price: 90, volume: 1, source: 'http_ingest' },
       { symbol: 'RACE', timestamp: now - 1, price: 120, volume: 1, source: 'http_ingest' },
     ];
-    for (const tick of ticks) for (const engine of engines) engine.onTick(tick);
+    for (const tick of ticks) engines.forEach((engine, i) => engine.onMove(markets[i]!.apply(tick)!));
     await Promise.all(engines.map((e) => e.idle()));
     const { items } = await user.notifications();
     expect(items).toHaveLength(1);

@@ -84,7 +84,7 @@ describe(`tick ingest and read API on ${inject('dynamoKind')}`, () => {
   });
 
   it('ends the listing, rather than failing, when a cursor has fallen out of the live window', async () => {
-    const stale = Buffer.from(JSON.stringify({ k: 1_000_000 })).toString('base64url');
+    const stale = Buffer.from(JSON.stringify({ timestamp: 1_000_000 })).toString('base64url');
     const res = await get(`/api/ticks/PAGE?cursor=${stale}`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ items: [] });

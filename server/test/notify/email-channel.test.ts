@@ -2,7 +2,7 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { ChannelSettings, NotificationRecord } from '@tickwatch/shared';
-import { PermanentDeliveryError } from '../../src/notify/channel.js';
+import { PermanentDeliveryError, type DeliveryContext } from '../../src/notify/channel.js';
 import { notificationRecord } from '../support/records.js';
 import { EmailChannel } from '../../src/notify/email-channel.js';
 import { FakeSmtp, parseMessage } from '../support/fake-smtp.js';
@@ -14,7 +14,11 @@ const TO = 'trader@example.com';
 const record = (overrides: Partial<NotificationRecord> = {}) =>
   notificationRecord({ notification_method: 'email', ...overrides });
 
-const targets = (email: string | null): ChannelSettings => ({ email, sns_target: null });
+/** What delivery hands a channel: the user's targets, and no dashboard acknowledgement (email does not look). */
+const targets = (email: string | null): DeliveryContext => ({
+  targets: async (): Promise<ChannelSettings> => ({ email, sns_target: null }),
+  shownOnDashboard: Promise.resolve(false),
+});
 
 /** A port on 127.0.0.1 that was free a moment ago and has nothing listening now. */
 async function closedPort(): Promise<number> {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { ChannelSettings, NotificationRecord } from '@tickwatch/shared';
-import { PermanentDeliveryError } from '../../src/notify/channel.js';
+import { PermanentDeliveryError, type DeliveryContext } from '../../src/notify/channel.js';
 import { notificationRecord } from '../support/records.js';
 import { SnsChannel, snsSubject } from '../../src/notify/sns-channel.js';
 import { FakeSns, published, snsError } from '../support/fake-sns.js';
@@ -13,7 +13,11 @@ const PHONE = '+15551234567';
 const record = (overrides: Partial<NotificationRecord> = {}) =>
   notificationRecord({ notification_method: 'sns', ...overrides });
 
-const targets = (sns_target: string | null): ChannelSettings => ({ email: null, sns_target });
+/** What delivery hands a channel: the user's targets, and no dashboard acknowledgement (SNS does not look). */
+const targets = (sns_target: string | null): DeliveryContext => ({
+  targets: async (): Promise<ChannelSettings> => ({ email: null, sns_target }),
+  shownOnDashboard: Promise.resolve(false),
+});
 
 describe('SnsChannel', () => {
   let sns: FakeSns;

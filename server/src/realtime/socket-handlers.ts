@@ -1,43 +1,26 @@
-import type { Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
 import {
   MAX_SYMBOLS_PER_SUBSCRIBE,
   SYMBOL_PATTERN,
   type Ack,
   type ApiError,
-  type ClientToServerEvents,
-  type InterServerEvents,
-  type ServerToClientEvents,
-  type SocketData,
   type TickSubscription,
 } from '@tickwatch/shared';
-import type { Authenticator } from '../http/auth.js';
-import type { LatestTicks } from '../market/latest-ticks.js';
+import type { Authenticator } from '../auth/authenticator.js';
 import type { Logger } from '../log.js';
-import { tickRoom, type TickFanout } from './tick-fanout.js';
+import type { MarketState } from '../market/market-state.js';
+import type { TickServer, TickSocket } from './io.js';
+import { TICK_ROOM_PREFIX, tickRoom, userRoom } from './rooms.js';
+import type { TickFanout } from './tick-fanout.js';
 
-export type TickServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-export type TickSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-
-export const userRoom = (userId: string) => `user:${userId}`;
-const TICK_ROOM_PREFIX = tickRoom('');
 const replaySchema = z.strictObject({ after: z.number().finite().nonnegative() });
-
-export function createSocketServer(httpServer: HttpServer): TickServer {
-  return new Server(httpServer, {
-    // Widgets embed the price feed on other sites; the feed is public and read-only, user data needs a token.
-    cors: { origin: true },
-    maxHttpBufferSize: 64 * 1024,
-  });
-}
 
 export interface SocketHandlers {
   auth: Authenticator;
-  latest: LatestTicks;
+  market: MarketState;
   fanout: TickFanout;
   /** Sends a signed-in socket this user's fires newer than `after`; resolves with how many. */
-  replay(socket: TickSocket, after: number): Promise<number>;
+  replay(socket: TickSocket, userId: string, after: number): Promise<number>;
   log: Logger;
 }
 
@@ -69,7 +52,7 @@ export function attachSocketHandlers(io: TickServer, deps: SocketHandlers): void
       for (const symbol of parsed.data.valid) void socket.join(tickRoom(symbol));
       reply(ack, { ok: true, data: subscription(socket, parsed.data.invalid) });
       // Subscribers see the current prices at once rather than waiting for the next trade.
-      const latest = parsed.data.valid.flatMap((symbol) => deps.latest.get(symbol) ?? []);
+      const latest = parsed.data.valid.flatMap((symbol) => deps.market.latest(symbol) ?? []);
       deps.fanout.sendNow(socket.id, latest);
     });
 
@@ -81,7 +64,8 @@ export function attachSocketHandlers(io: TickServer, deps: SocketHandlers): void
     });
 
     socket.on('notifications:replay', (request, ack) => {
-      if (!socket.data.userId) {
+      const userId = socket.data.userId;
+      if (!userId) {
         return reply(ack, { ok: false, error: { id: 'unauthorized', message: 'Sign in to receive notifications' } });
       }
       const parsed = replaySchema.safeParse(request);
@@ -95,7 +79,7 @@ export function attachSocketHandlers(io: TickServer, deps: SocketHandlers): void
           },
         });
       }
-      deps.replay(socket, parsed.data.after).then(
+      deps.replay(socket, userId, parsed.data.after).then(
         (replayed) => reply(ack, { ok: true, data: { replayed } }),
         (err: unknown) => {
           deps.log.error({ err }, 'replaying notifications failed');

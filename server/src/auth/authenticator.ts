@@ -1,11 +1,10 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { RequestHandler, Response } from 'express';
 import { SignJWT, createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { USER_ID_PATTERN } from '@tickwatch/shared';
 import type { AuthConfig } from '../config.js';
-import { AppError, unauthorized } from './errors.js';
+import { AppError, unauthorized } from '../errors.js';
 
 export interface Identity {
   userId: string;
@@ -91,25 +90,4 @@ async function devSecret(dataDir: string | undefined): Promise<string> {
     });
     return (await fs.readFile(file, 'utf8')).trim();
   }
-}
-
-export function bearerToken(header: string | undefined): string | undefined {
-  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
-  return match?.[1];
-}
-
-/** Puts the verified caller in res.locals.identity, or answers 401. */
-export function requireUser(auth: Authenticator): RequestHandler {
-  return async (req, res, next) => {
-    const token = bearerToken(req.get('authorization'));
-    if (!token) throw unauthorized('Sign in first: send Authorization: Bearer <token>');
-    res.locals.identity = await auth.verify(token);
-    next();
-  };
-}
-
-export function identityOf(res: Response): Identity {
-  const identity = res.locals.identity as Identity | undefined;
-  if (!identity) throw new Error('route is missing requireUser');
-  return identity;
 }
