@@ -44,7 +44,7 @@ test.describe('the trader dashboard', () => {
     await expect(page.getByTestId('watch-row-WLA')).toHaveCount(0);
   });
 
-  test('fires an alert created in the form: toast, badge, history row and trigger count; hovering does not refire', async ({
+  test('fires an alert created in the form: toast, badge, history row and trigger count; hovering above the level does not refire, a dip below re-arms it', async ({
     page,
   }) => {
     await server.ingest([tick('FIRE', 95)]);
@@ -62,17 +62,24 @@ test.describe('the trader dashboard', () => {
     await expect(row.getByTestId('alert-trigger-count')).toHaveText('1');
     await page.screenshot({ path: `${SCREENSHOTS}/alert-fired.png`, fullPage: true });
 
-    // Hovering around the level while it stays above does not fire again.
+    // Hovering around the level while it stays above must not fire again. To know a wrong refire would have
+    // arrived, the same alert then dips below (re-arms) and fires again on a later tick: the server records and
+    // pushes one alert's fires in decision order, so once that later fire is here every earlier one is too.
     await server.ingest([tick('FIRE', 100.5), tick('FIRE', 102), tick('FIRE', 100.01)]);
+    await server.ingest([tick('FIRE', 99), tick('FIRE', 101.5)]);
+    await expect(page.getByTestId('toast').first()).toContainText('FIRE last price 101.50 is above 100.00');
+    await expect(row.getByTestId('alert-trigger-count')).toHaveText('2');
+    await expect(page.getByTestId('unread-badge')).toHaveAccessibleName('2 unread alerts');
+    // The history tab loads from the store, after the later fire was recorded.
     await page.getByTestId('tab-history').click();
     const history = page.getByTestId('history-row');
-    await expect(history).toHaveCount(1);
-    await expect(history.first()).toContainText('FIRE');
-    await expect(history.first().getByTestId('history-status')).toHaveText('sent');
+    await expect(history.first()).toContainText('FIRE last price 101.50');
+    await expect(history).toHaveCount(2);
+    await expect(history.nth(1)).toContainText('FIRE last price 101.00');
+    await expect(history.filter({ hasText: /last price (100\.50|102\.00|100\.01) / })).toHaveCount(0);
+    await expect(history.getByTestId('history-status')).toHaveText(['sent', 'sent']);
     await expect(page.getByTestId('unread-badge')).toContainText('0');
     await page.screenshot({ path: `${SCREENSHOTS}/history.png`, fullPage: true });
-    await page.getByTestId('tab-alerts').click();
-    await expect(row.getByTestId('alert-trigger-count')).toHaveText('1');
   });
 
   test('edits and deletes an alert', async ({ page }) => {
@@ -111,15 +118,40 @@ test.describe('the trader dashboard', () => {
       newUserPage(browser, server, 'alice'),
       newUserPage(browser, server, 'bob'),
     ]);
-    await server.ingest([tick('ISO', 10)]);
+    const alertRow = (user: typeof alice, symbol: string) =>
+      user.page.locator(`[data-testid^="alert-row-"][data-symbol="${symbol}"]`);
+    const toasts = (user: typeof alice, text: string) => user.page.getByTestId('toast').filter({ hasText: text });
+    await server.ingest([tick('ISO', 10), tick('BOBS', 10)]);
     await createPriceAlert(alice.page, 'ISO', '>', '20');
-    await expect(alice.page.locator('[data-testid^="alert-row-"][data-symbol="ISO"]')).toHaveCount(1);
-    await expect(bob.page.locator('[data-testid^="alert-row-"][data-symbol="ISO"]')).toHaveCount(0);
+    await expect(alertRow(alice, 'ISO')).toHaveCount(1);
+    await createPriceAlert(bob.page, 'BOBS', '>', '20');
+    await expect(alertRow(bob, 'BOBS')).toHaveCount(1);
+    await expect(alertRow(bob, 'ISO')).toHaveCount(0);
+    await expect(alertRow(alice, 'BOBS')).toHaveCount(0);
+
+    // Each negative check waits first for a fire of the user's own that the server produced after the other
+    // user's: a fire wrongly sent or listed to them would have reached them before it. Toasts expire after 8 s,
+    // so they are counted once, not with a retrying toHaveCount(0) that would wait a wrong one out.
     await server.ingest([tick('ISO', 25)]);
-    await expect(alice.page.getByTestId('toast').first()).toContainText('ISO');
+    await expect(toasts(alice, 'ISO last price 25.00')).toHaveCount(1);
+    await server.ingest([tick('BOBS', 25)]);
+    await expect(toasts(bob, 'BOBS last price 25.00')).toHaveCount(1);
+    expect(await toasts(bob, 'ISO').count()).toBe(0);
+    await expect(bob.page.getByTestId('unread-badge')).toHaveAccessibleName('1 unread alerts');
     await bob.page.getByTestId('tab-history').click();
-    await expect(bob.page.getByTestId('history-row')).toHaveCount(0);
-    await expect(bob.page.getByTestId('toast')).toHaveCount(0);
+    await expect(bob.page.getByTestId('history-row').filter({ hasText: 'BOBS last price 25.00' })).toHaveCount(1);
+    await expect(bob.page.getByTestId('history-row')).toHaveCount(1);
+    await expect(bob.page.getByTestId('history-row').filter({ hasText: 'ISO' })).toHaveCount(0);
+
+    // Alice's alert dips below (re-arms) and fires again after Bob's fire.
+    await server.ingest([tick('ISO', 15), tick('ISO', 26)]);
+    await expect(toasts(alice, 'ISO last price 26.00')).toHaveCount(1);
+    expect(await toasts(alice, 'BOBS').count()).toBe(0);
+    await expect(alice.page.getByTestId('unread-badge')).toHaveAccessibleName('2 unread alerts');
+    await alice.page.getByTestId('tab-history').click();
+    await expect(alice.page.getByTestId('history-row').filter({ hasText: 'ISO last price 26.00' })).toHaveCount(1);
+    await expect(alice.page.getByTestId('history-row')).toHaveCount(2);
+    await expect(alice.page.getByTestId('history-row').filter({ hasText: 'BOBS' })).toHaveCount(0);
     await alice.context.close();
     await bob.context.close();
   });
