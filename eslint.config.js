@@ -1,6 +1,50 @@
 import js from '@eslint/js';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import { importX } from 'eslint-plugin-import-x';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+
+/**
+ * The server's layers, lowest first: each may import the ones before it, never one after it. `base` is the
+ * configuration, logging, error ids and back-off every layer uses; `market` is pure and imports no other layer.
+ * docs/ARCHITECTURE.md draws the same picture.
+ */
+const LAYERS = [
+  { name: 'base', paths: ['config.ts', 'log.ts', 'errors.ts', 'backoff.ts'] },
+  { name: 'store', paths: ['store'] },
+  { name: 'market', paths: ['market'], pure: true },
+  { name: 'engine', paths: ['engine'] },
+  { name: 'ingest', paths: ['ingest'] },
+  { name: 'feeds', paths: ['feeds'] },
+  { name: 'notify', paths: ['notify'] },
+  { name: 'auth', paths: ['auth'] },
+  { name: 'realtime', paths: ['realtime'] },
+  { name: 'http', paths: ['http'] },
+  { name: 'app', paths: ['app.ts'] },
+  { name: 'main', paths: ['main.ts', 'bench'] },
+];
+/** Layers that sit side by side: neither may import the other. */
+const SIBLINGS = [
+  ['engine', 'ingest', 'feeds'],
+  ['notify', 'auth'],
+  ['realtime', 'http'],
+];
+const where = (layer) => layer.paths.map((p) => `./server/src/${p}`);
+const layerZones = LAYERS.flatMap((layer, i) => {
+  const siblings = SIBLINGS.find((group) => group.includes(layer.name)) ?? [];
+  const forbidden = LAYERS.filter(
+    (other, j) => other !== layer && (j > i || siblings.includes(other.name) || (layer.pure && j > 0)),
+  );
+  return forbidden.length === 0
+    ? []
+    : [
+        {
+          target: where(layer),
+          from: forbidden.flatMap(where),
+          message: `server/src layers import downwards only (eslint.config.js LAYERS): ${layer.name} may not import this`,
+        },
+      ];
+});
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'e2e/artifacts/**', 'data/**', 'coverage/**'] },
@@ -44,14 +88,37 @@ export default tseslint.config(
     },
   },
   {
+    files: ['server/src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'server/tsconfig.json' })] },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones: layerZones }],
+      'import-x/no-cycle': 'error',
+    },
+  },
+  {
+    files: ['client/src/features/**/*.{ts,tsx}'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'client/tsconfig.json' })] },
+    rules: {
+      // A feature folder is one screen area; what two of them need lives in shared/ or client/src/, not in a sibling.
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: ['alerts', 'auth', 'chart', 'connection', 'notifications', 'watchlist'].map((feature) => ({
+            target: `./client/src/features/${feature}`,
+            from: './client/src/features',
+            except: [`./${feature}`],
+            message: 'features do not import each other: move what both need to shared/ or client/src/',
+          })),
+        },
+      ],
+    },
+  },
+  {
     // Only the store talks to DynamoDB (and the SNS channel to SNS); everything else speaks domain types.
     files: ['server/src/**/*.ts'],
-    ignores: [
-      'server/src/store/**',
-      'server/src/notify/sns-channel.ts',
-      'server/src/http/health-router.ts',
-      'server/src/bench/**',
-    ],
+    ignores: ['server/src/store/**', 'server/src/notify/sns-channel.ts', 'server/src/bench/**'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -66,8 +66,14 @@ export interface App {
   auth: Authenticator;
   /** Loads alerts, starts listening and the feed; resolves with the base URL. */
   listen(): Promise<string>;
-  /** Stops the feed, closes sockets, flushes queued ticks and recorded fires (bounded waits). */
-  close(): Promise<void>;
+  /** Stops the feed, closes sockets, flushes queued ticks and alert decisions (bounded waits). */
+  close(): Promise<ShutdownReport>;
+}
+
+/** What shutting down flushed to the store, and what it had to leave. */
+export interface ShutdownReport {
+  ticks: { stored: number; left: number };
+  decisions: { recorded: number; left: number };
 }
 
 /** Builds the whole server from its parts; main.ts passes real ones, tests pass real ones on ephemeral ports. */
@@ -173,9 +179,10 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
         void io.close(() => resolve());
       });
       httpServer.closeAllConnections();
-      await pipeline.close(10_000);
-      await engine.close();
+      const ticksFlushed = await pipeline.close(10_000);
+      const decisions = await engine.close();
       await delivery.close();
+      return { ticks: ticksFlushed, decisions };
     },
   };
 }

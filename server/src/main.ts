@@ -18,7 +18,10 @@ const log = createLogger(config.logLevel);
 const store = await openStore(config, log);
 const app = await createApp(config, { store, log });
 const url = await app.listen();
-log.info({ url, feed: config.feed.kind, store: config.store.mode }, `Tickwatch is live at ${url}`);
+log.info(
+  { url, feed: config.feed.kind, store: config.store.mode },
+  `Tickwatch is live at ${url} (store: ${storeName(config)}, feed: ${config.feed.kind})`,
+);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
@@ -27,9 +30,27 @@ async function shutdown(signal: string): Promise<void> {
   log.info({ signal }, 'shutting down');
   const force = setTimeout(() => process.exit(1), 20_000);
   force.unref();
-  await app.close();
+  const report = await app.close();
   await store.close();
+  const { ticks, decisions } = report;
+  const left =
+    ticks.left + decisions.left > 0 ? `; left ${ticks.left} ticks and ${decisions.left} alert decisions` : '';
+  log.info(
+    report,
+    `stopped: stored ${ticks.stored} queued ticks and recorded ${decisions.recorded} queued alert decisions${left}`,
+  );
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+function storeName(config: Config): string {
+  switch (config.store.mode) {
+    case 'embedded':
+      return `embedded, in ${config.store.dataDir}`;
+    case 'external':
+      return `DynamoDB at ${config.store.endpoint}`;
+    case 'aws':
+      return `AWS DynamoDB in ${config.region}`;
+  }
+}

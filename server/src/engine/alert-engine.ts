@@ -186,14 +186,18 @@ export class AlertEngine {
 
   /**
    * Waits a bounded time for queued decisions, then stops retrying: during a store outage shutdown must not hang.
+   * Returns how many decisions it recorded meanwhile and how many it left.
    * Whatever was not recorded is safe: a parked record is finished at the next start, an unclaimed fire leaves the
    * alert armed to fire again when ticks resume.
    */
-  async close(timeoutMs = 5_000): Promise<void> {
+  async close(timeoutMs = 5_000): Promise<{ recorded: number; left: number }> {
+    const queued = this.recorder.backlog;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.idle(), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
     clearTimeout(timer);
+    const left = this.recorder.backlog;
     this.recorder.close();
+    return { recorded: queued - left, left };
   }
 
   /** Copies the bookkeeping of a write we made (counts, version) without disturbing in-memory trigger state. */

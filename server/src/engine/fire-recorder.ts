@@ -40,6 +40,8 @@ export class FireRecorder {
   /** Bumped when the alert's definition changes, so decisions made under the old one are dropped. */
   private readonly generations = new Map<string, number>();
   private closed = false;
+  /** Decisions queued and not yet recorded (or abandoned). */
+  private queued = 0;
 
   constructor(
     private readonly alerts: AlertsRepository,
@@ -92,6 +94,10 @@ export class FireRecorder {
   /** Resolves when everything queued so far is recorded (or abandoned on close). */
   async idle(): Promise<void> {
     while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
+  }
+
+  get backlog(): number {
+    return this.queued;
   }
 
   close(): void {
@@ -202,10 +208,12 @@ export class FireRecorder {
 
   private enqueue(alertId: string, task: () => Promise<void>): void {
     const previous = this.chains.get(alertId) ?? Promise.resolve();
+    this.queued += 1;
     const next = previous
       .then(task)
       .catch((err: unknown) => this.log.error({ err, alertId }, 'recording an alert decision failed'))
       .finally(() => {
+        this.queued -= 1;
         if (this.chains.get(alertId) === next) this.chains.delete(alertId);
       });
     this.chains.set(alertId, next);

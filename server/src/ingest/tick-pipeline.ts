@@ -82,12 +82,14 @@ export class TickPipeline {
     return { ...this.queue.stats(), dropped: this.dropped };
   }
 
-  /** Waits up to `timeoutMs` for queued ticks to reach the store, then stops writing. */
-  async close(timeoutMs: number): Promise<boolean> {
-    const drained = await this.queue.drain(timeoutMs);
+  /** Waits up to `timeoutMs` for queued ticks to reach the store, then stops writing; says how many it stored. */
+  async close(timeoutMs: number): Promise<{ stored: number; left: number }> {
+    const queued = this.queue.size;
+    await this.queue.drain(timeoutMs);
     this.queue.close();
-    if (!drained) this.log.warn({ left: this.queue.size }, 'shut down before every tick was stored');
-    return drained;
+    const left = this.queue.size;
+    if (left > 0) this.log.warn({ left }, 'shut down before every tick was stored');
+    return { stored: queued - left, left };
   }
 
   private publish(tick: Tick): void {
