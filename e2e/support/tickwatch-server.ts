@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, stopProcess } from '../../server/test/support/processes.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const E2E_INGEST_KEY = 'e2e-ingest-key-0123456789';
@@ -59,7 +59,7 @@ export async function startServer(
       });
       if (res.status !== 202) throw new Error(`ingest failed: ${res.status} ${await res.text()}`);
     },
-    stop: () => stop(child),
+    stop: () => stopProcess(child, 10_000),
   };
 }
 
@@ -77,27 +77,4 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
   }
   child.kill('SIGKILL');
   throw new Error(`server did not become healthy within 30 s:\n${output()}`);
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

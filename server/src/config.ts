@@ -162,6 +162,10 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** A configuration error naming one variable, worded like the schema's own. */
+const invalid = (variable: string, message: string) =>
+  new ConfigError(`Invalid configuration:\n  ${variable}: ${message}`);
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(blankToUndefined(env));
   if (!parsed.success) {
@@ -172,9 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const useAws = e.DYNAMODB_USE_AWS ?? (!e.DYNAMODB_ENDPOINT && hasAwsCredentials(env));
   if (e.DYNAMODB_ENDPOINT && e.DYNAMODB_USE_AWS) {
-    throw new ConfigError(
-      'Invalid configuration:\n  DYNAMODB_ENDPOINT: set either DYNAMODB_ENDPOINT or DYNAMODB_USE_AWS, not both',
-    );
+    throw invalid('DYNAMODB_ENDPOINT', 'set either DYNAMODB_ENDPOINT or DYNAMODB_USE_AWS, not both');
   }
   const store: StoreConfig = e.DYNAMODB_ENDPOINT
     ? { mode: 'external', endpoint: e.DYNAMODB_ENDPOINT }
@@ -184,8 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   let feed: FeedConfig;
   if (e.FEED === 'polygon') {
-    if (!e.POLYGON_API_KEY)
-      throw new ConfigError('Invalid configuration:\n  POLYGON_API_KEY: required when FEED=polygon');
+    if (!e.POLYGON_API_KEY) throw invalid('POLYGON_API_KEY', 'required when FEED=polygon');
     feed = {
       kind: 'polygon',
       apiKey: e.POLYGON_API_KEY,
@@ -205,21 +206,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   if (!e.INGEST_API_KEY && e.NODE_ENV === 'production') {
-    throw new ConfigError('Invalid configuration:\n  INGEST_API_KEY: required when NODE_ENV=production');
+    throw invalid('INGEST_API_KEY', 'required when NODE_ENV=production');
   }
 
   const authMode = e.AUTH_MODE ?? (store.mode === 'embedded' ? 'dev' : 'jwt');
   let auth: AuthConfig;
   if (authMode === 'dev') {
     if (e.NODE_ENV === 'production') {
-      throw new ConfigError(
-        'Invalid configuration:\n  AUTH_MODE: dev sign-in lets anyone act as any user; not allowed with NODE_ENV=production',
-      );
+      throw invalid('AUTH_MODE', 'dev sign-in lets anyone act as any user; not allowed with NODE_ENV=production');
     }
     auth = { mode: 'dev', secret: e.JWT_SECRET, tokenTtlSeconds: e.DEV_TOKEN_TTL_SECONDS };
   } else {
     if (!e.JWT_SECRET && !e.JWT_JWKS_URL) {
-      throw new ConfigError('Invalid configuration:\n  JWT_SECRET: AUTH_MODE=jwt needs JWT_SECRET or JWT_JWKS_URL');
+      throw invalid('JWT_SECRET', 'AUTH_MODE=jwt needs JWT_SECRET or JWT_JWKS_URL');
     }
     auth = {
       mode: 'jwt',

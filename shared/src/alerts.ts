@@ -109,16 +109,29 @@ export type FundamentalCondition = z.infer<typeof fundamentalConditionSchema>;
 
 export const MAX_COOLDOWN_SECONDS = 7 * 86_400;
 
+/**
+ * An alert's options when the trader leaves them out. The method has no default in the API (a client must choose);
+ * the dashboard's form starts on this one.
+ */
+export const ALERT_OPTION_DEFAULTS = {
+  notification_method: 'websocket',
+  enabled: true,
+  cooldown_seconds: 0,
+  trigger_mode: 'rearm',
+  expires_at: null,
+  note: '',
+} as const;
+
 const alertOptions = {
   notification_method: z.enum(NOTIFICATION_METHODS),
-  enabled: z.boolean().default(true),
+  enabled: z.boolean().default(ALERT_OPTION_DEFAULTS.enabled),
   /** Seconds after a fire during which the alert stays quiet; a level still met when it ends fires then. */
-  cooldown_seconds: z.number().int().min(0).max(MAX_COOLDOWN_SECONDS).default(0),
-  trigger_mode: z.enum(TRIGGER_MODES).default('rearm'),
+  cooldown_seconds: z.number().int().min(0).max(MAX_COOLDOWN_SECONDS).default(ALERT_OPTION_DEFAULTS.cooldown_seconds),
+  trigger_mode: z.enum(TRIGGER_MODES).default(ALERT_OPTION_DEFAULTS.trigger_mode),
   /** Epoch seconds after which the alert no longer fires. */
-  expires_at: z.number().int().positive().nullable().default(null),
+  expires_at: z.number().int().positive().nullable().default(ALERT_OPTION_DEFAULTS.expires_at),
   /** The trader's own label. */
-  note: z.string().trim().max(200).default(''),
+  note: z.string().trim().max(200).default(ALERT_OPTION_DEFAULTS.note),
 };
 
 export const alertDefinitionSchema = z.discriminatedUnion('condition_type', [
@@ -197,18 +210,23 @@ export type AlertPatch = z.infer<typeof alertPatchSchema>;
 export const ALERT_STATES = ['armed', 'fired', 'cooling_down', 'disabled', 'expired', 'waiting'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
 
-export type Alert = AlertDefinition & {
+/** The seed's bookkeeping attributes of every alert, stored and shown alike. */
+export interface AlertBookkeeping {
   alert_id: string;
   user_id: string;
-  /** Epoch seconds. */
+  /** Epoch seconds, as are updated_at and last_triggered. */
   created_at: number;
   updated_at: number;
   last_triggered: number | null;
   trigger_count: number;
-  state: AlertState;
-  /** Why the alert cannot be evaluated right now (no fundamentals, indicator warming up), if so. */
-  status_note: string | null;
-};
+}
+
+export type Alert = AlertDefinition &
+  AlertBookkeeping & {
+    state: AlertState;
+    /** Why the alert cannot be evaluated right now (no fundamentals, indicator warming up), if so. */
+    status_note: string | null;
+  };
 
 export const alertListQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(50),

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import seedrandom from 'seedrandom';
-import { LEVEL_OPERATORS, type Tick } from '@tickwatch/shared';
+import { ALERT_OPTION_DEFAULTS, LEVEL_OPERATORS, type Tick } from '@tickwatch/shared';
 import { AlertBook, type LiveAlert } from '../engine/alert-book.js';
 import { MarketState } from '../market/market-state.js';
 import { holds } from '../engine/conditions.js';
@@ -32,12 +32,7 @@ function makeAlerts(count: number, symbols: string[], startPrice: Map<string, nu
       condition_type: 'price_threshold',
       // Levels within ±10% of the price, where traders put them.
       condition: { operator: LEVEL_OPERATORS[i % 4]!, threshold: price * (0.9 + random() * 0.2), price_type: 'close' },
-      notification_method: 'websocket',
-      enabled: true,
-      cooldown_seconds: 0,
-      trigger_mode: 'rearm',
-      expires_at: null,
-      note: '',
+      ...ALERT_OPTION_DEFAULTS,
       created_at: 0,
       updated_at: 0,
       last_triggered: null,

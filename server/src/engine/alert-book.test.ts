@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import seedrandom from 'seedrandom';
 import {
+  ALERT_OPTION_DEFAULTS,
   CROSS_OPERATORS,
   LEVEL_OPERATORS,
   OPERATORS,
@@ -49,12 +50,7 @@ function alertItem(spec: ConditionSpec, options: AlertOptions = {}): AlertItem {
     alert_id: id,
     user_id: 'trader-1',
     symbol: SYMBOL,
-    notification_method: 'websocket',
-    enabled: true,
-    cooldown_seconds: 0,
-    trigger_mode: 'rearm',
-    expires_at: null,
-    note: '',
+    ...ALERT_OPTION_DEFAULTS,
     created_at: T0 / 1000 - 3600,
     updated_at: T0 / 1000 - 3600,
     last_triggered: null,

@@ -1,5 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import { ALERT_STATES, definitionOf, type AlertState, type ConditionSpec } from '@tickwatch/shared';
+import {
+  ALERT_OPTION_DEFAULTS,
+  ALERT_STATES,
+  definitionOf,
+  type AlertState,
+  type ConditionSpec,
+} from '@tickwatch/shared';
 import type { AlertView } from '../engine/alert-engine.js';
 import type { AlertItem } from '../store/alerts-repository.js';
 import { presentAlert } from './presenters.js';
@@ -33,11 +39,7 @@ function item(fields: Fields = {}, spec: ConditionSpec = PRICE): AlertItem {
     alert_id: 'alert-1',
     user_id: 'trader-1',
     symbol: 'AAPL',
-    notification_method: 'websocket',
-    enabled: true,
-    cooldown_seconds: 0,
-    trigger_mode: 'rearm',
-    expires_at: null,
+    ...ALERT_OPTION_DEFAULTS,
     note: 'breakout',
     created_at: NOW_S - 3600,
     updated_at: NOW_S - 60,

@@ -1,13 +1,8 @@
 import nodemailer, { type NodemailerError } from 'nodemailer';
 import type { NotificationRecord } from '@tickwatch/shared';
 import type { Logger } from '../log.js';
-import {
-  PermanentDeliveryError,
-  renderMessage,
-  type DeliveryContext,
-  type DeliveryResult,
-  type NotificationChannel,
-} from './channel.js';
+import { PermanentDeliveryError, renderMessage } from './channel.js';
+import type { DeliveryContext, DeliveryResult, NotificationChannel } from './channel.js';
 
 export interface EmailChannelOptions {
   /** smtp://user:pass@host:587 or smtps://user:pass@host:465; nodemailer reads the rest of its options from it. */

@@ -2,13 +2,8 @@
 import { PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
 import type { NotificationRecord } from '@tickwatch/shared';
 import type { Logger } from '../log.js';
-import {
-  PermanentDeliveryError,
-  renderMessage,
-  type DeliveryContext,
-  type DeliveryResult,
-  type NotificationChannel,
-} from './channel.js';
+import { PermanentDeliveryError, renderMessage } from './channel.js';
+import type { DeliveryContext, DeliveryResult, NotificationChannel } from './channel.js';
 
 export interface SnsChannelOptions {
   region: string;

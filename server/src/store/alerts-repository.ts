@@ -8,7 +8,12 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { ALERT_OPTION_FIELDS, type AlertDefinition, type NotificationRecord } from '@tickwatch/shared';
+import {
+  ALERT_OPTION_FIELDS,
+  type AlertBookkeeping,
+  type AlertDefinition,
+  type NotificationRecord,
+} from '@tickwatch/shared';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { pages } from './pages.js';
 
@@ -16,21 +21,16 @@ import { pages } from './pages.js';
 export type PendingNotification = Omit<NotificationRecord, 'delivery_status' | 'message_id'>;
 
 /** An item of `alert_configurations`: the seed's attributes, the definition's options and the trigger state. */
-export type AlertItem = AlertDefinition & {
-  alert_id: string;
-  user_id: string;
-  created_at: number;
-  updated_at: number;
-  last_triggered: number | null;
-  trigger_count: number;
-  /** True while a level condition may fire; false after it fired until the condition is false again. */
-  armed: boolean;
-  /** Bumped by every write, so concurrent writers (API, several evaluators) cannot overwrite each other. */
-  version: number;
-  /** Epoch ms of the last fire's tick, for cooldowns across restarts. */
-  last_fired_ms: number | null;
-  pending_notification?: PendingNotification;
-};
+export type AlertItem = AlertDefinition &
+  AlertBookkeeping & {
+    /** True while a level condition may fire; false after it fired until the condition is false again. */
+    armed: boolean;
+    /** Bumped by every write, so concurrent writers (API, several evaluators) cannot overwrite each other. */
+    version: number;
+    /** Epoch ms of the last fire's tick, for cooldowns across restarts. */
+    last_fired_ms: number | null;
+    pending_notification?: PendingNotification;
+  };
 
 export class VersionConflictError extends Error {
   override name = 'VersionConflictError';

@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { freePort, stopProcess } from './processes.js';
 
 export interface DynamoDbLocal {
   endpoint: string;
@@ -46,7 +46,7 @@ export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
     child.kill('SIGKILL');
     throw err;
   }
-  return { endpoint, stop: () => stop(child) };
+  return { endpoint, stop: () => stopProcess(child, 5000) };
 }
 
 function findJarDir(): string {
@@ -81,27 +81,4 @@ async function waitUntilServing(endpoint: string, child: ChildProcess, output: (
   } finally {
     client.destroy();
   }
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

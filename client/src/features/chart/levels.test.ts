@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Alert } from '@tickwatch/shared';
+import { ALERT_OPTION_DEFAULTS, type Alert } from '@tickwatch/shared';
 import { alertLevels, splitLevels, type AlertLevel } from './levels';
 
 const base = {
   alert_id: 'a1',
   user_id: 'alice',
   symbol: 'AAPL',
-  notification_method: 'websocket',
-  enabled: true,
-  cooldown_seconds: 0,
-  trigger_mode: 'rearm',
-  expires_at: null,
-  note: '',
+  ...ALERT_OPTION_DEFAULTS,
   created_at: 1,
   updated_at: 1,
   last_triggered: null,
