@@ -10,6 +10,8 @@ import {
   issuesToErrors,
   localInputToEpoch,
   parseNumber,
+  shownFields,
+  unplacedErrors,
   validateChannelTarget,
   validateForm,
   visibleFields,
@@ -408,5 +410,26 @@ describe('issuesToErrors', () => {
         { path: 'notification_method', message: 'c' },
       ]),
     ).toEqual({ 'condition.threshold': 'a; b', notification_method: 'c' });
+  });
+});
+
+describe('shownFields / unplacedErrors', () => {
+  const none = { email: null, sns_target: null };
+
+  it('adds the channel target to the visible fields only while the form asks for it', () => {
+    const email = form({ notification_method: 'email' });
+    expect(shownFields(email, none)).toEqual(new Set([...visibleFields(email), 'email']));
+    expect(shownFields(email, { ...none, email: 'a@b.co' })).toEqual(new Set(visibleFields(email)));
+    expect(shownFields(email, null)).toEqual(new Set(visibleFields(email)));
+  });
+
+  it('keeps, in order, the errors no field on show can stand beside', () => {
+    const state = form({ condition_type: 'indicator', indicator: 'bollinger' });
+    const errors = { 'condition.threshold': 'a', enabled: 'b', 'condition.band': 'c', '': 'd' };
+    expect(unplacedErrors(errors, shownFields(state, none))).toEqual([
+      ['condition.threshold', 'a'],
+      ['enabled', 'b'],
+      ['', 'd'],
+    ]);
   });
 });

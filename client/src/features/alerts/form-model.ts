@@ -267,6 +267,22 @@ export function needsChannelTarget(method: NotificationMethod, channels: Channel
   return field !== null && channels !== null && !channels[field];
 }
 
+/** The inputs on show: the visible fields, and the channel target when the method needs one the user lacks. */
+export function shownFields(
+  state: Pick<AlertFormState, 'condition_type' | 'indicator' | 'notification_method'>,
+  channels: ChannelSettings | null,
+): Set<string> {
+  const shown = new Set(visibleFields(state));
+  const field = channelFieldFor(state.notification_method);
+  if (field && needsChannelTarget(state.notification_method, channels)) shown.add(field);
+  return shown;
+}
+
+/** Errors with no input on show to stand beside (a server issue about `enabled`, or the whole alert): in order. */
+export function unplacedErrors(errors: FieldErrors, shown: ReadonlySet<string>): [path: string, message: string][] {
+  return Object.entries(errors).filter(([path]) => !shown.has(path));
+}
+
 export type ChannelValidation =
   { ok: true; patch: Partial<ChannelSettings> | null } | { ok: false; errors: FieldErrors };
 
