@@ -8,7 +8,8 @@ export const INDICATOR_DEFAULTS = {
   /** Bars in the window of SMA, EMA and Bollinger bands. */
   period: 20,
   rsiPeriod: 14,
-  macd: { fast: 12, slow: 26, signal: 9 },
+  /** MACD's threshold defaults to 0: the histogram above 0 is "MACD line above signal". */
+  macd: { fast: 12, slow: 26, signal: 9, threshold: 0 },
   /** Bollinger bands' width in standard deviations. */
   stdDev: 2,
 } as const;

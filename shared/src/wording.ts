@@ -10,7 +10,7 @@ import type {
   PriceType,
   TriggerMode,
 } from './alerts.js';
-import { comparesPrice, indicatorSettings } from './indicators.js';
+import { INDICATOR_DEFAULTS, comparesPrice, indicatorSettings } from './indicators.js';
 
 /**
  * Every word the product uses for an alert, in one place: the server writes fire messages with these, and the
@@ -133,7 +133,7 @@ export function describeCondition(alert: Described): string {
       const name = indicatorName(c);
       if (c.indicator === 'bollinger') return `${alert.symbol} last price ${op} the ${name}`;
       if (comparesPrice(c)) return `${alert.symbol} last price ${op} its ${name}`;
-      return `${alert.symbol} ${name} ${op} ${formatNumber(c.threshold ?? 0)}`;
+      return `${alert.symbol} ${name} ${op} ${formatNumber(c.threshold ?? INDICATOR_DEFAULTS.macd.threshold)}`;
     }
     case 'fundamental': {
       const c = alert.condition;

@@ -1,4 +1,10 @@
-import { comparesPrice, indicatorSettings, type IndicatorCondition, type IndicatorInterval } from '@tickwatch/shared';
+import {
+  INDICATOR_DEFAULTS,
+  comparesPrice,
+  indicatorSettings,
+  type IndicatorCondition,
+  type IndicatorInterval,
+} from '@tickwatch/shared';
 import { BollingerBands, EMA, RSI, SMA, VWAP } from 'trading-signals';
 import { BarSeries } from '../market/bar-series.js';
 import { TradingDayClock } from '../market/trading-day.js';
@@ -25,7 +31,7 @@ type Comparison = (indicator: number, price: number) => { value: number; level: 
  * its threshold (MACD's defaults to 0, "MACD line above signal"). */
 function comparison(condition: IndicatorCondition): Comparison {
   if (comparesPrice(condition)) return (indicator, price) => ({ value: price, level: indicator });
-  const level = condition.threshold ?? 0;
+  const level = condition.threshold ?? INDICATOR_DEFAULTS.macd.threshold;
   return (indicator) => ({ value: indicator, level });
 }
 

@@ -1,4 +1,5 @@
 import {
+  ALERT_OPTION_DEFAULTS,
   MAX_COOLDOWN_SECONDS,
   METHOD_LABELS,
   NOTIFICATION_METHODS,
@@ -46,7 +47,7 @@ export function DeliveryFields({ state, edit, channel }: DeliveryFieldsProps) {
         min={0}
         max={MAX_COOLDOWN_SECONDS}
         step={1}
-        placeholder="0"
+        placeholder={String(ALERT_OPTION_DEFAULTS.cooldown_seconds)}
       />
       <SelectField
         path="trigger_mode"

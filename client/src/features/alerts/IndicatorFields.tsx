@@ -1,4 +1,11 @@
-import { BOLLINGER_BANDS, INDICATOR_INTERVALS, INDICATOR_LABELS, INDICATORS, defaultPeriod } from '@tickwatch/shared';
+import {
+  BOLLINGER_BANDS,
+  INDICATOR_DEFAULTS,
+  INDICATOR_INTERVALS,
+  INDICATOR_LABELS,
+  INDICATORS,
+  defaultPeriod,
+} from '@tickwatch/shared';
 import type { Edit } from './form-edits';
 import type { AlertFormState } from './form-model';
 import { INDICATOR_HINTS, periodLabel } from './form-wording';
@@ -52,7 +59,7 @@ export function IndicatorFields({ state, edit }: { state: AlertFormState; edit: 
             min={2}
             max={200}
             step={1}
-            placeholder="12"
+            placeholder={String(INDICATOR_DEFAULTS.macd.fast)}
           />
           <NumberField
             path="condition.signal_period"
@@ -63,7 +70,7 @@ export function IndicatorFields({ state, edit }: { state: AlertFormState; edit: 
             min={2}
             max={200}
             step={1}
-            placeholder="9"
+            placeholder={String(INDICATOR_DEFAULTS.macd.signal)}
           />
         </>
       ) : null}
@@ -85,7 +92,7 @@ export function IndicatorFields({ state, edit }: { state: AlertFormState; edit: 
             onChange={(std_dev) => edit({ std_dev })}
             min={0}
             max={5}
-            placeholder="2"
+            placeholder={String(INDICATOR_DEFAULTS.stdDev)}
           />
         </>
       ) : null}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Alert, AlertDefinition } from '@tickwatch/shared';
+import { ALERT_OPTION_DEFAULTS, type Alert, type AlertDefinition } from '@tickwatch/shared';
 import { definitionOf } from '@tickwatch/shared';
 import {
   buildDefinition,
@@ -32,14 +32,7 @@ function errorsOf(state: AlertFormState, options?: Parameters<typeof validateFor
   return result.errors;
 }
 
-const options = {
-  notification_method: 'websocket',
-  enabled: true,
-  cooldown_seconds: 0,
-  trigger_mode: 'rearm',
-  expires_at: null,
-  note: '',
-} as const;
+const options = ALERT_OPTION_DEFAULTS;
 
 describe('parseNumber', () => {
   it('reads an empty or blank input as not given, not 0', () => {

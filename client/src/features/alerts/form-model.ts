@@ -1,4 +1,5 @@
 import {
+  ALERT_OPTION_DEFAULTS,
   ALERT_OPTION_FIELDS,
   BOLLINGER_BANDS,
   alertDefinitionSchema,
@@ -65,12 +66,12 @@ export function initialFormState(symbol: string | null): AlertFormState {
     fast_period: '',
     signal_period: '',
     metric: 'pe_ratio',
-    notification_method: 'websocket',
-    enabled: true,
+    notification_method: ALERT_OPTION_DEFAULTS.notification_method,
+    enabled: ALERT_OPTION_DEFAULTS.enabled,
     cooldown_seconds: '',
-    trigger_mode: 'rearm',
+    trigger_mode: ALERT_OPTION_DEFAULTS.trigger_mode,
     expires: '',
-    note: '',
+    note: ALERT_OPTION_DEFAULTS.note,
   };
 }
 

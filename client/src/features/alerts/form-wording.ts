@@ -1,5 +1,7 @@
 import {
+  INDICATOR_DEFAULTS,
   INDICATOR_LABELS,
+  comparesPrice,
   OPERATOR_LABELS,
   isCrossOperator,
   type ChannelSettings,
@@ -46,7 +48,7 @@ type ThresholdContext = Pick<AlertFormState, 'condition_type' | 'indicator' | 'm
 export function thresholdLabel({ condition_type, indicator, metric }: ThresholdContext): string {
   if (condition_type === 'indicator') {
     if (indicator === 'rsi') return 'Threshold (0–100)';
-    if (indicator === 'macd') return 'Threshold (optional, default 0)';
+    if (indicator === 'macd') return `Threshold (optional, default ${INDICATOR_DEFAULTS.macd.threshold})`;
     return 'Threshold (optional)';
   }
   if (condition_type === 'fundamental' && metric === 'dividend_yield') return 'Threshold (%)';
@@ -55,8 +57,9 @@ export function thresholdLabel({ condition_type, indicator, metric }: ThresholdC
 
 /** For the moving averages and VWAP an empty threshold compares the last price with the indicator itself. */
 export function thresholdHint({ condition_type, indicator }: ThresholdContext): string | undefined {
-  if (condition_type !== 'indicator') return undefined;
-  if (indicator !== 'sma' && indicator !== 'ema' && indicator !== 'vwap') return undefined;
+  // Bollinger conditions compare the price with a band and have no threshold at all.
+  if (condition_type !== 'indicator' || indicator === 'bollinger') return undefined;
+  if (!comparesPrice({ indicator, threshold: undefined })) return undefined;
   return `Leave empty to compare the last price with the ${INDICATOR_LABELS[indicator]}`;
 }
 
