@@ -10,6 +10,7 @@ import { loadFundamentals } from './engine/load-fundamentals.js';
 import { createFeed } from './feeds/create-feed.js';
 import type { TickFeed } from './feeds/feed.js';
 import { Authenticator } from './auth/authenticator.js';
+import { RetryGroup } from './backoff.js';
 import { notFound } from './errors.js';
 import { alertsRouter } from './http/alerts-router.js';
 import { authRouter } from './http/auth-router.js';
@@ -95,8 +96,22 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const io = createSocketServer(httpServer);
   const fanout = new TickFanout(io, config.tickFlushMs);
   const market = new MarketState();
-  const pipeline = new TickPipeline(market, ticks, config.persistence, log.child({ part: 'ingest' }));
-  const engine = new AlertEngine({ alerts, notifications, ticks, market, log: log.child({ part: 'engine' }) });
+  // Every writer of the store backs off together: the first success after an outage wakes them all.
+  const storeRetries = new RetryGroup();
+  const pipeline = new TickPipeline(
+    market,
+    ticks,
+    { ...config.persistence, retries: storeRetries },
+    log.child({ part: 'ingest' }),
+  );
+  const engine = new AlertEngine({
+    alerts,
+    notifications,
+    ticks,
+    market,
+    retries: storeRetries,
+    log: log.child({ part: 'engine' }),
+  });
   const dashboards = new SocketDashboards(io, config.notify.ackTimeoutMs);
   const delivery = new DeliveryService({
     dashboards,
@@ -135,7 +150,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   app.use('/api', alertsRouter({ auth, alerts, settings, engine, maxAlertsPerUser: config.maxAlertsPerUser }));
   app.use('/api', notificationsRouter({ auth, notifications }));
   app.use('/api', fundamentalsRouter({ auth, fundamentals, engine, operatorKey: config.ingestApiKey }));
-  app.use('/api', healthRouter({ reachable: store.reachable, store: config.store, feed, pipeline, startedAt }));
+  app.use('/api', healthRouter({ reachable: store.reachable, store: config.store, feed, pipeline, engine, startedAt }));
   app.use('/api', (req) => {
     throw notFound(`No API route ${req.method} ${req.path}`);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from './backoff.js';
+import { RetryGroup, backoffDelay } from './backoff.js';
 
 const policy = { baseMs: 100, maxMs: 1_000 };
 
@@ -24,5 +24,24 @@ describe('backoffDelay', () => {
   it('treats attempt 0 like the first retry and never overflows on huge attempt numbers', () => {
     expect(backoffDelay(0, policy, () => 1)).toBe(100);
     expect(backoffDelay(10_000, policy, () => 1)).toBe(1_000);
+  });
+});
+
+describe('RetryGroup', () => {
+  it('wakes every waiting retry at once when the resource answers', async () => {
+    const group = new RetryGroup();
+    const woken: number[] = [];
+    const waits = [1, 2, 3].map((i) => group.wait(60_000).then(() => woken.push(i)));
+    expect(group.waiting).toBe(3);
+    group.succeeded();
+    await Promise.all(waits);
+    expect(woken.sort()).toEqual([1, 2, 3]);
+    expect(group.waiting).toBe(0);
+  });
+
+  it('lets a wait end by itself when nothing succeeds', async () => {
+    const group = new RetryGroup();
+    await group.wait(5);
+    expect(group.waiting).toBe(0);
   });
 });

@@ -24,3 +24,35 @@ export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * Retries that wait on one resource (the store): as soon as any call to it succeeds, every retry still waiting goes
+ * at once. So when an outage ends the backlog drains within moments, not after each caller's longest back-off.
+ */
+export class RetryGroup {
+  private readonly sleepers = new Set<() => void>();
+
+  /** Waits `ms`, or less if the resource answers meanwhile. */
+  wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.sleepers.add(wake);
+    });
+  }
+
+  /** The resource answered: wake every waiting retry. */
+  succeeded(): void {
+    if (this.sleepers.size === 0) return;
+    for (const wake of [...this.sleepers]) wake();
+  }
+
+  /** Retries waiting now. */
+  get waiting(): number {
+    return this.sleepers.size;
+  }
+}

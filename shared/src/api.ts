@@ -37,7 +37,17 @@ export interface HealthReport {
   status: 'ok' | 'degraded';
   store: { mode: 'embedded' | 'external' | 'aws'; reachable: boolean; endpoint?: string };
   feed: FeedStatus;
-  persistence: { queued: number; capacity: number; written: number; dropped: number; failedBatches: number };
+  persistence: {
+    queued: number;
+    capacity: number;
+    written: number;
+    dropped: number;
+    failedBatches: number;
+    /** Ticks the store refused for good (a value it cannot hold); each is in the log with the reason. */
+    deadLettered: number;
+  };
+  /** Alert decisions (fires, re-arms) the store refused for good; each is in the log with the reason. */
+  alerts: { deadLettered: number };
   uptimeSeconds: number;
 }
 

@@ -1,4 +1,5 @@
 import { conditionKey, type Fundamentals, type NotificationRecord, type Tick } from '@tickwatch/shared';
+import type { RetryGroup } from '../backoff.js';
 import type { Logger } from '../log.js';
 import type { MarketState, PriceMove } from '../market/market-state.js';
 import { TradingDayClock } from '../market/trading-day.js';
@@ -23,6 +24,8 @@ export interface AlertEngineDeps {
   ticks: TicksRepository;
   /** The prices and day bars the engine evaluates against; it restores them from the store at start-up. */
   market: MarketState;
+  /** Shared with the store's other writers, so recording resumes as soon as the store answers again. */
+  retries?: RetryGroup;
   log: Logger;
   now?: () => number;
 }
@@ -55,7 +58,13 @@ export class AlertEngine {
         onStored: (item) => this.absorb(item),
       },
       deps.log.child({ part: 'recorder' }),
+      deps.retries,
     );
+  }
+
+  /** Alert decisions the store refused for good (dead-lettered). */
+  get deadLettered(): number {
+    return this.recorder.deadLettered;
   }
 
   /**

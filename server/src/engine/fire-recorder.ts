@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { conditionKey, describeFire, type NotificationRecord } from '@tickwatch/shared';
-import { backoffDelay, sleep } from '../backoff.js';
+import { RetryGroup, backoffDelay } from '../backoff.js';
 import type { Logger } from '../log.js';
 import {
   VersionConflictError,
@@ -9,6 +9,7 @@ import {
   type PendingNotification,
 } from '../store/alerts-repository.js';
 import type { NotificationsRepository } from '../store/notifications-repository.js';
+import { isPermanentWriteError } from '../store/write-errors.js';
 import type { EngineAction } from './alert-book.js';
 
 export interface RecorderHooks {
@@ -23,6 +24,11 @@ export interface RecorderHooks {
 const RETRY = { baseMs: 100, maxMs: 30_000 };
 /** Edits racing one decision; past this many the decision is dropped and the alert reloaded. */
 const MAX_CONFLICT_RETRIES = 5;
+
+/** The store refused a write for good (a value it cannot hold): retrying is pointless, the decision is dead-lettered. */
+class RefusedWrite extends Error {
+  override name = 'RefusedWrite';
+}
 
 /**
  * Records what the evaluator decided, off the tick path, one alert at a time in decision order.
@@ -42,13 +48,21 @@ export class FireRecorder {
   private closed = false;
   /** Decisions queued and not yet recorded (or abandoned). */
   private queued = 0;
+  private refused = 0;
 
   constructor(
     private readonly alerts: AlertsRepository,
     private readonly notifications: NotificationsRepository,
     private readonly hooks: RecorderHooks,
     private readonly log: Logger,
+    /** Shared with the store's other writers: a success anywhere ends every waiting retry's back-off. */
+    private readonly retries = new RetryGroup(),
   ) {}
+
+  /** Decisions the store refused for good; each is in the log with the reason. */
+  get deadLettered(): number {
+    return this.refused;
+  }
 
   /** The stored version our next write must expect; a new generation drops queued decisions. */
   track(item: AlertItem, newGeneration: boolean): void {
@@ -140,7 +154,16 @@ export class FireRecorder {
 
   /** Writes a parked record to the history and clears it; `announce` hands it on for delivery. */
   private async finish(alertId: string, pending: PendingNotification, announce: boolean): Promise<void> {
-    const record = await this.retrying(() => this.notifications.writeOnce(pending));
+    let record: NotificationRecord | undefined;
+    try {
+      record = await this.retrying(() => this.notifications.writeOnce(pending));
+    } catch (err) {
+      if (!(err instanceof RefusedWrite)) throw err;
+      // A parked record the history table will never take must not block the alert's later fires.
+      this.deadLetter(alertId, err, pending);
+      await this.retrying(() => this.alerts.clearPending(alertId, pending.notification_id));
+      return;
+    }
     if (!record) return;
     await this.retrying(() => this.alerts.clearPending(alertId, pending.notification_id));
     if (announce) this.hooks.onRecorded(record);
@@ -187,7 +210,8 @@ export class FireRecorder {
 
   /**
    * Retries store failures with back-off for as long as the server runs: a fire must not be lost to a brief
-   * outage. Errors of `passThrough`'s class are rethrown at once. Resolves undefined once the recorder is closed.
+   * outage. Errors of `passThrough`'s class are rethrown at once, and a refusal for good as RefusedWrite. Resolves
+   * undefined once the recorder is closed.
    */
   private async retrying<T>(
     operation: () => Promise<T>,
@@ -196,12 +220,15 @@ export class FireRecorder {
     for (let attempt = 0; ; attempt++) {
       if (this.closed) return undefined;
       try {
-        return await operation();
+        const result = await operation();
+        this.retries.succeeded();
+        return result;
       } catch (err) {
         if (passThrough && err instanceof passThrough) throw err;
+        if (isPermanentWriteError(err)) throw new RefusedWrite('the store refused the write for good', { cause: err });
         if (attempt === 0 || attempt % 10 === 0)
           this.log.warn({ err, attempt }, 'recording an alert fire failed; retrying');
-        await sleep(backoffDelay(attempt + 1, RETRY));
+        await this.retries.wait(backoffDelay(attempt + 1, RETRY));
       }
     }
   }
@@ -211,11 +238,23 @@ export class FireRecorder {
     this.queued += 1;
     const next = previous
       .then(task)
-      .catch((err: unknown) => this.log.error({ err, alertId }, 'recording an alert decision failed'))
+      .catch((err: unknown) => {
+        if (err instanceof RefusedWrite) this.deadLetter(alertId, err);
+        else this.log.error({ err, alertId }, 'recording an alert decision failed');
+      })
       .finally(() => {
         this.queued -= 1;
         if (this.chains.get(alertId) === next) this.chains.delete(alertId);
       });
     this.chains.set(alertId, next);
+  }
+
+  /** The dead-letter log: what the store refused, and why. */
+  private deadLetter(alertId: string, err: RefusedWrite, record?: PendingNotification): void {
+    this.refused += 1;
+    this.log.error(
+      { err: err.cause, alertId, ...(record ? { deadLetter: record } : {}) },
+      'the store refused an alert decision for good; dropped',
+    );
   }
 }

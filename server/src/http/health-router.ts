@@ -10,6 +10,7 @@ export interface HealthDeps {
   store: StoreConfig;
   feed: TickFeed;
   pipeline: TickPipeline;
+  engine: { readonly deadLettered: number };
   startedAt: number;
 }
 
@@ -34,7 +35,9 @@ export function healthRouter(deps: HealthDeps): Router {
         written: queue.written,
         dropped: queue.dropped,
         failedBatches: queue.failedBatches,
+        deadLettered: queue.deadLettered,
       },
+      alerts: { deadLettered: deps.engine.deadLettered },
       uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
     };
     res.status(report.status === 'ok' ? 200 : 503).json(report);

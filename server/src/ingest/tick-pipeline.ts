@@ -1,7 +1,9 @@
 import type { Tick } from '@tickwatch/shared';
+import type { RetryGroup } from '../backoff.js';
 import type { Logger } from '../log.js';
 import type { MarketState, PriceMove } from '../market/market-state.js';
 import { TickSequencer } from '../store/tick-sequencer.js';
+import { isPermanentWriteError } from '../store/write-errors.js';
 import { BATCH_WRITE_LIMIT, toTickItem, type TickItem, type TicksRepository } from '../store/ticks-repository.js';
 import { WriteQueue, type WriteQueueStats } from './write-queue.js';
 
@@ -29,7 +31,7 @@ export class TickPipeline {
   constructor(
     private readonly market: MarketState,
     repository: TicksRepository,
-    options: { capacity: number; concurrency: number },
+    options: { capacity: number; concurrency: number; retries: RetryGroup },
     private readonly log: Logger,
   ) {
     this.queue = new WriteQueue<TickItem>({
@@ -37,10 +39,14 @@ export class TickPipeline {
       capacity: options.capacity,
       concurrency: options.concurrency,
       batchSize: BATCH_WRITE_LIMIT,
+      retries: options.retries,
       onError: (err, attempt) => {
         if (attempt === 1 || attempt % 20 === 0)
           log.warn({ err, attempt }, 'writing ticks to DynamoDB failed; retrying');
       },
+      isPermanent: isPermanentWriteError,
+      // The dead-letter log: the tick and why the store refused it, so an operator can see and replay it.
+      onDeadLetter: (item, err) => log.error({ err, deadLetter: item }, 'the store refused a tick for good; dropped'),
     });
   }
 

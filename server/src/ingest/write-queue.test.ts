@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, it, expect, vi } from 'vitest';
+import { RetryGroup } from '../backoff.js';
 import { WriteQueue, type WriteQueueOptions } from './write-queue.js';
 
 interface PendingWrite<T> {
@@ -224,7 +225,14 @@ describe('WriteQueue capacity and size', () => {
     queue.offer(range(0, 5));
     expect(store.call(0).batch).toEqual([0, 1]);
     expect(queue.size).toBe(5);
-    expect(queue.stats()).toEqual({ queued: 5, capacity: 10, inFlight: 2, written: 0, failedBatches: 0 });
+    expect(queue.stats()).toEqual({
+      queued: 5,
+      capacity: 10,
+      inFlight: 2,
+      written: 0,
+      failedBatches: 0,
+      deadLettered: 0,
+    });
     expect(queue.hasRoomFor(5)).toBe(true);
     expect(queue.hasRoomFor(6)).toBe(false);
     store.call(0).resolve();
@@ -266,7 +274,14 @@ describe('WriteQueue capacity and size', () => {
     const store = controllableStore<number>();
     const queue = makeQueue({ write: store.write, capacity: 7 });
     expect(queue.size).toBe(0);
-    expect(queue.stats()).toEqual({ queued: 0, capacity: 7, inFlight: 0, written: 0, failedBatches: 0 });
+    expect(queue.stats()).toEqual({
+      queued: 0,
+      capacity: 7,
+      inFlight: 0,
+      written: 0,
+      failedBatches: 0,
+      deadLettered: 0,
+    });
   });
 });
 
@@ -523,6 +538,93 @@ describe('WriteQueue retries of failed writes', () => {
         .sort(),
     ).toEqual([1, 2, 3]);
     expect(store.calls).toHaveLength(6);
+  });
+});
+
+describe('WriteQueue with a write the store refuses for good', () => {
+  class Refused extends Error {}
+  const isPermanent = (err: unknown) => err instanceof Refused;
+
+  /** A store that refuses any batch holding a negative number and writes everything else. */
+  function pickyStore() {
+    const written: number[] = [];
+    const calls: number[][] = [];
+    const write = vi.fn(async (batch: number[]) => {
+      calls.push([...batch]);
+      if (batch.some((n) => n < 0)) throw new Refused(`cannot hold ${batch.find((n) => n < 0)}`);
+      written.push(...batch);
+      return [];
+    });
+    return { written, calls, write };
+  }
+
+  it('isolates the one bad item, dead-letters it with the reason, and writes every other item', async () => {
+    const store = pickyStore();
+    const dead: [number, unknown][] = [];
+    const queue = makeQueue({
+      write: store.write,
+      batchSize: 5,
+      isPermanent,
+      onDeadLetter: (item, err) => dead.push([item, err]),
+    });
+    queue.offer([1, 2, -3, 4, 5, 6, 7]);
+    expect(await queue.drain(1_000)).toBe(true);
+    expect(store.written.sort((a, b) => a - b)).toEqual([1, 2, 4, 5, 6, 7]);
+    expect(dead.map(([item]) => item)).toEqual([-3]);
+    expect(String(dead[0]![1])).toContain('cannot hold -3');
+    expect(queue.stats()).toMatchObject({ queued: 0, deadLettered: 1 });
+  });
+
+  it('never blocks what comes behind a bad item, and keeps going after it', async () => {
+    const store = pickyStore();
+    const queue = makeQueue({ write: store.write, batchSize: 3, isPermanent });
+    queue.offer([-1]);
+    queue.offer([10, 11, 12]);
+    expect(await queue.drain(1_000)).toBe(true);
+    queue.offer([13]);
+    expect(await queue.drain(1_000)).toBe(true);
+    expect(store.written).toEqual([10, 11, 12, 13]);
+    expect(queue.stats()).toMatchObject({ deadLettered: 1, queued: 0 });
+  });
+
+  it('does not retry or back off for a permanent refusal', async () => {
+    const store = pickyStore();
+    const onError = vi.fn();
+    const queue = makeQueue({ write: store.write, batchSize: 2, isPermanent, onError });
+    queue.offer([-1, 2]);
+    expect(await queue.drain(1_000)).toBe(true);
+    // The pair, then each item alone: three calls, none of them a retry.
+    expect(store.calls).toEqual([[-1, 2], [-1], [2]]);
+    expect(onError).not.toHaveBeenCalled();
+  });
+
+  it('treats every error as transient without isPermanent', async () => {
+    vi.useFakeTimers();
+    const store = controllableStore<number>();
+    const queue = makeQueue({ write: store.write, batchSize: 2 });
+    queue.offer([1, 2]);
+    store.call(0).reject(new Refused('no'));
+    await flush();
+    expect(queue.stats()).toMatchObject({ queued: 2, deadLettered: 0 });
+  });
+});
+
+describe('WriteQueue retry after an outage', () => {
+  it('retries at once when another writer of the same store succeeds, instead of waiting out its back-off', async () => {
+    vi.useFakeTimers();
+    const retries = new RetryGroup();
+    const store = controllableStore<number>();
+    const queue = makeQueue({ write: store.write, retries, backoff: { baseMs: 60_000, maxMs: 60_000 } });
+    queue.offer([1]);
+    store.call(0).reject(new Error('store down'));
+    await flush();
+    expect(store.calls).toHaveLength(1);
+    retries.succeeded();
+    await flush();
+    expect(store.calls).toHaveLength(2);
+    store.call(1).resolve();
+    await flush();
+    expect(queue.stats()).toMatchObject({ queued: 0, written: 1 });
   });
 });
 

@@ -1,9 +1,11 @@
-import { backoffDelay, type BackoffPolicy } from '../backoff.js';
+import { RetryGroup, backoffDelay, type BackoffPolicy } from '../backoff.js';
 
 /**
  * A bounded queue between ingestion and DynamoDB. Ingestion never waits for the store: it offers items and gets
  * an immediate yes or no. Up to `concurrency` batches are written at once; items the store leaves unprocessed or
  * fails to take are retried with exponential back-off and jitter, ahead of newer items, until they are written.
+ * A batch the store refuses for good (`isPermanent`: an item it can never hold) is split into single-item writes
+ * so the bad item is found; that one goes to the dead-letter callback and nothing behind it waits.
  * When the queue is full the caller decides what to do (the HTTP API answers 503, feeds count a drop), so memory
  * stays bounded however slow the store is.
  */
@@ -15,6 +17,12 @@ export interface WriteQueueOptions<T> {
   concurrency: number;
   onError?: (err: unknown, attempt: number) => void;
   backoff?: BackoffPolicy;
+  /** Whether an error says the batch can never be written as it is (default: none is). */
+  isPermanent?: (err: unknown) => boolean;
+  /** An item the store refused for good; it is dropped after this. */
+  onDeadLetter?: (item: T, err: unknown) => void;
+  /** Shared with the store's other writers: a success anywhere ends this queue's back-off early. */
+  retries?: RetryGroup;
 }
 
 export interface WriteQueueStats {
@@ -23,25 +31,33 @@ export interface WriteQueueStats {
   inFlight: number;
   written: number;
   failedBatches: number;
+  /** Items the store refused for good and that were dropped. */
+  deadLettered: number;
 }
 
 export class WriteQueue<T> {
   private readonly pending: T[] = [];
   private head = 0;
+  /** Items of a refused batch, written one per call to find the one the store cannot hold; they go first. */
+  private solo: T[] = [];
+  private deadLettered = 0;
+  private readonly retries: RetryGroup;
   private inFlightItems = 0;
   private inFlightBatches = 0;
   private written = 0;
   private failedBatches = 0;
   private consecutiveFailures = 0;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private waitingToRetry = false;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
 
-  constructor(private readonly options: WriteQueueOptions<T>) {}
+  constructor(private readonly options: WriteQueueOptions<T>) {
+    this.retries = options.retries ?? new RetryGroup();
+  }
 
   /** Items waiting or being written. */
   get size(): number {
-    return this.pending.length - this.head + this.inFlightItems;
+    return this.pending.length - this.head + this.solo.length + this.inFlightItems;
   }
 
   hasRoomFor(count: number): boolean {
@@ -63,6 +79,7 @@ export class WriteQueue<T> {
       inFlight: this.inFlightItems,
       written: this.written,
       failedBatches: this.failedBatches,
+      deadLettered: this.deadLettered,
     };
   }
 
@@ -83,16 +100,20 @@ export class WriteQueue<T> {
   /** Stops accepting items and retrying; what is still queued is abandoned. */
   close(): void {
     this.closed = true;
-    clearTimeout(this.retryTimer);
+    this.waitingToRetry = false;
   }
 
   private pump(): void {
     while (
       !this.closed &&
-      this.retryTimer === undefined &&
+      !this.waitingToRetry &&
       this.inFlightBatches < this.options.concurrency &&
-      this.pending.length > this.head
+      (this.solo.length > 0 || this.pending.length > this.head)
     ) {
+      if (this.solo.length > 0) {
+        void this.writeBatch([this.solo.shift()!]);
+        continue;
+      }
       const end = Math.min(this.head + this.options.batchSize, this.pending.length);
       const batch = this.pending.slice(this.head, end);
       this.head = end;
@@ -113,8 +134,16 @@ export class WriteQueue<T> {
     try {
       left = await this.options.write(batch);
       if (left.length === 0) this.consecutiveFailures = 0;
+      this.retries.succeeded();
     } catch (err) {
       this.failedBatches += 1;
+      if (this.options.isPermanent?.(err)) {
+        this.inFlightBatches -= 1;
+        this.inFlightItems -= batch.length;
+        this.refused(batch, err);
+        this.pump();
+        return;
+      }
       this.options.onError?.(err, this.consecutiveFailures + 1);
       left = batch;
     }
@@ -129,14 +158,26 @@ export class WriteQueue<T> {
     this.pump();
   }
 
+  /** A batch the store refuses for good: split it to find the bad item, or drop that item once it is alone. */
+  private refused(batch: T[], err: unknown): void {
+    if (batch.length > 1) {
+      this.solo = [...batch, ...this.solo];
+      return;
+    }
+    this.deadLettered += 1;
+    this.options.onDeadLetter?.(batch[0]!, err);
+  }
+
   private scheduleRetry(): void {
-    if (this.retryTimer !== undefined || this.closed) return;
+    if (this.waitingToRetry || this.closed) return;
     this.consecutiveFailures += 1;
+    this.waitingToRetry = true;
     const delay = backoffDelay(this.consecutiveFailures, this.options.backoff ?? { baseMs: 50, maxMs: 5_000 });
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
+    void this.retries.wait(delay).then(() => {
+      if (!this.waitingToRetry) return;
+      this.waitingToRetry = false;
       this.pump();
-    }, delay);
+    });
   }
 
   /** Drops consumed slots now and then so the array does not grow forever. */
