@@ -9,6 +9,7 @@ import { presentTick, type TicksRepository } from '../store/ticks-repository.js'
 import { TICK_TTL_SECONDS } from '../store/tables.js';
 import { AlertBook, type LiveAlert } from './alert-book.js';
 import { FireRecorder } from './fire-recorder.js';
+import { mayHaveMissedRearm, rearmedByHistory } from './rearm-from-history.js';
 
 const WARM_CONCURRENCY = 4;
 
@@ -93,28 +94,45 @@ export class AlertEngine {
     const now = this.now();
     const today = this.clock.dayStart(now);
     // A few symbols at a time, page by page: a full-market feed stores many symbols' ticks.
+    const fired = new Map<string, LiveAlert[]>();
+    for (const [symbol, alerts] of bySymbol) {
+      const candidates = alerts.filter(mayHaveMissedRearm);
+      if (candidates.length > 0) fired.set(symbol, candidates);
+    }
     for (let i = 0; i < symbols.length; i += WARM_CONCURRENCY) {
-      await Promise.all(symbols.slice(i, i + WARM_CONCURRENCY).map((symbol) => this.warmSymbol(symbol, now, today)));
+      await Promise.all(
+        symbols
+          .slice(i, i + WARM_CONCURRENCY)
+          .map((symbol) => this.warmSymbol(symbol, now, today, fired.get(symbol) ?? [])),
+      );
     }
     this.deps.log.info({ alerts: this.live.size, symbols: symbols.length }, 'alert engine loaded');
   }
 
   /**
    * Today's ticks rebuild the day bar, and the newest stored tick is the latest price when none traded today. Only a
-   * symbol with indicator alerts needs its whole 24 h (and only those ticks are held at once); the others stream
-   * through.
+   * symbol with indicator alerts, or with fired level alerts (`fired`) whose re-arm a crash may have lost, needs its
+   * stored history held at once (its 24 h, or since the oldest of those fires); the others stream through.
    */
-  private async warmSymbol(symbol: string, now: number, today: number): Promise<void> {
+  private async warmSymbol(symbol: string, now: number, today: number, fired: LiveAlert[]): Promise<void> {
     const { market, ticks } = this.deps;
     const warming = this.books.get(symbol)?.trackerKeysWarming() ?? [];
-    if (warming.length === 0) {
+    const window = now - TICK_TTL_SECONDS * 1000;
+    if (warming.length === 0 && fired.length === 0) {
       for await (const page of ticks.scanOldestFirst({ symbol, from: today })) {
         for (const item of page) market.apply(presentTick(item));
       }
     } else {
-      const history = await this.history(symbol, now - TICK_TTL_SECONDS * 1000);
+      const indicators = warming.length > 0 || fired.some((a) => a.item.condition_type === 'indicator');
+      const oldestFire = Math.min(...fired.map((a) => a.lastFiredMs ?? window));
+      const history = await this.history(symbol, indicators ? window : Math.max(window, Math.min(today, oldestFire)));
       for (const tick of history) if (tick.timestamp >= today) market.apply(tick);
-      for (const key of warming) this.bookFor(symbol).warmTracker(key, history);
+      const book = this.bookFor(symbol);
+      for (const key of warming) book.warmTracker(key, history);
+      for (const alert of rearmedByHistory(fired, history, this.fundamentals.get(symbol), this.clock)) {
+        alert.armed = true;
+        this.recorder.record({ kind: 'rearm', alert });
+      }
     }
     if (!market.latest(symbol)) {
       const latest = await ticks.latest(symbol);
