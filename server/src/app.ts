@@ -75,6 +75,8 @@ export interface App {
 export interface ShutdownReport {
   ticks: { stored: number; left: number };
   decisions: { recorded: number; left: number };
+  /** Email and SNS deliveries cut short; they stay pending in the outbox and resume at the next start. */
+  deliveries: { leftPending: number };
 }
 
 /** Builds the whole server from its parts; main.ts passes real ones, tests pass real ones on ephemeral ports. */
@@ -174,6 +176,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       // Alerts and today's market state are loaded before any tick can arrive, so none is evaluated blind.
       await loadFundamentals(fundamentals, engine, config.fundamentalsFile, log);
       await engine.load(await ticks.listSymbols());
+      delivery.resumeOutbox();
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => {
@@ -196,8 +199,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       httpServer.closeAllConnections();
       const ticksFlushed = await pipeline.close(10_000);
       const decisions = await engine.close();
-      await delivery.close();
-      return { ticks: ticksFlushed, decisions };
+      const deliveries = await delivery.close();
+      return { ticks: ticksFlushed, decisions, deliveries };
     },
   };
 }

@@ -32,12 +32,13 @@ async function shutdown(signal: string): Promise<void> {
   force.unref();
   const report = await app.close();
   await store.close();
-  const { ticks, decisions } = report;
+  const { ticks, decisions, deliveries } = report;
   const left =
     ticks.left + decisions.left > 0 ? `; left ${ticks.left} ticks and ${decisions.left} alert decisions` : '';
+  const outbox = deliveries.leftPending > 0 ? `; ${deliveries.leftPending} deliveries resume at the next start` : '';
   log.info(
     report,
-    `stopped: stored ${ticks.stored} queued ticks and recorded ${decisions.recorded} queued alert decisions${left}`,
+    `stopped: stored ${ticks.stored} queued ticks and recorded ${decisions.recorded} queued alert decisions${left}${outbox}`,
   );
   process.exit(0);
 }

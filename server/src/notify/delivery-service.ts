@@ -30,7 +30,11 @@ const MAX_RETRY_DELAY_MS = 5 * 60_000;
 export class DeliveryService {
   private readonly channels: Map<NotificationMethod, NotificationChannel>;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Records being delivered now, so one handed over twice (a recovered fire, the outbox) goes out once. */
+  private readonly delivering = new Set<string>();
   private closed = false;
+  /** Deliveries a shutdown cut short; their records stay in the outbox for the next start. */
+  private leftPending = 0;
 
   constructor(
     private readonly deps: {
@@ -46,12 +50,47 @@ export class DeliveryService {
   }
 
   deliver(record: NotificationRecord): void {
-    const task = this.run(record)
-      .catch((err: unknown) =>
-        this.deps.log.error({ err, notification: record.notification_id }, 'delivery failed unexpectedly'),
-      )
-      .finally(() => this.inFlight.delete(task));
-    this.inFlight.add(task);
+    const id = record.notification_id;
+    // A record already settled (handed over again after a restart) or already on its way is not sent again.
+    if (record.delivery_status !== 'pending' || this.delivering.has(id)) return;
+    this.delivering.add(id);
+    this.track(
+      this.run(record)
+        .catch((err: unknown) => this.deps.log.error({ err, notification: id }, 'delivery failed unexpectedly'))
+        .finally(() => this.delivering.delete(id)),
+    );
+  }
+
+  /**
+   * At start-up: takes up every email and SNS record a previous run left pending (a crash or a shutdown between the
+   * history write and the provider's answer), from the outbox (UndeliveredIndex), once the fires recovered at
+   * start-up are on their way. Dashboard records are not sent here: they wait for the dashboard's replay.
+   */
+  resumeOutbox(): void {
+    void this.idle().then(() => {
+      if (!this.closed) this.track(this.readOutbox());
+    });
+  }
+
+  private async readOutbox(): Promise<void> {
+    let resumed = 0;
+    try {
+      for await (const page of this.deps.notifications.scanUndelivered()) {
+        for (const stale of page) {
+          if (this.closed) return;
+          if (this.channels.get(stale.notification_method)?.deliveredByDashboard) continue;
+          if (this.delivering.has(stale.notification_id)) continue;
+          // The index is eventually consistent: the record itself says whether it is still pending.
+          const record = await this.deps.notifications.get(stale.user_id, stale.triggered_at);
+          if (!record || record.delivery_status !== 'pending') continue;
+          resumed += 1;
+          this.deliver(record);
+        }
+      }
+    } catch (err) {
+      this.deps.log.error({ err }, 'could not read the outbox; its deliveries resume at the next start');
+    }
+    if (resumed > 0) this.deps.log.info({ resumed }, 'resumed deliveries a previous run left pending');
   }
 
   /** A dashboard acknowledged a record (live or replayed): for a channel that delivers to dashboards, it is sent. */
@@ -62,11 +101,20 @@ export class DeliveryService {
   }
 
   /**
-   * Re-sends one dashboard the user's fires newer than `after`, oldest first, through `show` (which resolves whether
-   * it acknowledged); returns how many it sent.
+   * Re-sends one dashboard, oldest first, the user's fires newer than `after` and every dashboard record no dashboard
+   * has acknowledged yet, whatever its `triggered_at` (a fire recorded late, out of tick-time order, while the tab
+   * was away). `show` resolves whether the tab acknowledged; returns how many it sent.
    */
   async replay(userId: string, after: number, show: (record: NotificationRecord) => Promise<boolean>): Promise<number> {
-    const records = await this.deps.notifications.listNewerThan(userId, after, MAX_REPLAY);
+    const [newer, undelivered] = await Promise.all([
+      this.deps.notifications.listNewerThan(userId, after, MAX_REPLAY),
+      this.deps.notifications.listUndelivered(userId, MAX_REPLAY),
+    ]);
+    const byId = new Map(newer.map((r) => [r.notification_id, r]));
+    for (const record of undelivered) {
+      if (this.channels.get(record.notification_method)?.deliveredByDashboard) byId.set(record.notification_id, record);
+    }
+    const records = [...byId.values()].sort((a, b) => a.triggered_at - b.triggered_at).slice(0, MAX_REPLAY);
     await Promise.all(
       records.map(async (record) => {
         if (await show(record)) await this.acknowledged(record);
@@ -79,10 +127,17 @@ export class DeliveryService {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
-  async close(): Promise<void> {
+  /** Stops retrying; returns how many deliveries it left pending (they resume from the outbox at the next start). */
+  async close(): Promise<{ leftPending: number }> {
     this.closed = true;
     await this.idle();
     await Promise.all([...this.channels.values()].map((c) => c.close?.()));
+    return { leftPending: this.leftPending };
+  }
+
+  private track(task: Promise<void>): void {
+    const tracked = task.finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
   }
 
   private async run(record: NotificationRecord): Promise<void> {
@@ -100,8 +155,11 @@ export class DeliveryService {
         outcome = await channel.deliver(record, { targets, shownOnDashboard });
       } catch (err) {
         const permanent = err instanceof PermanentDeliveryError;
-        // A shutdown leaves the record pending rather than calling it failed.
-        if (this.closed && !permanent) return;
+        // A shutdown leaves the record pending (in the outbox) rather than calling it failed.
+        if (this.closed && !permanent) {
+          this.leftPending += 1;
+          return;
+        }
         if (permanent || attempt >= maxAttempts) {
           const detail = `${permanent ? '' : `gave up after ${attempt} attempts: `}${(err as Error).message}`;
           await this.fail(record, permanent ? err.failure : 'gave_up', detail);

@@ -47,6 +47,8 @@ export class EmailChannel implements NotificationChannel {
       const info = await this.transport.sendMail({
         from: this.options.from,
         to,
+        // Stable per fire: if a crash makes the server send it again, mail clients recognise the duplicate.
+        messageId: `<${record.notification_id}@tickwatch>`,
         subject: subject.replace(/\s+/g, ' ').trim(),
         text,
         html: renderHtml(record, text),

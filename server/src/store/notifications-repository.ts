@@ -2,6 +2,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -15,6 +16,7 @@ import {
 import type { PendingNotification } from './alerts-repository.js';
 import { isConditionFailure } from './alerts-repository.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { UNDELIVERED_ATTRIBUTE, UNDELIVERED_INDEX } from './tables.js';
 import { pages } from './pages.js';
 
 /**
@@ -62,7 +64,8 @@ export class NotificationsRepository {
         await this.doc.send(
           new PutCommand({
             TableName: this.table,
-            Item: record,
+            // A new record is pending: it is in the outbox (UndeliveredIndex) until its delivery settles.
+            Item: { ...record, [UNDELIVERED_ATTRIBUTE]: record.user_id },
             ConditionExpression: 'attribute_not_exists(triggered_at)',
           }),
         );
@@ -87,7 +90,7 @@ export class NotificationsRepository {
         ConsistentRead: true,
       }),
     );
-    return Item as NotificationRecord | undefined;
+    return Item && toRecord(Item);
   }
 
   async setDelivery(
@@ -95,13 +98,17 @@ export class NotificationsRepository {
     triggeredAt: number,
     update: { status: DeliveryStatus; messageId?: string | null; failure?: DeliveryFailure },
   ): Promise<void> {
+    const sets = ['delivery_status = :s', 'message_id = :m'];
+    const removes: string[] = [];
+    if (update.failure) sets.push('failure_id = :fid', 'failure_reason = :f');
+    else removes.push('failure_id', 'failure_reason');
+    // A settled record leaves the outbox; a pending one stays in it.
+    if (update.status !== 'pending') removes.push(UNDELIVERED_ATTRIBUTE);
     await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
         Key: { user_id: userId, triggered_at: triggeredAt },
-        UpdateExpression:
-          'SET delivery_status = :s, message_id = :m' +
-          (update.failure ? ', failure_id = :fid, failure_reason = :f' : ' REMOVE failure_id, failure_reason'),
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
         ConditionExpression: 'attribute_exists(triggered_at)',
         ExpressionAttributeValues: {
           ':s': update.status,
@@ -140,7 +147,7 @@ export class NotificationsRepository {
         }),
       );
     for await (const page of pages(read, startKey)) {
-      items.push(...((page.Items ?? []) as NotificationRecord[]));
+      items.push(...(page.Items ?? []).map(toRecord));
       more = page.LastEvaluatedKey !== undefined;
       if (!more || items.length >= query.limit) break;
     }
@@ -162,7 +169,32 @@ export class NotificationsRepository {
         Limit: limit,
       }),
     );
-    return (Items ?? []) as NotificationRecord[];
+    return (Items ?? []).map(toRecord);
+  }
+
+  /** The user's records still pending, whatever their age, oldest first (UndeliveredIndex). */
+  async listUndelivered(userId: string, limit: number): Promise<NotificationRecord[]> {
+    const { Items } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: UNDELIVERED_INDEX,
+        KeyConditionExpression: '#u = :u',
+        ExpressionAttributeNames: { '#u': UNDELIVERED_ATTRIBUTE },
+        ExpressionAttributeValues: { ':u': userId },
+        ScanIndexForward: true,
+        Limit: limit,
+      }),
+    );
+    return (Items ?? []).map(toRecord);
+  }
+
+  /** Every pending record of every user, page by page: the outbox, read at start-up. The index holds only these. */
+  async *scanUndelivered(): AsyncGenerator<NotificationRecord[]> {
+    const read = (startKey: Record<string, unknown> | undefined) =>
+      this.doc.send(
+        new ScanCommand({ TableName: this.table, IndexName: UNDELIVERED_INDEX, ExclusiveStartKey: startKey }),
+      );
+    for await (const page of pages(read)) yield (page.Items ?? []).map(toRecord);
   }
 
   private async inMillisecond(userId: string, ms: number): Promise<NotificationRecord[]> {
@@ -174,6 +206,12 @@ export class NotificationsRepository {
         ConsistentRead: true,
       }),
     );
-    return (Items ?? []) as NotificationRecord[];
+    return (Items ?? []).map(toRecord);
   }
+}
+
+/** A stored item as the API shows it: the outbox key is bookkeeping, not part of the record. */
+function toRecord(item: Record<string, unknown>): NotificationRecord {
+  const { [UNDELIVERED_ATTRIBUTE]: _outbox, ...record } = item;
+  return record as unknown as NotificationRecord;
 }

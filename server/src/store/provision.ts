@@ -3,13 +3,19 @@ import {
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
   type DynamoDBClient,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import type { Logger } from '../log.js';
+import { backupName, dropStaleBackup, rebuildTable, resumeRebuild } from './rebuild-table.js';
 import { TABLE_DEFINITIONS, type TableKey, type TableNames } from './tables.js';
+
+/** Building an index on a large table takes a while on AWS; the server does not start without it. */
+const INDEX_WAIT_SECONDS = 600;
+const TABLE_WAIT = { maxWaitTime: 300, minDelay: 1, maxDelay: 5 };
 
 export interface ProvisionResult {
   created: string[];
@@ -28,9 +34,24 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames, lo
   for (const key of Object.keys(TABLE_DEFINITIONS) as TableKey[]) {
     const name = names[key];
     const definition = TABLE_DEFINITIONS[key];
-    const existing = await describe(client, name);
+    let existing = await describe(client, name);
+    if (await describe(client, backupName(name))) {
+      // A rebuild (see rebuild-table.ts) was cut short: finish it, or start over if the original is still whole.
+      if (!existing || missingIndexes(key, existing).length === 0)
+        await resumeRebuild(client, name, definition.create, log);
+      else await dropStaleBackup(client, name);
+      existing = await describe(client, name);
+    }
     if (existing) {
       assertKeysMatch(key, name, existing);
+      if (missingIndexes(key, existing).length > 0)
+        await waitUntilTableExists({ client, ...TABLE_WAIT }, { TableName: name });
+      for (const index of missingIndexes(key, existing)) {
+        if (!(await addIndex(client, name, key, index, log))) {
+          await rebuildTable(client, name, definition.create, log);
+          break;
+        }
+      }
     } else {
       try {
         await client.send(new CreateTableCommand({ TableName: name, ...definition.create }));
@@ -41,7 +62,7 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames, lo
         if ((err as Error).name !== 'ResourceInUseException') throw err;
       }
     }
-    await waitUntilTableExists({ client, maxWaitTime: 300, minDelay: 1, maxDelay: 5 }, { TableName: name });
+    await waitUntilTableExists({ client, ...TABLE_WAIT }, { TableName: name });
     if (definition.ttlAttribute) {
       ttlSupported = (await enableTtl(client, name, definition.ttlAttribute, log)) && ttlSupported;
     }
@@ -67,12 +88,61 @@ function assertKeysMatch(key: TableKey, name: string, table: TableDescription): 
   if (keys(table.KeySchema) !== keys(want.KeySchema)) problems.push(`key schema ${keys(table.KeySchema)}`);
   for (const index of want.GlobalSecondaryIndexes ?? []) {
     const found = table.GlobalSecondaryIndexes?.find((g) => g.IndexName === index.IndexName);
-    if (!found) problems.push(`missing index ${index.IndexName}`);
-    else if (keys(found.KeySchema) !== keys(index.KeySchema))
+    if (found && keys(found.KeySchema) !== keys(index.KeySchema))
       problems.push(`index ${index.IndexName} keys ${keys(found.KeySchema)}`);
   }
   if (problems.length > 0) {
     throw new Error(`Table ${name} exists but does not match the design: ${problems.join('; ')}`);
+  }
+}
+
+/** Indexes of the design that a table made by an earlier version lacks. */
+function missingIndexes(key: TableKey, table: TableDescription): string[] {
+  const present = new Set((table.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName));
+  return (TABLE_DEFINITIONS[key].create.GlobalSecondaryIndexes ?? [])
+    .map((g) => g.IndexName!)
+    .filter((name) => !present.has(name));
+}
+
+/**
+ * Adds an index to an existing table (an upgrade) and waits until it can be queried. False when the store cannot add
+ * an index to a live table (dynalite): the table must be rebuilt instead.
+ */
+async function addIndex(
+  client: DynamoDBClient,
+  table: string,
+  key: TableKey,
+  indexName: string,
+  log: Logger,
+): Promise<boolean> {
+  const definition = TABLE_DEFINITIONS[key].create;
+  const index = definition.GlobalSecondaryIndexes!.find((g) => g.IndexName === indexName)!;
+  const attributes = new Set(index.KeySchema!.map((k) => k.AttributeName));
+  try {
+    await client.send(
+      new UpdateTableCommand({
+        TableName: table,
+        AttributeDefinitions: definition.AttributeDefinitions!.filter((a) => attributes.has(a.AttributeName)),
+        GlobalSecondaryIndexUpdates: [
+          { Create: { IndexName: indexName, KeySchema: index.KeySchema, Projection: index.Projection } },
+        ],
+      }),
+    );
+    log.info({ table, index: indexName }, 'adding index to an existing table');
+  } catch (err) {
+    // Another server process may be adding it right now.
+    const { name, message } = err as Error;
+    // dynalite validates index creation as if every table had provisioned throughput, and cannot build indexes.
+    if (name === 'ValidationException' && /provisionedThroughput/i.test(message)) return false;
+    if (name !== 'ResourceInUseException' && !(name === 'ValidationException' && /already exists/i.test(message)))
+      throw err;
+  }
+  for (let waited = 0; ; waited += 1) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
+    const status = Table?.GlobalSecondaryIndexes?.find((g) => g.IndexName === indexName)?.IndexStatus;
+    if (status === 'ACTIVE') return true;
+    if (waited >= INDEX_WAIT_SECONDS) throw new Error(`index ${indexName} of ${table} is not ACTIVE after ${waited} s`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }
 

@@ -15,6 +15,10 @@ export const TABLE_NAMES = {
 } as const;
 export type TableKey = keyof typeof TABLE_NAMES;
 
+/** Set (to the record's user_id) only while a history record is pending: the key of the sparse UndeliveredIndex. */
+export const UNDELIVERED_ATTRIBUTE = 'undelivered_user';
+export const UNDELIVERED_INDEX = 'UndeliveredIndex';
+
 export interface TableDefinition {
   create: Omit<CreateTableCommandInput, 'TableName'>;
   /** Attribute DynamoDB's TTL deletes by, if any. */
@@ -71,10 +75,23 @@ export const TABLE_DEFINITIONS: Record<TableKey, TableDefinition> = {
       AttributeDefinitions: [
         { AttributeName: 'user_id', AttributeType: 'S' },
         { AttributeName: 'triggered_at', AttributeType: 'N' },
+        { AttributeName: UNDELIVERED_ATTRIBUTE, AttributeType: 'S' },
       ],
       KeySchema: [
         { AttributeName: 'user_id', KeyType: 'HASH' },
         { AttributeName: 'triggered_at', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          // Extension to the seed (docs/storage.md): a sparse index of the records still pending, the outbox that
+          // start-up and a reconnecting dashboard read instead of whole partitions.
+          IndexName: UNDELIVERED_INDEX,
+          KeySchema: [
+            { AttributeName: UNDELIVERED_ATTRIBUTE, KeyType: 'HASH' },
+            { AttributeName: 'triggered_at', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
       ],
       BillingMode: 'PAY_PER_REQUEST',
     },

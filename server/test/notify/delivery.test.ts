@@ -113,6 +113,38 @@ describe(`notification delivery on ${inject('dynamoKind')}`, () => {
     expect(again.alerts).toHaveLength(0);
   });
 
+  it('replays a fire recorded while the tab was away even when it is stamped before the newest one the tab saw', async () => {
+    const dora = await signIn(server, 'dora-late');
+    await dora.createAlert(priceAlert('LATER', '>', 100));
+    await dora.createAlert(priceAlert('BEHIND', '>', 100));
+    const tab = await connect(dora);
+    const now = Date.now();
+    // The tab sees and acknowledges a fire stamped now.
+    for (const [timestamp, price] of [
+      [now - 10, 90],
+      [now, 110],
+    ] as const) {
+      await server.ingest({ symbol: 'LATER', timestamp, price, volume: 1 });
+    }
+    await eventually(() => expect(tab.alerts.map((r) => r.symbol)).toEqual(['LATER']));
+    const newestSeen = tab.alerts[0]!.triggered_at;
+    tab.close();
+    // While it is away, a feed that runs behind records a fire stamped 4 s earlier.
+    for (const [timestamp, price] of [
+      [now - 4_010, 90],
+      [now - 4_000, 110],
+    ] as const) {
+      await server.ingest({ symbol: 'BEHIND', timestamp, price, volume: 1 });
+    }
+    await server.app.engine.idle();
+    await server.app.delivery.idle();
+    const back = await connect(dora);
+    const ack = await back.socket.timeout(5000).emitWithAck('notifications:replay', { after: newestSeen });
+    expect(ack).toEqual({ ok: true, data: { replayed: 1 } });
+    expect(back.alerts.map((r) => [r.symbol, r.triggered_at < newestSeen])).toEqual([['BEHIND', true]]);
+    await eventually(async () => expect((await historyOf(dora, 'BEHIND'))[0]?.delivery_status).toBe('sent'));
+  });
+
   it('refuses replay to an anonymous socket and rejects a malformed request', async () => {
     const anonymous = await connectClient(server.url);
     clients.push(anonymous);

@@ -1,10 +1,19 @@
-import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  ListTablesCommand,
+  ScanCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createDynamoClients } from '../../src/store/client.js';
 import { ensureTables } from '../../src/store/provision.js';
 import { openStore, type OpenStore } from '../../src/store/open-store.js';
-import { silentLog, testEnv } from '../support/harness.js';
+import { tableNames } from '../../src/store/tables.js';
+import { silentLog, testEnv, uniquePrefix } from '../support/harness.js';
 
 /** The design from shared/seed/000_*.txt, written out by hand so the test does not just read our own definitions back. */
 const SEED = {
@@ -35,8 +44,14 @@ const SEED = {
       ['user_id', 'HASH'],
       ['triggered_at', 'RANGE'],
     ],
-    attributes: { user_id: 'S', triggered_at: 'N' },
-    indexes: {},
+    // The seed's user_id and triggered_at, plus the documented extension: a sparse index of pending records.
+    attributes: { user_id: 'S', triggered_at: 'N', undelivered_user: 'S' },
+    indexes: {
+      UndeliveredIndex: [
+        ['undelivered_user', 'HASH'],
+        ['triggered_at', 'RANGE'],
+      ],
+    },
   },
 } as const;
 
@@ -87,6 +102,83 @@ describe(`tables on ${inject('dynamoKind')}`, () => {
     } else {
       // dynalite cannot enable TTL; the server knows and sweeps expired ticks itself.
       expect(store.ttlSupported).toBe(false);
+    }
+  });
+
+  it('adds an index of the design to a table an earlier version created without it', async () => {
+    const clients = createDynamoClients({ region: 'ca-west-1', endpoint: inject('dynamoEndpoint') });
+    const tables = tableNames(uniquePrefix());
+    try {
+      await clients.raw.send(
+        new CreateTableCommand({
+          TableName: tables.notifications,
+          AttributeDefinitions: [
+            { AttributeName: 'user_id', AttributeType: 'S' },
+            { AttributeName: 'triggered_at', AttributeType: 'N' },
+          ],
+          KeySchema: [
+            { AttributeName: 'user_id', KeyType: 'HASH' },
+            { AttributeName: 'triggered_at', KeyType: 'RANGE' },
+          ],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+      await waitUntilTableExists({ client: clients.raw, maxWaitTime: 60 }, { TableName: tables.notifications });
+      const stored = Array.from({ length: 60 }, (_, i) => ({
+        user_id: { S: `u${i % 3}` },
+        triggered_at: { N: String(1_000 + i) },
+        message: { S: `fire ${i}` },
+      }));
+      for (let i = 0; i < stored.length; i += 25) {
+        const batch = stored.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+        await clients.raw.send(new BatchWriteItemCommand({ RequestItems: { [tables.notifications]: batch } }));
+      }
+      await ensureTables(clients.raw, tables, silentLog);
+      const { Table } = await clients.raw.send(new DescribeTableCommand({ TableName: tables.notifications }));
+      expect(Table?.GlobalSecondaryIndexes?.map((g) => [g.IndexName, g.IndexStatus])).toEqual([
+        ['UndeliveredIndex', 'ACTIVE'],
+      ]);
+      // Whether the store added the index online (DynamoDB) or the table was rebuilt (dynalite), nothing is lost.
+      const { Items } = await clients.raw.send(new ScanCommand({ TableName: tables.notifications }));
+      expect(Items).toHaveLength(60);
+      const { TableNames } = await clients.raw.send(new ListTablesCommand({}));
+      expect(TableNames).not.toContain(`${tables.notifications}__rebuild`);
+    } finally {
+      clients.raw.destroy();
+    }
+  });
+
+  it('finishes a rebuild that a crash cut short after the original table was dropped', async () => {
+    const clients = createDynamoClients({ region: 'ca-west-1', endpoint: inject('dynamoEndpoint') });
+    const tables = tableNames(uniquePrefix());
+    const backup = `${tables.notifications}__rebuild`;
+    try {
+      await clients.raw.send(
+        new CreateTableCommand({
+          TableName: backup,
+          AttributeDefinitions: [
+            { AttributeName: 'user_id', AttributeType: 'S' },
+            { AttributeName: 'triggered_at', AttributeType: 'N' },
+          ],
+          KeySchema: [
+            { AttributeName: 'user_id', KeyType: 'HASH' },
+            { AttributeName: 'triggered_at', KeyType: 'RANGE' },
+          ],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+      await waitUntilTableExists({ client: clients.raw, maxWaitTime: 60 }, { TableName: backup });
+      const item = { user_id: { S: 'kept' }, triggered_at: { N: '1000' }, message: { S: 'survived' } };
+      await clients.raw.send(
+        new BatchWriteItemCommand({ RequestItems: { [backup]: [{ PutRequest: { Item: item } }] } }),
+      );
+      await ensureTables(clients.raw, tables, silentLog);
+      const { Items } = await clients.raw.send(new ScanCommand({ TableName: tables.notifications }));
+      expect(Items).toEqual([item]);
+      const { TableNames } = await clients.raw.send(new ListTablesCommand({}));
+      expect(TableNames).not.toContain(backup);
+    } finally {
+      clients.raw.destroy();
     }
   });
 
