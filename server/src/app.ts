@@ -160,6 +160,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   app.use(errorHandler(log));
 
   let stopSweeper: (() => Promise<void>) | undefined;
+  let stopExpirySweep: (() => void) | undefined;
 
   return {
     httpServer,
@@ -185,6 +186,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
         });
       });
       if (!store.ttlSupported) stopSweeper = startTtlSweeper(ticks, config.ttlSweepIntervalMs, log);
+      stopExpirySweep = engine.startExpirySweep();
       feed.start();
       const { port } = httpServer.address() as AddressInfo;
       return `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -192,6 +194,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     async close() {
       await feed.stop();
       await stopSweeper?.();
+      stopExpirySweep?.();
       fanout.close();
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());

@@ -12,6 +12,8 @@ import { FireRecorder } from './fire-recorder.js';
 import { mayHaveMissedRearm, rearmedByHistory } from './rearm-from-history.js';
 
 const WARM_CONCURRENCY = 4;
+/** How often expired alerts are disabled in the store; the API shows them expired from the exact second. */
+export const EXPIRY_SWEEP_MS = 15_000;
 
 export interface AlertView {
   armed: boolean;
@@ -138,6 +140,33 @@ export class AlertEngine {
       const latest = await ticks.latest(symbol);
       if (latest) market.apply(presentTick(latest));
     }
+  }
+
+  /**
+   * Disables, in the book and in the store, every enabled alert whose `expires_at` has passed by the server clock,
+   * so the store, the API and the engine agree without waiting for a tick to reach the alert. Returns how many.
+   */
+  expireDue(): number {
+    const now = this.now();
+    let expired = 0;
+    for (const alert of this.live.values()) {
+      const { enabled, expires_at: expiresAt } = alert.item;
+      if (!enabled || expiresAt === null || expiresAt * 1000 > now) continue;
+      this.books.get(alert.item.symbol)?.remove(alert);
+      alert.item = { ...alert.item, enabled: false };
+      alert.statusNote = 'expired';
+      this.recorder.record({ kind: 'expire', alert });
+      expired += 1;
+    }
+    return expired;
+  }
+
+  /** Runs `expireDue` now and every `intervalMs` until the returned function is called. */
+  startExpirySweep(intervalMs = EXPIRY_SWEEP_MS): () => void {
+    this.expireDue();
+    const timer = setInterval(() => this.expireDue(), intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   /** Evaluates a live price move of the market state against the symbol's alerts. */

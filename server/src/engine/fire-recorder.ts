@@ -10,7 +10,7 @@ import {
 } from '../store/alerts-repository.js';
 import type { NotificationsRepository } from '../store/notifications-repository.js';
 import { isPermanentWriteError } from '../store/write-errors.js';
-import type { EngineAction } from './alert-book.js';
+import type { EngineAction, LiveAlert } from './alert-book.js';
 
 export interface RecorderHooks {
   /** A fire is in the history table. */
@@ -24,6 +24,12 @@ export interface RecorderHooks {
 const RETRY = { baseMs: 100, maxMs: 30_000 };
 /** Edits racing one decision; past this many the decision is dropped and the alert reloaded. */
 const MAX_CONFLICT_RETRIES = 5;
+
+/** An alert whose expiry has passed, to be disabled in the store (not an evaluation: the engine's sweep finds it). */
+export interface ExpireAction {
+  kind: 'expire';
+  alert: LiveAlert;
+}
 
 /** The store refused a write for good (a value it cannot hold): retrying is pointless, the decision is dead-lettered. */
 class RefusedWrite extends Error {
@@ -75,21 +81,32 @@ export class FireRecorder {
     this.generations.set(alertId, (this.generations.get(alertId) ?? 0) + 1);
   }
 
-  record(action: EngineAction): void {
+  record(action: EngineAction | ExpireAction): void {
     const id = action.alert.id;
     const generation = this.generations.get(id) ?? 0;
     this.enqueue(id, async () => {
       if ((this.generations.get(id) ?? 0) !== generation) return;
-      if (action.kind === 'fire') await this.fire(action);
-      else {
-        const definition = conditionKey(action.alert.item);
+      if (action.kind === 'fire') {
+        await this.fire(action);
+        return;
+      }
+      const definition = conditionKey(action.alert.item);
+      if (action.kind === 'rearm') {
         // Still worth writing if the alert kept its definition and nobody else re-armed it meanwhile.
         await this.write(
           id,
           (version) => this.alerts.rearm(id, version),
           (current) => !current.armed && conditionKey(current) === definition,
         );
+        return;
       }
+      // Still due if nobody disabled it, moved its expiry or changed what it watches meanwhile.
+      const expiresAt = action.alert.item.expires_at;
+      await this.write(
+        id,
+        (version) => this.alerts.expire(id, version),
+        (current) => current.enabled && current.expires_at === expiresAt && conditionKey(current) === definition,
+      );
     });
   }
 

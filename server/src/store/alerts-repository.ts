@@ -215,6 +215,17 @@ export class AlertsRepository {
     });
   }
 
+  /** Disables an alert whose expiry has passed, so the store says what the API and the engine do. */
+  async expire(alertId: string, expectedVersion: number): Promise<AlertItem> {
+    return this.conditionalUpdate({
+      Key: { alert_id: alertId },
+      UpdateExpression: 'SET enabled = :false, #version = #version + :one',
+      ConditionExpression: '#version = :v',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':false': false, ':one': 1, ':v': expectedVersion },
+    });
+  }
+
   /** Forgets the parked record once it is safely in the history table; a no-op if already cleared. */
   async clearPending(alertId: string, notificationId: string): Promise<void> {
     try {

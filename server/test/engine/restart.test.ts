@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import type { Tick } from '@tickwatch/shared';
+import type { Alert, Tick } from '@tickwatch/shared';
+import { AlertsRepository } from '../../src/store/alerts-repository.js';
 import { TicksRepository, toTickItem } from '../../src/store/ticks-repository.js';
 import { startTestServer, uniquePrefix, type TestServer } from '../support/harness.js';
 import { priceAlert, signIn } from '../support/users.js';
@@ -68,5 +69,27 @@ describe(`after a restart, on ${inject('dynamoKind')}`, () => {
     await post(server, 'CRSH', t0 + 3_000, 101.5);
     const { items } = await (await signIn(server, user.userId)).notifications();
     expect(items.map((n) => n.current_price)).toEqual([101.5, 101]);
+  });
+});
+
+describe(`alert expiry, on ${inject('dynamoKind')}`, () => {
+  it('disables an expired alert in the store without waiting for a tick to reach its level', async () => {
+    const server = await startTestServer();
+    try {
+      const user = await signIn(server, 'expiring');
+      const expiresAt = Math.floor(Date.now() / 1000) - 1;
+      const alert = await user.createAlert(priceAlert('EXPD', '>', 1_000_000, { expires_at: expiresAt }));
+      const alerts = new AlertsRepository(server.store.clients.doc, server.store.tables.alerts);
+      expect((await alerts.get(alert.alert_id))?.enabled).toBe(true);
+      expect(server.app.engine.expireDue()).toBe(1);
+      await server.app.engine.idle();
+      expect((await alerts.get(alert.alert_id))?.enabled).toBe(false);
+      const shown = (await (await user.request('GET', `/api/alerts/${alert.alert_id}`)).json()) as Alert;
+      expect(shown.state).toBe('expired');
+      // Once disabled it is not expired again.
+      expect(server.app.engine.expireDue()).toBe(0);
+    } finally {
+      await server.close();
+    }
   });
 });
