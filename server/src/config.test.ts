@@ -361,16 +361,25 @@ describe('loadConfig store mode selection', () => {
     'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
   ];
 
-  it.each(CREDENTIAL_VARS)('selects AWS when %s is in the environment', (name) => {
-    expect(loadConfig({ ...JWT, [name]: 'x' }).store).toEqual({ mode: 'aws' });
+  // `npm start` must never reach a cloud account by accident: credentials in the environment (a developer's shell,
+  // a CI runner) are no reason to leave the embedded store. AWS takes DYNAMODB_USE_AWS=true, always.
+  it.each(CREDENTIAL_VARS)('keeps the embedded store when only %s is in the environment', (name) => {
+    const config = loadConfig({ [name]: 'x' });
+    expect(config.store.mode).toBe('embedded');
+    expect(config.auth.mode).toBe('dev');
   });
 
-  it('ignores AWS_SECRET_ACCESS_KEY alone (not one of the detected variables)', () => {
+  it('keeps the embedded store with a complete set of AWS credentials and a region', () => {
+    const env = { AWS_ACCESS_KEY_ID: 'AKIA', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'us-east-1' };
+    expect(loadConfig(env).store.mode).toBe('embedded');
+  });
+
+  it('ignores AWS_SECRET_ACCESS_KEY alone', () => {
     expect(loadConfig({ AWS_SECRET_ACCESS_KEY: 'x' }).store.mode).toBe('embedded');
   });
 
   it('prefers DYNAMODB_ENDPOINT over AWS credentials', () => {
-    expect(loadConfig({ ...JWT, AWS_ACCESS_KEY_ID: 'AKIA', DYNAMODB_ENDPOINT: ENDPOINT }).store).toEqual({
+    expect(loadConfig({ ...JWT, AWS_ACCESS_KEY_ID: 'AKIA', DYNAMODB_ENDPOINT: ENDPOINT }).store).toMatchObject({
       mode: 'external',
       endpoint: ENDPOINT,
     });
@@ -406,6 +415,30 @@ describe('loadConfig store mode selection', () => {
       DYNAMODB_USE_AWS: 'true',
     });
     expect(namesVariable(err, 'DYNAMODB_ENDPOINT')).toBe(true);
+  });
+});
+
+describe('loadConfig SNS delivery', () => {
+  const CREDENTIAL_VARS = ['AWS_ACCESS_KEY_ID', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE'];
+
+  it('is off by default', () => {
+    expect(loadConfig({}).notify.sns).toBeUndefined();
+  });
+
+  it.each(CREDENTIAL_VARS)('stays off when only %s is in the environment', (name) => {
+    expect(loadConfig({ [name]: 'x' }).notify.sns).toBeUndefined();
+  });
+
+  it('is on with AWS DynamoDB (DYNAMODB_USE_AWS=true), unless SNS_ENABLED=false', () => {
+    expect(loadConfig({ ...JWT, DYNAMODB_USE_AWS: 'true' }).notify.sns).toEqual({ endpoint: undefined });
+    expect(loadConfig({ ...JWT, DYNAMODB_USE_AWS: 'true', SNS_ENABLED: 'false' }).notify.sns).toBeUndefined();
+  });
+
+  it('is on with SNS_ENDPOINT or SNS_ENABLED=true', () => {
+    expect(loadConfig({ SNS_ENDPOINT: 'http://127.0.0.1:9911' }).notify.sns).toEqual({
+      endpoint: 'http://127.0.0.1:9911',
+    });
+    expect(loadConfig({ SNS_ENABLED: 'true' }).notify.sns).toEqual({ endpoint: undefined });
   });
 });
 

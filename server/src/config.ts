@@ -37,10 +37,10 @@ const envSchema = z.object({
   /** An external DynamoDB-compatible endpoint (DynamoDB Local, AWS). Unset: start the embedded store. */
   DYNAMODB_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   /**
-   * Talk to AWS DynamoDB through the SDK's default credential chain. Unset: yes when AWS credentials are in the
-   * environment (AWS_ACCESS_KEY_ID, AWS_PROFILE, a web identity or container role), else the embedded store.
+   * Talk to AWS DynamoDB through the SDK's default credential chain. Only this explicit setting selects AWS: AWS
+   * credentials in the environment never switch it on, so `npm start` cannot reach a cloud account by accident.
    */
-  DYNAMODB_USE_AWS: z.stringbool().optional(),
+  DYNAMODB_USE_AWS: z.stringbool().default(false),
   AWS_REGION: z.string().min(1).default('ca-west-1'),
   TABLE_PREFIX: z
     .string()
@@ -92,7 +92,10 @@ const envSchema = z.object({
   NOTIFY_RETRY_BASE_MS: positiveInt.max(600_000).default(2_000),
   /** Another SNS-compatible endpoint; unset uses AWS SNS in AWS_REGION. */
   SNS_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
-  /** Turns on SNS delivery (it needs AWS credentials or SNS_ENDPOINT). */
+  /**
+   * Turns on SNS delivery (it needs AWS credentials or SNS_ENDPOINT). Unset: on with DYNAMODB_USE_AWS=true or
+   * SNS_ENDPOINT, never merely because credentials are in the environment.
+   */
   SNS_ENABLED: z.stringbool().optional(),
   /** smtp://user:pass@host:port or smtps://…; unset turns email delivery off. */
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
@@ -174,13 +177,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
 
-  const useAws = e.DYNAMODB_USE_AWS ?? (!e.DYNAMODB_ENDPOINT && hasAwsCredentials(env));
   if (e.DYNAMODB_ENDPOINT && e.DYNAMODB_USE_AWS) {
     throw invalid('DYNAMODB_ENDPOINT', 'set either DYNAMODB_ENDPOINT or DYNAMODB_USE_AWS, not both');
   }
   const store: StoreConfig = e.DYNAMODB_ENDPOINT
     ? { mode: 'external', endpoint: e.DYNAMODB_ENDPOINT }
-    : useAws
+    : e.DYNAMODB_USE_AWS
       ? { mode: 'aws' }
       : { mode: 'embedded', dataDir: path.resolve(e.DATA_DIR) };
 
@@ -260,16 +262,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ingestPerMinute: e.RATE_LIMIT_INGEST_PER_MINUTE,
     },
   };
-}
-
-function hasAwsCredentials(env: NodeJS.ProcessEnv): boolean {
-  return [
-    'AWS_ACCESS_KEY_ID',
-    'AWS_PROFILE',
-    'AWS_WEB_IDENTITY_TOKEN_FILE',
-    'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-    'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-  ].some((name) => Boolean(env[name]));
 }
 
 /** `FOO=` (or `FOO=  `) in a shell or .env file means "not set", not "set to the empty string". */
