@@ -110,7 +110,11 @@ describe('loadConfig reads each variable', () => {
   });
 
   it('DYNAMODB_ENDPOINT selects an external store', () => {
-    expect(loadConfig({ ...JWT, DYNAMODB_ENDPOINT: ENDPOINT }).store).toEqual({ mode: 'external', endpoint: ENDPOINT });
+    expect(loadConfig({ ...JWT, DYNAMODB_ENDPOINT: ENDPOINT }).store).toEqual({
+      mode: 'external',
+      endpoint: ENDPOINT,
+      credentials: 'placeholder',
+    });
   });
 
   it('DYNAMODB_ENDPOINT wins over DATA_DIR', () => {
@@ -379,10 +383,8 @@ describe('loadConfig store mode selection', () => {
   });
 
   it('prefers DYNAMODB_ENDPOINT over AWS credentials', () => {
-    expect(loadConfig({ ...JWT, AWS_ACCESS_KEY_ID: 'AKIA', DYNAMODB_ENDPOINT: ENDPOINT }).store).toMatchObject({
-      mode: 'external',
-      endpoint: ENDPOINT,
-    });
+    const env = { ...JWT, AWS_ACCESS_KEY_ID: 'AKIA', AWS_SECRET_ACCESS_KEY: 'secret', DYNAMODB_ENDPOINT: ENDPOINT };
+    expect(loadConfig(env).store).toMatchObject({ mode: 'external', endpoint: ENDPOINT });
   });
 
   it.each(['false', '0', 'no', 'off'])(
@@ -397,7 +399,7 @@ describe('loadConfig store mode selection', () => {
   });
 
   it('allows DYNAMODB_ENDPOINT with DYNAMODB_USE_AWS=false', () => {
-    expect(loadConfig({ ...JWT, DYNAMODB_ENDPOINT: ENDPOINT, DYNAMODB_USE_AWS: 'false' }).store).toEqual({
+    expect(loadConfig({ ...JWT, DYNAMODB_ENDPOINT: ENDPOINT, DYNAMODB_USE_AWS: 'false' }).store).toMatchObject({
       mode: 'external',
       endpoint: ENDPOINT,
     });
@@ -415,6 +417,48 @@ describe('loadConfig store mode selection', () => {
       DYNAMODB_USE_AWS: 'true',
     });
     expect(namesVariable(err, 'DYNAMODB_ENDPOINT')).toBe(true);
+  });
+});
+
+// DynamoDB Local keeps one database per access key and region: the server must sign as the user's AWS CLI does,
+// or `aws dynamodb list-tables --endpoint-url …` shows other tables than the server's.
+describe('loadConfig credentials for DYNAMODB_ENDPOINT', () => {
+  const external = (env: NodeJS.ProcessEnv) => {
+    const store = loadConfig({ ...JWT, DYNAMODB_ENDPOINT: ENDPOINT, ...env }).store;
+    if (store.mode !== 'external') throw new Error(`expected an external store, got ${store.mode}`);
+    return store;
+  };
+
+  it('signs with placeholders when the environment has no AWS credentials', () => {
+    expect(external({}).credentials).toBe('placeholder');
+    expect(external({ AWS_ACCESS_KEY_ID: '', AWS_PROFILE: '' }).credentials).toBe('placeholder');
+    expect(external({ AWS_REGION: 'eu-west-2' }).credentials).toBe('placeholder');
+  });
+
+  it('signs with the default chain when an access key pair is in the environment', () => {
+    expect(external({ AWS_ACCESS_KEY_ID: 'X', AWS_SECRET_ACCESS_KEY: 'Y' }).credentials).toBe('default-chain');
+  });
+
+  it.each([
+    'AWS_PROFILE',
+    'AWS_WEB_IDENTITY_TOKEN_FILE',
+    'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+    'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  ])('signs with the default chain when %s is in the environment', (name) => {
+    expect(external({ [name]: 'x' }).credentials).toBe('default-chain');
+  });
+
+  it('ignores AWS_SECRET_ACCESS_KEY alone, as the SDK and the AWS CLI do', () => {
+    expect(external({ AWS_SECRET_ACCESS_KEY: 'Y' }).credentials).toBe('placeholder');
+  });
+
+  it('refuses AWS_ACCESS_KEY_ID without AWS_SECRET_ACCESS_KEY, naming the missing variable', () => {
+    const err = configError({ ...JWT, DYNAMODB_ENDPOINT: ENDPOINT, AWS_ACCESS_KEY_ID: 'X' });
+    expect(namesVariable(err, 'AWS_SECRET_ACCESS_KEY')).toBe(true);
+  });
+
+  it('does not look at AWS credentials for the embedded store', () => {
+    expect(loadConfig({ AWS_ACCESS_KEY_ID: 'X' }).store).toEqual({ mode: 'embedded', dataDir: path.resolve('./data') });
   });
 });
 

@@ -48,8 +48,14 @@ function storeName(config: Config): string {
   switch (config.store.mode) {
     case 'embedded':
       return `embedded, in ${config.store.dataDir}`;
-    case 'external':
-      return `DynamoDB at ${config.store.endpoint}`;
+    case 'external': {
+      // DynamoDB Local keeps one database per access key and region: say which ones this server uses.
+      const signer =
+        config.store.credentials === 'default-chain'
+          ? 'AWS credentials from the environment'
+          : 'placeholder credentials';
+      return `DynamoDB at ${config.store.endpoint}, region ${config.region}, ${signer}`;
+    }
     case 'aws':
       return `AWS DynamoDB in ${config.region}`;
   }

@@ -1,7 +1,7 @@
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
-import { createDynamoClients, type DynamoClients } from './client.js';
+import { createDynamoClients, type DynamoClientOptions, type DynamoClients } from './client.js';
 import { startEmbeddedStore } from './embedded-store.js';
 import { ensureTables } from './provision.js';
 import { tableNames, type TableNames } from './tables.js';
@@ -22,8 +22,12 @@ export interface OpenStore {
  */
 export async function openStore(config: Config, log: Logger): Promise<OpenStore> {
   const embedded = config.store.mode === 'embedded' ? await startEmbeddedStore(config.store.dataDir) : undefined;
-  const endpoint = embedded?.endpoint ?? (config.store.mode === 'external' ? config.store.endpoint : undefined);
-  const clients = createDynamoClients({ region: config.region, ...(endpoint ? { endpoint } : {}) });
+  const target: Omit<DynamoClientOptions, 'region'> = embedded
+    ? { endpoint: embedded.endpoint, credentials: 'placeholder' }
+    : config.store.mode === 'external'
+      ? { endpoint: config.store.endpoint, credentials: config.store.credentials }
+      : { credentials: 'default-chain' };
+  const clients = createDynamoClients({ region: config.region, ...target });
   const tables = tableNames(config.tablePrefix);
   try {
     const { created, ttlSupported } = await ensureTables(clients.raw, tables, log);
