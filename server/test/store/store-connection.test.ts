@@ -40,3 +40,24 @@ describe.runIf(inject('dynamoKind') === 'dynamodb-local')('a server on DynamoDB 
     expect(listed.TableNames).toEqual(expect.arrayContaining(Object.values(tableNames(prefix))));
   });
 });
+
+describe('a server whose store cannot be reached', () => {
+  it('says in one line which endpoint and which variable, and exits non-zero without a stack trace', async () => {
+    // A loopback port that was free a moment ago: nothing listens there, so connecting is refused at once.
+    const closed = await freePort();
+    const server = startServerProcess({
+      PORT: String(await freePort()),
+      AUTH_MODE: 'dev',
+      DYNAMODB_ENDPOINT: `http://127.0.0.1:${closed}`,
+    });
+    onTestFinished(() => server.stop());
+    const code = await server.exited;
+    expect(code).not.toBe(0);
+    expect(code).not.toBeNull();
+    const lines = server.stderr().trim().split('\n');
+    expect(lines, server.stderr()).toHaveLength(1);
+    expect(lines[0]).toContain(`http://127.0.0.1:${closed}`);
+    expect(lines[0]).toContain('DYNAMODB_ENDPOINT');
+    expect(server.stderr()).not.toMatch(/^\s+at /m);
+  });
+});
