@@ -110,7 +110,11 @@ describe('loadConfig reads each variable', () => {
   });
 
   it('DYNAMODB_ENDPOINT selects an external store', () => {
-    expect(loadConfig({ ...JWT, DYNAMODB_ENDPOINT: ENDPOINT }).store).toEqual({ mode: 'external', endpoint: ENDPOINT });
+    expect(loadConfig({ ...JWT, DYNAMODB_ENDPOINT: ENDPOINT }).store).toEqual({
+      mode: 'external',
+      endpoint: ENDPOINT,
+      credentials: 'placeholder',
+    });
   });
 
   it('DYNAMODB_ENDPOINT wins over DATA_DIR', () => {
@@ -361,19 +365,26 @@ describe('loadConfig store mode selection', () => {
     'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
   ];
 
-  it.each(CREDENTIAL_VARS)('selects AWS when %s is in the environment', (name) => {
-    expect(loadConfig({ ...JWT, [name]: 'x' }).store).toEqual({ mode: 'aws' });
+  // `npm start` must never reach a cloud account by accident: credentials in the environment (a developer's shell,
+  // a CI runner) are no reason to leave the embedded store. AWS takes DYNAMODB_USE_AWS=true, always.
+  it.each(CREDENTIAL_VARS)('keeps the embedded store when only %s is in the environment', (name) => {
+    const config = loadConfig({ [name]: 'x' });
+    expect(config.store.mode).toBe('embedded');
+    expect(config.auth.mode).toBe('dev');
   });
 
-  it('ignores AWS_SECRET_ACCESS_KEY alone (not one of the detected variables)', () => {
+  it('keeps the embedded store with a complete set of AWS credentials and a region', () => {
+    const env = { AWS_ACCESS_KEY_ID: 'AKIA', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'us-east-1' };
+    expect(loadConfig(env).store.mode).toBe('embedded');
+  });
+
+  it('ignores AWS_SECRET_ACCESS_KEY alone', () => {
     expect(loadConfig({ AWS_SECRET_ACCESS_KEY: 'x' }).store.mode).toBe('embedded');
   });
 
   it('prefers DYNAMODB_ENDPOINT over AWS credentials', () => {
-    expect(loadConfig({ ...JWT, AWS_ACCESS_KEY_ID: 'AKIA', DYNAMODB_ENDPOINT: ENDPOINT }).store).toEqual({
-      mode: 'external',
-      endpoint: ENDPOINT,
-    });
+    const env = { ...JWT, AWS_ACCESS_KEY_ID: 'AKIA', AWS_SECRET_ACCESS_KEY: 'secret', DYNAMODB_ENDPOINT: ENDPOINT };
+    expect(loadConfig(env).store).toMatchObject({ mode: 'external', endpoint: ENDPOINT });
   });
 
   it.each(['false', '0', 'no', 'off'])(
@@ -388,7 +399,7 @@ describe('loadConfig store mode selection', () => {
   });
 
   it('allows DYNAMODB_ENDPOINT with DYNAMODB_USE_AWS=false', () => {
-    expect(loadConfig({ ...JWT, DYNAMODB_ENDPOINT: ENDPOINT, DYNAMODB_USE_AWS: 'false' }).store).toEqual({
+    expect(loadConfig({ ...JWT, DYNAMODB_ENDPOINT: ENDPOINT, DYNAMODB_USE_AWS: 'false' }).store).toMatchObject({
       mode: 'external',
       endpoint: ENDPOINT,
     });
@@ -406,6 +417,72 @@ describe('loadConfig store mode selection', () => {
       DYNAMODB_USE_AWS: 'true',
     });
     expect(namesVariable(err, 'DYNAMODB_ENDPOINT')).toBe(true);
+  });
+});
+
+// DynamoDB Local keeps one database per access key and region: the server must sign as the user's AWS CLI does,
+// or `aws dynamodb list-tables --endpoint-url …` shows other tables than the server's.
+describe('loadConfig credentials for DYNAMODB_ENDPOINT', () => {
+  const external = (env: NodeJS.ProcessEnv) => {
+    const store = loadConfig({ ...JWT, DYNAMODB_ENDPOINT: ENDPOINT, ...env }).store;
+    if (store.mode !== 'external') throw new Error(`expected an external store, got ${store.mode}`);
+    return store;
+  };
+
+  it('signs with placeholders when the environment has no AWS credentials', () => {
+    expect(external({}).credentials).toBe('placeholder');
+    expect(external({ AWS_ACCESS_KEY_ID: '', AWS_PROFILE: '' }).credentials).toBe('placeholder');
+    expect(external({ AWS_REGION: 'eu-west-2' }).credentials).toBe('placeholder');
+  });
+
+  it('signs with the default chain when an access key pair is in the environment', () => {
+    expect(external({ AWS_ACCESS_KEY_ID: 'X', AWS_SECRET_ACCESS_KEY: 'Y' }).credentials).toBe('default-chain');
+  });
+
+  it.each([
+    'AWS_PROFILE',
+    'AWS_WEB_IDENTITY_TOKEN_FILE',
+    'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+    'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  ])('signs with the default chain when %s is in the environment', (name) => {
+    expect(external({ [name]: 'x' }).credentials).toBe('default-chain');
+  });
+
+  it('ignores AWS_SECRET_ACCESS_KEY alone, as the SDK and the AWS CLI do', () => {
+    expect(external({ AWS_SECRET_ACCESS_KEY: 'Y' }).credentials).toBe('placeholder');
+  });
+
+  it('refuses AWS_ACCESS_KEY_ID without AWS_SECRET_ACCESS_KEY, naming the missing variable', () => {
+    const err = configError({ ...JWT, DYNAMODB_ENDPOINT: ENDPOINT, AWS_ACCESS_KEY_ID: 'X' });
+    expect(namesVariable(err, 'AWS_SECRET_ACCESS_KEY')).toBe(true);
+  });
+
+  it('does not look at AWS credentials for the embedded store', () => {
+    expect(loadConfig({ AWS_ACCESS_KEY_ID: 'X' }).store).toEqual({ mode: 'embedded', dataDir: path.resolve('./data') });
+  });
+});
+
+describe('loadConfig SNS delivery', () => {
+  const CREDENTIAL_VARS = ['AWS_ACCESS_KEY_ID', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE'];
+
+  it('is off by default', () => {
+    expect(loadConfig({}).notify.sns).toBeUndefined();
+  });
+
+  it.each(CREDENTIAL_VARS)('stays off when only %s is in the environment', (name) => {
+    expect(loadConfig({ [name]: 'x' }).notify.sns).toBeUndefined();
+  });
+
+  it('is on with AWS DynamoDB (DYNAMODB_USE_AWS=true), unless SNS_ENABLED=false', () => {
+    expect(loadConfig({ ...JWT, DYNAMODB_USE_AWS: 'true' }).notify.sns).toEqual({ endpoint: undefined });
+    expect(loadConfig({ ...JWT, DYNAMODB_USE_AWS: 'true', SNS_ENABLED: 'false' }).notify.sns).toBeUndefined();
+  });
+
+  it('is on with SNS_ENDPOINT or SNS_ENABLED=true', () => {
+    expect(loadConfig({ SNS_ENDPOINT: 'http://127.0.0.1:9911' }).notify.sns).toEqual({
+      endpoint: 'http://127.0.0.1:9911',
+    });
+    expect(loadConfig({ SNS_ENABLED: 'true' }).notify.sns).toEqual({ endpoint: undefined });
   });
 });
 

@@ -34,13 +34,17 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where the embedded store keeps its files. Ignored when DYNAMODB_ENDPOINT is set. */
   DATA_DIR: z.string().min(1).default('./data'),
-  /** An external DynamoDB-compatible endpoint (DynamoDB Local, AWS). Unset: start the embedded store. */
+  /**
+   * An external DynamoDB-compatible endpoint (DynamoDB Local, AWS). Unset: start the embedded store. Requests to it
+   * are signed with the AWS credentials in the environment when there are any (as the AWS CLI signs), else with
+   * placeholders: DynamoDB Local keeps one database per access key and region.
+   */
   DYNAMODB_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   /**
-   * Talk to AWS DynamoDB through the SDK's default credential chain. Unset: yes when AWS credentials are in the
-   * environment (AWS_ACCESS_KEY_ID, AWS_PROFILE, a web identity or container role), else the embedded store.
+   * Talk to AWS DynamoDB through the SDK's default credential chain. Only this explicit setting selects AWS: AWS
+   * credentials in the environment never switch it on, so `npm start` cannot reach a cloud account by accident.
    */
-  DYNAMODB_USE_AWS: z.stringbool().optional(),
+  DYNAMODB_USE_AWS: z.stringbool().default(false),
   AWS_REGION: z.string().min(1).default('ca-west-1'),
   TABLE_PREFIX: z
     .string()
@@ -92,7 +96,10 @@ const envSchema = z.object({
   NOTIFY_RETRY_BASE_MS: positiveInt.max(600_000).default(2_000),
   /** Another SNS-compatible endpoint; unset uses AWS SNS in AWS_REGION. */
   SNS_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
-  /** Turns on SNS delivery (it needs AWS credentials or SNS_ENDPOINT). */
+  /**
+   * Turns on SNS delivery (it needs AWS credentials or SNS_ENDPOINT). Unset: on with DYNAMODB_USE_AWS=true or
+   * SNS_ENDPOINT, never merely because credentials are in the environment.
+   */
   SNS_ENABLED: z.stringbool().optional(),
   /** smtp://user:pass@host:port or smtps://…; unset turns email delivery off. */
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
@@ -113,8 +120,14 @@ const envSchema = z.object({
   RATE_LIMIT_INGEST_PER_MINUTE: positiveInt.default(6_000),
 });
 
+/**
+ * Which DynamoDB, and for an external endpoint whose credentials sign the requests: the SDK's default chain when
+ * AWS credentials are in the environment, placeholders when there are none.
+ */
 export type StoreConfig =
-  { mode: 'embedded'; dataDir: string } | { mode: 'external'; endpoint: string } | { mode: 'aws' };
+  | { mode: 'embedded'; dataDir: string }
+  | { mode: 'external'; endpoint: string; credentials: 'default-chain' | 'placeholder' }
+  | { mode: 'aws' };
 
 export type FeedConfig =
   | { kind: 'simulator'; symbols: string[]; ticksPerSecond: number; seed?: string }
@@ -167,20 +180,20 @@ const invalid = (variable: string, message: string) =>
   new ConfigError(`Invalid configuration:\n  ${variable}: ${message}`);
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(blankToUndefined(env));
+  const raw = blankToUndefined(env);
+  const parsed = envSchema.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
 
-  const useAws = e.DYNAMODB_USE_AWS ?? (!e.DYNAMODB_ENDPOINT && hasAwsCredentials(env));
   if (e.DYNAMODB_ENDPOINT && e.DYNAMODB_USE_AWS) {
     throw invalid('DYNAMODB_ENDPOINT', 'set either DYNAMODB_ENDPOINT or DYNAMODB_USE_AWS, not both');
   }
   const store: StoreConfig = e.DYNAMODB_ENDPOINT
-    ? { mode: 'external', endpoint: e.DYNAMODB_ENDPOINT }
-    : useAws
+    ? { mode: 'external', endpoint: e.DYNAMODB_ENDPOINT, credentials: endpointCredentials(raw) }
+    : e.DYNAMODB_USE_AWS
       ? { mode: 'aws' }
       : { mode: 'embedded', dataDir: path.resolve(e.DATA_DIR) };
 
@@ -262,14 +275,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
-function hasAwsCredentials(env: NodeJS.ProcessEnv): boolean {
-  return [
+/**
+ * Whether requests to DYNAMODB_ENDPOINT are signed with the environment's AWS credentials (the SDK's default chain:
+ * a key pair, a profile, a web identity or a container role) or, when there are none, with placeholders. An access
+ * key id without its secret is refused: the chain would skip it and go on looking, as far as the instance
+ * metadata service.
+ */
+function endpointCredentials(env: Record<string, string | undefined>): 'default-chain' | 'placeholder' {
+  if (env.AWS_ACCESS_KEY_ID && !env.AWS_SECRET_ACCESS_KEY) {
+    throw invalid(
+      'AWS_SECRET_ACCESS_KEY',
+      'required with AWS_ACCESS_KEY_ID (the pair signs DYNAMODB_ENDPOINT requests)',
+    );
+  }
+  const present = [
     'AWS_ACCESS_KEY_ID',
     'AWS_PROFILE',
     'AWS_WEB_IDENTITY_TOKEN_FILE',
     'AWS_CONTAINER_CREDENTIALS_FULL_URI',
     'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
   ].some((name) => Boolean(env[name]));
+  return present ? 'default-chain' : 'placeholder';
 }
 
 /** `FOO=` (or `FOO=  `) in a shell or .env file means "not set", not "set to the empty string". */

@@ -1,7 +1,7 @@
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './log.js';
-import { openStore } from './store/open-store.js';
+import { openStore, StoreUnavailableError } from './store/open-store.js';
 
 let config: Config;
 try {
@@ -15,7 +15,11 @@ try {
 }
 
 const log = createLogger(config.logLevel);
-const store = await openStore(config, log);
+// A store that cannot be opened stops the server with one line saying why, never an uncaught exception.
+const store = await openStore(config, log).catch((err: unknown) => {
+  console.error(storeFailure(config, err));
+  process.exit(1);
+});
 const app = await createApp(config, { store, log });
 const url = await app.listen();
 log.info(
@@ -49,9 +53,22 @@ function storeName(config: Config): string {
   switch (config.store.mode) {
     case 'embedded':
       return `embedded, in ${config.store.dataDir}`;
-    case 'external':
-      return `DynamoDB at ${config.store.endpoint}`;
+    case 'external': {
+      // DynamoDB Local keeps one database per access key and region: say which ones this server uses.
+      const signer =
+        config.store.credentials === 'default-chain'
+          ? 'AWS credentials from the environment'
+          : 'placeholder credentials';
+      return `DynamoDB at ${config.store.endpoint}, region ${config.region}, ${signer}`;
+    }
     case 'aws':
       return `AWS DynamoDB in ${config.region}`;
   }
+}
+
+/** Why the store could not be opened, in one line: the store's own sentence, or the error's message. */
+function storeFailure(config: Config, err: unknown): string {
+  if (err instanceof StoreUnavailableError) return err.message;
+  const message = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim();
+  return `Could not open the store (${storeName(config)}): ${message}`;
 }

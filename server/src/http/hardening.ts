@@ -7,6 +7,11 @@ import { AppError } from '../errors.js';
 /**
  * Security headers for the API and the dashboard. The dashboard needs its socket (ws:/wss: to itself) and inline
  * styles (Recharts sets them); everything else stays 'self'. Only /widget may be framed by other sites.
+ *
+ * `upgrade-insecure-requests` goes only on responses to requests that arrived over HTTPS (`req.secure`: a TLS
+ * connection, or a trusted proxy's X-Forwarded-Proto when Express's `trust proxy` is set). On a page served over
+ * plain HTTP from any host but localhost, it would send every asset request to HTTPS on a port that speaks none,
+ * and the dashboard would load blank.
  */
 export function securityHeaders(): RequestHandler {
   const base = {
@@ -16,13 +21,19 @@ export function securityHeaders(): RequestHandler {
     imgSrc: ["'self'", 'data:'],
     scriptSrc: ["'self'"],
   };
-  const app = helmet({ contentSecurityPolicy: { directives: { ...base, frameAncestors: ["'self'"] } } });
-  const widget = helmet({
-    contentSecurityPolicy: { directives: { ...base, frameAncestors: ['*'] } },
-    frameguard: false,
-    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  const page = (frameAncestors: string[], secure: boolean) => ({
+    directives: { ...base, frameAncestors, upgradeInsecureRequests: secure ? [] : null },
   });
-  return (req, res, next) => (req.path === '/widget' ? widget : app)(req, res, next);
+  const app = (secure: boolean) => helmet({ contentSecurityPolicy: page(["'self'"], secure) });
+  const widget = (secure: boolean) =>
+    helmet({
+      contentSecurityPolicy: page(['*'], secure),
+      frameguard: false,
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+    });
+  const headers = { app: { http: app(false), https: app(true) }, widget: { http: widget(false), https: widget(true) } };
+  return (req, res, next) =>
+    headers[req.path === '/widget' ? 'widget' : 'app'][req.secure ? 'https' : 'http'](req, res, next);
 }
 
 /** Browsers on other origins may call the REST API only from the configured origins. */
