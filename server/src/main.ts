@@ -21,7 +21,17 @@ const store = await openStore(config, log).catch((err: unknown) => {
   process.exit(1);
 });
 const app = await createApp(config, { store, log });
-const url = await app.listen();
+const url = await app.listen().catch((err: unknown) => {
+  const { code, message } = err as NodeJS.ErrnoException;
+  const reason =
+    code === 'EADDRINUSE'
+      ? `port ${config.port} on ${config.host} is already in use (set PORT, or stop the other server)`
+      : code === 'EADDRNOTAVAIL' || code === 'EACCES'
+        ? `cannot listen on ${config.host}:${config.port} (${code}; check HOST and PORT)`
+        : message;
+  console.error(`Tickwatch could not start: ${reason}`);
+  process.exit(1);
+});
 log.info(
   { url, feed: config.feed.kind, store: config.store.mode },
   `Tickwatch is live at ${url} (store: ${storeName(config)}, feed: ${config.feed.kind})`,

@@ -3,9 +3,9 @@ import { createLogger } from '../log.js';
 import { openStore } from './open-store.js';
 
 /**
- * `npm run db:create-tables`: creates whatever of the three tables is missing in the configured store (AWS with
- * credentials, DYNAMODB_ENDPOINT, or the embedded store under DATA_DIR), waits until they are ACTIVE and turns on
- * TTL. Safe to run again.
+ * `npm run db:create-tables`: creates whatever of the tables is missing in the configured store (AWS with
+ * DYNAMODB_USE_AWS=true, DYNAMODB_ENDPOINT, or the embedded store under DATA_DIR), waits until they are ACTIVE, adds
+ * indexes a table made by an earlier version lacks, and turns on TTL. Safe to run again.
  */
 try {
   const config = loadConfig();
