@@ -22,9 +22,25 @@ import { pages } from './pages.js';
 /**
  * `triggered_at` is the firing tick's epoch milliseconds plus a tie-break fraction n/1000 (n = 0…999): one tick can
  * fire several alerts of one user in the same millisecond, and the history key (user_id, triggered_at) must not let
- * one record overwrite another. A record takes the first free slot in its millisecond.
+ * one record overwrite another.
  */
 export const SLOTS_PER_MS = 1000;
+
+/**
+ * The slots a record tries, in order: 0 first (a lone fire keeps the tick's exact millisecond), then every other
+ * slot starting from its notification_id's hash (FNV-1a), so records of one millisecond spread out instead of queueing
+ * for the same slots, and every process and every retry of one record tries the same sequence.
+ */
+export function* slotsOf(notificationId: string): Generator<number> {
+  yield 0;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < notificationId.length; i++) {
+    hash ^= notificationId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  const home = (hash >>> 0) % (SLOTS_PER_MS - 1);
+  for (let i = 0; i < SLOTS_PER_MS - 1; i++) yield 1 + ((home + i) % (SLOTS_PER_MS - 1));
+}
 
 const cursorSchema = z.object({ user_id: z.string(), triggered_at: z.number() });
 
@@ -43,17 +59,14 @@ export class NotificationsRepository {
   ) {}
 
   /**
-   * Writes the record exactly once, however often it is called (a crash-recovery retry calls it again): if a
-   * record with this notification_id is already in its millisecond, that one is returned.
+   * Writes the record exactly once, however often it is called (a crash-recovery retry calls it again), in O(1)
+   * calls: the record tries the slots of its millisecond in an order fixed by its notification_id (`slotsOf`), so a
+   * retry lands on its own record and recognises it. Only a collision with another record of the user in the same
+   * millisecond costs a read and the next slot.
    */
   async writeOnce(pending: PendingNotification): Promise<NotificationRecord> {
     const ms = Math.floor(pending.triggered_at);
-    const existing = await this.inMillisecond(pending.user_id, ms);
-    const already = existing.find((r) => r.notification_id === pending.notification_id);
-    if (already) return already;
-    const taken = new Set(existing.map((r) => Math.round((r.triggered_at - ms) * SLOTS_PER_MS)));
-    for (let slot = 0; slot < SLOTS_PER_MS; slot++) {
-      if (taken.has(slot)) continue;
+    for (const slot of slotsOf(pending.notification_id)) {
       const record: NotificationRecord = {
         ...pending,
         triggered_at: ms + slot / SLOTS_PER_MS,
@@ -72,11 +85,9 @@ export class NotificationsRepository {
         return record;
       } catch (err) {
         if (!isConditionFailure(err)) throw err;
-        // Another writer took this slot between our read and write; it may even be our own earlier attempt.
-        const again = await this.inMillisecond(pending.user_id, ms);
-        const mine = again.find((r) => r.notification_id === pending.notification_id);
-        if (mine) return mine;
-        for (const r of again) taken.add(Math.round((r.triggered_at - ms) * SLOTS_PER_MS));
+        // The slot is taken: by this very record (an earlier attempt), or by another fire of the same millisecond.
+        const holder = await this.get(record.user_id, record.triggered_at);
+        if (holder?.notification_id === pending.notification_id) return holder;
       }
     }
     throw new Error(`more than ${SLOTS_PER_MS} notifications for user ${pending.user_id} in one millisecond`);
@@ -195,18 +206,6 @@ export class NotificationsRepository {
         new ScanCommand({ TableName: this.table, IndexName: UNDELIVERED_INDEX, ExclusiveStartKey: startKey }),
       );
     for await (const page of pages(read)) yield (page.Items ?? []).map(toRecord);
-  }
-
-  private async inMillisecond(userId: string, ms: number): Promise<NotificationRecord[]> {
-    const { Items } = await this.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'user_id = :u AND triggered_at BETWEEN :lo AND :hi',
-        ExpressionAttributeValues: { ':u': userId, ':lo': ms, ':hi': ms + (SLOTS_PER_MS - 1) / SLOTS_PER_MS },
-        ConsistentRead: true,
-      }),
-    );
-    return (Items ?? []).map(toRecord);
   }
 }
 
