@@ -52,6 +52,8 @@ export interface AppDeps {
   clientDist?: string;
   /** Replaces the email/SNS channels built from config (tests of delivery failures). */
   channels?: NotificationChannel[];
+  /** The fire recorder's store calls in flight at once; benchmarks set Infinity for their baseline. */
+  recorderConcurrency?: number;
 }
 
 export interface App {
@@ -112,6 +114,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     ticks,
     market,
     retries: storeRetries,
+    ...(deps.recorderConcurrency ? { recorderConcurrency: deps.recorderConcurrency } : {}),
     log: log.child({ part: 'engine' }),
   });
   const dashboards = new SocketDashboards(io, config.notify.ackTimeoutMs);

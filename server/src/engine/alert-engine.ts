@@ -29,6 +29,8 @@ export interface AlertEngineDeps {
   market: MarketState;
   /** Shared with the store's other writers, so recording resumes as soon as the store answers again. */
   retries?: RetryGroup;
+  /** Store calls the fire recorder has in flight at once (default RECORDER_CONCURRENCY). */
+  recorderConcurrency?: number;
   log: Logger;
   now?: () => number;
 }
@@ -62,6 +64,7 @@ export class AlertEngine {
       },
       deps.log.child({ part: 'recorder' }),
       deps.retries,
+      deps.recorderConcurrency,
     );
   }
 

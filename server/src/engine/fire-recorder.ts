@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import pLimit from 'p-limit';
 import { conditionKey, describeFire, type NotificationRecord } from '@tickwatch/shared';
 import { RetryGroup, backoffDelay } from '../backoff.js';
 import type { Logger } from '../log.js';
@@ -22,6 +23,11 @@ export interface RecorderHooks {
 }
 
 const RETRY = { baseMs: 100, maxMs: 30_000 };
+/**
+ * Store calls in flight at once across all alerts. A storm (one tick firing a thousand alerts) queues here instead of
+ * opening a thousand requests at once, which would only slow every one of them down.
+ */
+export const RECORDER_CONCURRENCY = 32;
 /** Edits racing one decision; past this many the decision is dropped and the alert reloaded. */
 const MAX_CONFLICT_RETRIES = 5;
 
@@ -55,6 +61,7 @@ export class FireRecorder {
   /** Decisions queued and not yet recorded (or abandoned). */
   private queued = 0;
   private refused = 0;
+  private readonly limit: ReturnType<typeof pLimit>;
 
   constructor(
     private readonly alerts: AlertsRepository,
@@ -63,7 +70,11 @@ export class FireRecorder {
     private readonly log: Logger,
     /** Shared with the store's other writers: a success anywhere ends every waiting retry's back-off. */
     private readonly retries = new RetryGroup(),
-  ) {}
+    /** Store calls in flight at once; Infinity only as a benchmark's baseline. */
+    concurrency = RECORDER_CONCURRENCY,
+  ) {
+    this.limit = pLimit(concurrency);
+  }
 
   /** Decisions the store refused for good; each is in the log with the reason. */
   get deadLettered(): number {
@@ -237,7 +248,7 @@ export class FireRecorder {
     for (let attempt = 0; ; attempt++) {
       if (this.closed) return undefined;
       try {
-        const result = await operation();
+        const result = await this.limit(operation);
         this.retries.succeeded();
         return result;
       } catch (err) {
