@@ -52,7 +52,7 @@ export interface AppDeps {
   clientDist?: string;
   /** Replaces the email/SNS channels built from config (tests of delivery failures). */
   channels?: NotificationChannel[];
-  /** The fire recorder's store calls in flight at once; benchmarks set Infinity for their baseline. */
+  /** Alert decisions the fire recorder records at once; benchmarks set Infinity for their baseline. */
   recorderConcurrency?: number;
 }
 

@@ -393,7 +393,7 @@ async function main(): Promise<void> {
     );
     console.log(
       `baseline: recorderConcurrency Infinity (every fire chain's store calls at once); ` +
-        `bounded: the recorder's default, ${RECORDER_CONCURRENCY} store calls in flight. Either way the SDK's HTTP ` +
+        `bounded: the recorder's default, ${RECORDER_CONCURRENCY} alert decisions (claim, history write, clear) at once. Either way the SDK's HTTP ` +
         `agent opens at most 50 sockets to the store and queues the rest`,
     );
     // Unreported: the first storm in a process pays for JIT warm-up, which would count against whichever ran first.

@@ -24,8 +24,8 @@ export interface RecorderHooks {
 
 const RETRY = { baseMs: 100, maxMs: 30_000 };
 /**
- * Store calls in flight at once across all alerts. A storm (one tick firing a thousand alerts) queues here instead of
- * opening a thousand requests at once, which would only slow every one of them down.
+ * Decisions being recorded at once across all alerts. A storm (one tick firing a thousand alerts) queues here instead
+ * of opening a thousand requests at once, which would only slow every one of them down.
  */
 export const RECORDER_CONCURRENCY = 32;
 /** Edits racing one decision; past this many the decision is dropped and the alert reloaded. */
@@ -70,7 +70,7 @@ export class FireRecorder {
     private readonly log: Logger,
     /** Shared with the store's other writers: a success anywhere ends every waiting retry's back-off. */
     private readonly retries = new RetryGroup(),
-    /** Store calls in flight at once; Infinity only as a benchmark's baseline. */
+    /** Decisions recorded at once; Infinity only as a benchmark's baseline. */
     concurrency = RECORDER_CONCURRENCY,
   ) {
     this.limit = pLimit(concurrency);
@@ -193,8 +193,10 @@ export class FireRecorder {
       return;
     }
     if (!record) return;
-    await this.retrying(() => this.alerts.clearPending(alertId, pending.notification_id));
+    // Durable in the history now: delivery need not wait for the parked copy to be cleared. Should a crash come
+    // before the clear, start-up hands the record over again and delivery skips it unless it is still pending.
     if (announce) this.hooks.onRecorded(record);
+    await this.retrying(() => this.alerts.clearPending(alertId, pending.notification_id));
   }
 
   /**
@@ -248,7 +250,7 @@ export class FireRecorder {
     for (let attempt = 0; ; attempt++) {
       if (this.closed) return undefined;
       try {
-        const result = await this.limit(operation);
+        const result = await operation();
         this.retries.succeeded();
         return result;
       } catch (err) {
@@ -264,8 +266,10 @@ export class FireRecorder {
   private enqueue(alertId: string, task: () => Promise<void>): void {
     const previous = this.chains.get(alertId) ?? Promise.resolve();
     this.queued += 1;
+    // The bound is on whole decisions, not single store calls: a storm then finishes its first fires (and delivers
+    // them) while the rest wait, instead of interleaving every fire's calls and delivering none until the end.
     const next = previous
-      .then(task)
+      .then(() => this.limit(task))
       .catch((err: unknown) => {
         if (err instanceof RefusedWrite) this.deadLetter(alertId, err);
         else this.log.error({ err, alertId }, 'recording an alert decision failed');
