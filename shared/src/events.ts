@@ -1,6 +1,8 @@
+import { z } from 'zod';
 import type { NotificationRecord } from './alerts.js';
 import type { Ack } from './api.js';
-import type { Tick } from './ticks.js';
+import { storable } from './numbers.js';
+import { MAX_EPOCH_MS, type Tick } from './ticks.js';
 
 export interface TickSubscription {
   /** Symbols now subscribed on this socket, normalised to upper case. */
@@ -9,10 +11,14 @@ export interface TickSubscription {
   invalid: string[];
 }
 
-export interface ReplayRequest {
-  /** The newest `triggered_at` this client has seen; everything newer is sent again. 0 for "everything". */
-  after: number;
-}
+export const replayRequestSchema = z.strictObject({
+  /**
+   * The newest `triggered_at` (epoch ms) this client has seen; everything newer is sent again. 0 for "everything";
+   * a time past the newest record (up to MAX_EPOCH_MS) replays nothing.
+   */
+  after: storable(z.number().nonnegative().max(MAX_EPOCH_MS)),
+});
+export type ReplayRequest = z.infer<typeof replayRequestSchema>;
 
 export interface ServerToClientEvents {
   /**

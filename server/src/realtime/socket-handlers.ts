@@ -1,19 +1,18 @@
-import { z } from 'zod';
 import {
   MAX_SYMBOLS_PER_SUBSCRIBE,
   SYMBOL_PATTERN,
+  replayRequestSchema,
   type Ack,
   type ApiError,
   type TickSubscription,
 } from '@tickwatch/shared';
 import type { Authenticator } from '../auth/authenticator.js';
+import { issuesFrom } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { MarketState } from '../market/market-state.js';
 import type { TickServer, TickSocket } from './io.js';
 import { TICK_ROOM_PREFIX, tickRoom, userRoom } from './rooms.js';
 import type { TickFanout } from './tick-fanout.js';
-
-const replaySchema = z.strictObject({ after: z.number().finite().nonnegative() });
 
 export interface SocketHandlers {
   auth: Authenticator;
@@ -68,15 +67,11 @@ export function attachSocketHandlers(io: TickServer, deps: SocketHandlers): void
       if (!userId) {
         return reply(ack, { ok: false, error: { id: 'unauthorized', message: 'Sign in to receive notifications' } });
       }
-      const parsed = replaySchema.safeParse(request);
+      const parsed = replayRequestSchema.safeParse(request);
       if (!parsed.success) {
         return reply(ack, {
           ok: false,
-          error: {
-            id: 'validation_failed',
-            message: 'Expected {after: epoch ms}',
-            issues: [{ path: 'after', message: 'must be a non-negative number' }],
-          },
+          error: { id: 'validation_failed', message: 'Expected {after: epoch ms}', issues: issuesFrom(parsed.error) },
         });
       }
       deps.replay(socket, userId, parsed.data.after).then(
