@@ -204,6 +204,34 @@ export function conditionKey(alert: Pick<AlertDefinition, (typeof CONDITION_FIEL
 export type AlertDefinition = z.infer<typeof alertDefinitionSchema>;
 export type AlertDefinitionInput = z.input<typeof alertDefinitionSchema>;
 
+/** The fields of each condition type, for telling a trader which ones a PATCH of that type may set. */
+export const CONDITION_KEYS: Record<ConditionType, readonly string[]> = {
+  price_threshold: Object.keys(priceThresholdConditionSchema.shape),
+  indicator: Object.keys(indicatorConditionSchema.shape),
+  fundamental: Object.keys(fundamentalConditionSchema.shape),
+};
+
+const orNull = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
+
+/**
+ * A condition in a PATCH: any fields of a condition, each of them checked as its own schema checks it, and null to
+ * remove an optional one. A key that no condition type has (`__proto__`, `constructor`, a typo) is refused here;
+ * whether the fields fit the alert's type is checked on the merged alert.
+ */
+export const conditionPatchSchema = z.strictObject({
+  operator: orNull(z.enum(OPERATORS)),
+  threshold: orNull(signedLevel),
+  price_type: orNull(z.enum(PRICE_TYPES)),
+  indicator: orNull(z.enum(INDICATORS)),
+  interval: orNull(z.enum(INDICATOR_INTERVALS)),
+  period: orNull(barCount),
+  band: orNull(z.enum(BOLLINGER_BANDS)),
+  std_dev: orNull(stdDev),
+  fast_period: orNull(barCount),
+  signal_period: orNull(barCount),
+  metric: orNull(z.enum(FUNDAMENTAL_METRICS)),
+});
+
 /**
  * PATCH body: any subset of the definition. A new condition must come with its condition_type unless the type
  * is unchanged; the server merges and validates the result as a whole.
@@ -212,7 +240,7 @@ export const alertPatchSchema = z
   .strictObject({
     symbol: symbolSchema,
     condition_type: z.enum(CONDITION_TYPES),
-    condition: z.record(z.string(), z.unknown()),
+    condition: conditionPatchSchema,
     notification_method: z.enum(NOTIFICATION_METHODS),
     enabled: z.boolean(),
     cooldown_seconds: alertOptions.cooldown_seconds.removeDefault(),
@@ -221,7 +249,20 @@ export const alertPatchSchema = z
     note: z.string().trim().max(200),
   })
   .partial()
-  .refine((p) => Object.keys(p).length > 0, 'nothing to change');
+  .refine((p) => Object.keys(p).length > 0, 'nothing to change')
+  .superRefine((p, ctx) => {
+    if (!p.condition || !p.condition_type) return;
+    const allowed = CONDITION_KEYS[p.condition_type];
+    for (const key of Object.keys(p.condition)) {
+      if (!allowed.includes(key)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['condition', key],
+          message: `not a field of ${p.condition_type} conditions`,
+        });
+      }
+    }
+  });
 export type AlertPatch = z.infer<typeof alertPatchSchema>;
 
 /** Where an alert stands, for the dashboard: "armed" may fire, "fired" waits for its condition to clear. */

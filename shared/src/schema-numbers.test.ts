@@ -79,6 +79,7 @@ const FIELDS: [string, z.ZodType, Record<string, unknown>, string[]][] = [
     { ...price, condition: { operator: '>', threshold: 1 }, expires_at: 1 },
     ['expires_at'],
   ],
+  ['patch threshold', alertPatchSchema, { condition: { threshold: 1 } }, ['condition', 'threshold']],
   ['patch cooldown', alertPatchSchema, { cooldown_seconds: 1 }, ['cooldown_seconds']],
   ['patch expires_at', alertPatchSchema, { expires_at: 1 }, ['expires_at']],
   ['eps_ttm', fundamentalsSchema, { eps_ttm: 1 }, ['eps_ttm']],

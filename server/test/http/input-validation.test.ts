@@ -277,6 +277,31 @@ describe(`small input holes on ${inject('dynamoKind')}`, () => {
   });
   afterAll(() => server.close());
 
+  it('refuses prototype keys and unknown keys in a PATCH condition, and leaves the alert as it was', async () => {
+    const alert = await trader.createAlert(priceAlert('HOLE', '>', 100));
+    const bodies = [
+      '{"condition":{"__proto__":{"threshold":5}}}',
+      '{"condition":{"constructor":{"prototype":{"polluted":true}}}}',
+      '{"condition":{"threshold":90,"polluted":true}}',
+      '{"condition":{"prototype":1}}',
+      '{"condition_type":"price_threshold","condition":{"__proto__":{"operator":"<"}}}',
+    ];
+    for (const body of bodies) {
+      const res = await fetch(`${server.url}/api/alerts/${alert.alert_id}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${trader.token}`, 'content-type': 'application/json' },
+        body,
+      });
+      await expectIssue(res, 'condition', body);
+    }
+    const now = (await (await trader.request('GET', `/api/alerts/${alert.alert_id}`)).json()) as Alert;
+    expect(now.condition).toEqual({ operator: '>', threshold: 100, price_type: 'close' });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // A partial condition of the alert's own type still merges.
+    const ok = await trader.request('PATCH', `/api/alerts/${alert.alert_id}`, { condition: { threshold: 90 } });
+    expect(ok.status).toBe(200);
+  });
+
   it('accepts a replay from far in the future as "nothing newer"', async () => {
     const socket = await connectClient(server.url, { token: trader.token });
     try {
