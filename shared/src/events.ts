@@ -20,6 +20,17 @@ export const replayRequestSchema = z.strictObject({
 });
 export type ReplayRequest = z.infer<typeof replayRequestSchema>;
 
+/** What a trader reads when the session ends under them: on a socket's `session:expired`, or a 401 on a request. */
+export const SESSION_EXPIRED_MESSAGE = 'Your session has expired: sign in again to see your alerts.';
+
+/** Sent once when the socket's token expires: it stays connected for public prices, without the user's alerts. */
+export interface SessionExpired {
+  /** The token's `exp`, epoch seconds. */
+  expired_at: number;
+  /** What to tell the trader. */
+  message: string;
+}
+
 export interface ServerToClientEvents {
   /**
    * Conflated price updates: the newest tick of each subscribed symbol that changed since the last frame, one frame
@@ -30,6 +41,11 @@ export interface ServerToClientEvents {
   'alert:triggered': (record: NotificationRecord, ack: (received: boolean) => void) => void;
   /** A record's delivery status changed (sent, failed with a reason). */
   'notification:updated': (record: NotificationRecord) => void;
+  /**
+   * The token the socket signed in with has expired: the socket has left the user's room and is anonymous now (no
+   * fires, no replay; prices go on). Sign in again and reconnect with the new token.
+   */
+  'session:expired': (notice: SessionExpired) => void;
 }
 
 export interface ClientToServerEvents {
@@ -50,6 +66,8 @@ export interface InterServerEvents {}
 export interface SocketData {
   /** Set once the handshake token is verified; absent on anonymous (public feed only) sockets. */
   userId?: string;
+  /** The verified token's `exp` (epoch seconds): when the socket stops being the user's. */
+  expiresAt?: number;
 }
 
 export const MAX_SYMBOLS_PER_SUBSCRIBE = 200;
