@@ -53,8 +53,8 @@ describe(`a socket whose token expires, on ${inject('dynamoKind')}`, () => {
     });
     expect(created.status).toBe(201);
 
-    // Valid for at least one more second (tokens are valid while now < exp), so the handshake is accepted.
-    const exp = nowSeconds() + 2;
+    // Valid for at least two more seconds (tokens are valid while now < exp), so the handshake is accepted.
+    const exp = nowSeconds() + 3;
     const doomed = await connectClient(server.url, { token: await token(user, exp) });
     open.push(doomed);
     const expired = sessionExpired(doomed, exp);
