@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { SESSION_EXPIRED_MESSAGE } from '@tickwatch/shared';
 import { createApi } from './api/http';
 import { loadSession, saveSession, type Session } from './api/session';
 import { connectSocket } from './api/socket';
@@ -17,22 +18,42 @@ import { useWatchlist } from './features/watchlist/useWatchlist';
 
 export function App() {
   const [session, setSession] = useState<Session | null>(loadSession);
+  /** Why the trader is back at sign-in when they did not sign out themselves. */
+  const [notice, setNotice] = useState<string | null>(null);
   const signIn = (next: Session) => {
     saveSession(next);
+    setNotice(null);
     setSession(next);
   };
   const signOut = useCallback(() => {
     saveSession(null);
+    setNotice(null);
     setSession(null);
   }, []);
-  if (!session) return <SignIn onSignedIn={signIn} />;
-  return <Dashboard key={session.token} session={session} onSignOut={signOut} />;
+  // The server no longer takes the token: it expired (the socket says so at `exp`, a request gets a 401) or the
+  // server's secret changed. The alerts stop with it, so the dashboard asks for a new sign-in instead of going on
+  // without them.
+  const expired = useCallback(() => {
+    saveSession(null);
+    setNotice(SESSION_EXPIRED_MESSAGE);
+    setSession(null);
+  }, []);
+  if (!session) return <SignIn onSignedIn={signIn} notice={notice} />;
+  return <Dashboard key={session.token} session={session} onSignOut={signOut} onExpired={expired} />;
 }
 
 type Tab = 'alerts' | 'history';
 
-function Dashboard({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
-  const api = useMemo(() => createApi(session.token, onSignOut), [session.token, onSignOut]);
+function Dashboard({
+  session,
+  onSignOut,
+  onExpired,
+}: {
+  session: Session;
+  onSignOut: () => void;
+  onExpired: () => void;
+}) {
+  const api = useMemo(() => createApi(session.token, onExpired), [session.token, onExpired]);
   const socket = useMemo(() => connectSocket(session.token), [session.token]);
   useEffect(() => {
     // StrictMode mounts twice in development: reconnect on the second mount instead of keeping a closed socket.
@@ -40,7 +61,7 @@ function Dashboard({ session, onSignOut }: { session: Session; onSignOut: () => 
     return () => void socket.disconnect();
   }, [socket]);
 
-  const connection = useConnection(socket, onSignOut);
+  const connection = useConnection(socket, onExpired);
   const watchlist = useWatchlist(api, socket);
   const alerts = useAlerts(api);
   const reloadAlerts = alerts.reload;

@@ -135,7 +135,11 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     auth,
     market,
     fanout,
-    replay: (socket, userId, after) => delivery.replay(userId, after, (record) => dashboards.showTo(socket, record)),
+    // A socket whose session expires during a replay gets none of the records still to come.
+    replay: (socket, userId, after) =>
+      delivery.replay(userId, after, (record) =>
+        socket.data.userId === userId ? dashboards.showTo(socket, record) : Promise.resolve(false),
+      ),
     log: log.child({ part: 'realtime' }),
   });
   const feed = createFeed(config.feed, (tick) => pipeline.ingestLive(tick), log);

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { USER_ID_PATTERN } from './api.js';
 import { INDICATOR_DEFAULTS } from './indicators.js';
-import { symbolSchema } from './ticks.js';
+import { storable } from './numbers.js';
+import { MAX_EPOCH_MS, MAX_PRICE, limitQuery, symbolSchema } from './ticks.js';
 
 export const userIdSchema = z.string().regex(USER_ID_PATTERN, 'must be 1-128 letters, digits or _ . @ : -');
 export const devLoginSchema = z.strictObject({ user_id: userIdSchema });
@@ -36,14 +37,27 @@ export type ConditionType = (typeof CONDITION_TYPES)[number];
 export const TRIGGER_MODES = ['rearm', 'once'] as const;
 export type TriggerMode = (typeof TRIGGER_MODES)[number];
 
-/** Beyond any price or metric, and within what DynamoDB numbers hold. */
+/**
+ * Levels of indicator and fundamental conditions: beyond any indicator value or metric a trader would watch (a
+ * market cap of 1e15 is a thousand times the largest company's), and within what the store holds. A price
+ * threshold stays within the price bounds (MAX_PRICE).
+ */
 export const MAX_LEVEL = 1e15;
-const level = z.number().finite().nonnegative().max(MAX_LEVEL);
-const signedLevel = z.number().finite().min(-MAX_LEVEL).max(MAX_LEVEL);
+/** Shares outstanding: the most any listed company has is about 1e11. */
+export const MAX_SHARES = 1e13;
+/** The latest `expires_at` (epoch seconds) an alert may have: as far as a JavaScript Date reaches. */
+export const MAX_EPOCH_SECONDS = MAX_EPOCH_MS / 1000;
+
+const priceLevel = storable(
+  z.number().nonnegative().max(MAX_PRICE, `must be at most ${MAX_PRICE}, the highest price a tick may have`),
+);
+const signedLevel = storable(z.number().min(-MAX_LEVEL).max(MAX_LEVEL));
+const barCount = storable(z.number().int().min(2).max(200));
+const stdDev = storable(z.number().positive().max(5));
 
 export const priceThresholdConditionSchema = z.strictObject({
   operator: z.enum(OPERATORS),
-  threshold: level,
+  threshold: priceLevel,
   price_type: z.enum(PRICE_TYPES).default('close'),
 });
 export type PriceThresholdCondition = z.infer<typeof priceThresholdConditionSchema>;
@@ -61,13 +75,13 @@ export const indicatorConditionSchema = z
     indicator: z.enum(INDICATORS),
     interval: z.enum(INDICATOR_INTERVALS),
     /** Bars in the indicator's window; MACD's slow period. Defaults: `defaultPeriod` in indicators.ts. */
-    period: z.number().int().min(2).max(200).optional(),
+    period: barCount.optional(),
     operator: z.enum(OPERATORS),
     threshold: signedLevel.optional(),
     band: z.enum(BOLLINGER_BANDS).optional(),
-    std_dev: z.number().positive().max(5).optional(),
-    fast_period: z.number().int().min(2).max(200).optional(),
-    signal_period: z.number().int().min(2).max(200).optional(),
+    std_dev: stdDev.optional(),
+    fast_period: barCount.optional(),
+    signal_period: barCount.optional(),
   })
   .superRefine((c, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
@@ -126,10 +140,14 @@ const alertOptions = {
   notification_method: z.enum(NOTIFICATION_METHODS),
   enabled: z.boolean().default(ALERT_OPTION_DEFAULTS.enabled),
   /** Seconds after a fire during which the alert stays quiet; a level still met when it ends fires then. */
-  cooldown_seconds: z.number().int().min(0).max(MAX_COOLDOWN_SECONDS).default(ALERT_OPTION_DEFAULTS.cooldown_seconds),
+  cooldown_seconds: storable(z.number().int().min(0).max(MAX_COOLDOWN_SECONDS)).default(
+    ALERT_OPTION_DEFAULTS.cooldown_seconds,
+  ),
   trigger_mode: z.enum(TRIGGER_MODES).default(ALERT_OPTION_DEFAULTS.trigger_mode),
   /** Epoch seconds after which the alert no longer fires. */
-  expires_at: z.number().int().positive().nullable().default(ALERT_OPTION_DEFAULTS.expires_at),
+  expires_at: storable(z.number().int().positive().max(MAX_EPOCH_SECONDS))
+    .nullable()
+    .default(ALERT_OPTION_DEFAULTS.expires_at),
   /** The trader's own label. */
   note: z.string().trim().max(200).default(ALERT_OPTION_DEFAULTS.note),
 };
@@ -186,6 +204,34 @@ export function conditionKey(alert: Pick<AlertDefinition, (typeof CONDITION_FIEL
 export type AlertDefinition = z.infer<typeof alertDefinitionSchema>;
 export type AlertDefinitionInput = z.input<typeof alertDefinitionSchema>;
 
+/** The fields of each condition type, for telling a trader which ones a PATCH of that type may set. */
+export const CONDITION_KEYS: Record<ConditionType, readonly string[]> = {
+  price_threshold: Object.keys(priceThresholdConditionSchema.shape),
+  indicator: Object.keys(indicatorConditionSchema.shape),
+  fundamental: Object.keys(fundamentalConditionSchema.shape),
+};
+
+const orNull = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
+
+/**
+ * A condition in a PATCH: any fields of a condition, each of them checked as its own schema checks it, and null to
+ * remove an optional one. A key that no condition type has (`__proto__`, `constructor`, a typo) is refused here;
+ * whether the fields fit the alert's type is checked on the merged alert.
+ */
+export const conditionPatchSchema = z.strictObject({
+  operator: orNull(z.enum(OPERATORS)),
+  threshold: orNull(signedLevel),
+  price_type: orNull(z.enum(PRICE_TYPES)),
+  indicator: orNull(z.enum(INDICATORS)),
+  interval: orNull(z.enum(INDICATOR_INTERVALS)),
+  period: orNull(barCount),
+  band: orNull(z.enum(BOLLINGER_BANDS)),
+  std_dev: orNull(stdDev),
+  fast_period: orNull(barCount),
+  signal_period: orNull(barCount),
+  metric: orNull(z.enum(FUNDAMENTAL_METRICS)),
+});
+
 /**
  * PATCH body: any subset of the definition. A new condition must come with its condition_type unless the type
  * is unchanged; the server merges and validates the result as a whole.
@@ -194,16 +240,29 @@ export const alertPatchSchema = z
   .strictObject({
     symbol: symbolSchema,
     condition_type: z.enum(CONDITION_TYPES),
-    condition: z.record(z.string(), z.unknown()),
+    condition: conditionPatchSchema,
     notification_method: z.enum(NOTIFICATION_METHODS),
     enabled: z.boolean(),
     cooldown_seconds: alertOptions.cooldown_seconds.removeDefault(),
     trigger_mode: z.enum(TRIGGER_MODES),
-    expires_at: z.number().int().positive().nullable(),
+    expires_at: alertOptions.expires_at.removeDefault(),
     note: z.string().trim().max(200),
   })
   .partial()
-  .refine((p) => Object.keys(p).length > 0, 'nothing to change');
+  .refine((p) => Object.keys(p).length > 0, 'nothing to change')
+  .superRefine((p, ctx) => {
+    if (!p.condition || !p.condition_type) return;
+    const allowed = CONDITION_KEYS[p.condition_type];
+    for (const key of Object.keys(p.condition)) {
+      if (!allowed.includes(key)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['condition', key],
+          message: `not a field of ${p.condition_type} conditions`,
+        });
+      }
+    }
+  });
 export type AlertPatch = z.infer<typeof alertPatchSchema>;
 
 /** Where an alert stands, for the dashboard: "armed" may fire, "fired" waits for its condition to clear. */
@@ -229,7 +288,7 @@ export type Alert = AlertDefinition &
   };
 
 export const alertListQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  limit: limitQuery(100).default(50),
   cursor: z.string().max(1024).optional(),
 });
 
@@ -277,11 +336,12 @@ export interface NotificationRecord {
 }
 
 export const notificationQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: limitQuery(200).default(50),
   cursor: z.string().max(1024).optional(),
   symbol: symbolSchema.optional(),
-  from: z.coerce.number().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
-  to: z.coerce.number().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+  /** Epoch ms, fractions allowed: `triggered_at` has a sub-millisecond tie-break. */
+  from: storable(z.coerce.number().nonnegative().max(MAX_EPOCH_MS)).optional(),
+  to: storable(z.coerce.number().nonnegative().max(MAX_EPOCH_MS)).optional(),
 });
 
 export interface NotificationPage {
@@ -290,11 +350,11 @@ export interface NotificationPage {
 }
 
 export const fundamentalsSchema = z.strictObject({
-  /** Earnings per share, trailing twelve months. */
-  eps_ttm: signedLevel.nullable().default(null),
-  shares_outstanding: z.number().finite().positive().max(MAX_LEVEL).nullable().default(null),
+  /** Earnings per share, trailing twelve months: a per-share amount, so within the price bounds. */
+  eps_ttm: storable(z.number().min(-MAX_PRICE).max(MAX_PRICE)).nullable().default(null),
+  shares_outstanding: storable(z.number().positive().max(MAX_SHARES)).nullable().default(null),
   /** Dividends per share over a year. */
-  annual_dividend: level.nullable().default(null),
+  annual_dividend: storable(z.number().nonnegative().max(MAX_PRICE)).nullable().default(null),
 });
 export type Fundamentals = z.infer<typeof fundamentalsSchema>;
 

@@ -1,6 +1,8 @@
+import { z } from 'zod';
 import type { NotificationRecord } from './alerts.js';
 import type { Ack } from './api.js';
-import type { Tick } from './ticks.js';
+import { storable } from './numbers.js';
+import { MAX_EPOCH_MS, type Tick } from './ticks.js';
 
 export interface TickSubscription {
   /** Symbols now subscribed on this socket, normalised to upper case. */
@@ -9,9 +11,24 @@ export interface TickSubscription {
   invalid: string[];
 }
 
-export interface ReplayRequest {
-  /** The newest `triggered_at` this client has seen; everything newer is sent again. 0 for "everything". */
-  after: number;
+export const replayRequestSchema = z.strictObject({
+  /**
+   * The newest `triggered_at` (epoch ms) this client has seen; everything newer is sent again. 0 for "everything";
+   * a time past the newest record (up to MAX_EPOCH_MS) replays nothing.
+   */
+  after: storable(z.number().nonnegative().max(MAX_EPOCH_MS)),
+});
+export type ReplayRequest = z.infer<typeof replayRequestSchema>;
+
+/** What a trader reads when the session ends under them: on a socket's `session:expired`, or a 401 on a request. */
+export const SESSION_EXPIRED_MESSAGE = 'Your session has expired: sign in again to see your alerts.';
+
+/** Sent once when the socket's token expires: it stays connected for public prices, without the user's alerts. */
+export interface SessionExpired {
+  /** The token's `exp`, epoch seconds. */
+  expired_at: number;
+  /** What to tell the trader. */
+  message: string;
 }
 
 export interface ServerToClientEvents {
@@ -24,6 +41,11 @@ export interface ServerToClientEvents {
   'alert:triggered': (record: NotificationRecord, ack: (received: boolean) => void) => void;
   /** A record's delivery status changed (sent, failed with a reason). */
   'notification:updated': (record: NotificationRecord) => void;
+  /**
+   * The token the socket signed in with has expired: the socket has left the user's room and is anonymous now (no
+   * fires, no replay; prices go on). Sign in again and reconnect with the new token.
+   */
+  'session:expired': (notice: SessionExpired) => void;
 }
 
 export interface ClientToServerEvents {
@@ -44,6 +66,8 @@ export interface InterServerEvents {}
 export interface SocketData {
   /** Set once the handshake token is verified; absent on anonymous (public feed only) sockets. */
   userId?: string;
+  /** The verified token's `exp` (epoch seconds): when the socket stops being the user's. */
+  expiresAt?: number;
 }
 
 export const MAX_SYMBOLS_PER_SUBSCRIBE = 200;

@@ -5,6 +5,8 @@ import {
   CANDLE_INTERVAL_MS,
   MAX_FUTURE_SKEW_MS,
   MAX_INGEST_BATCH,
+  MAX_PRICE,
+  MIN_PRICE,
   SYMBOL_PATTERN,
   TICK_SOURCES,
   candleIntervalSchema,
@@ -58,10 +60,11 @@ describe('tickSchema: a valid tick', () => {
     expect(tickSchema.safeParse(validTick({ volume: 0 })).success).toBe(true);
   });
 
-  it('accepts sub-cent and very large prices', () => {
+  it('accepts sub-cent and very large prices, down to MIN_PRICE and up to MAX_PRICE', () => {
     expect(tickSchema.safeParse(validTick({ price: 0.0001 })).success).toBe(true);
     expect(tickSchema.safeParse(validTick({ price: 700_000.5 })).success).toBe(true);
-    expect(tickSchema.safeParse(validTick({ price: Number.MIN_VALUE })).success).toBe(true);
+    expect(tickSchema.safeParse(validTick({ price: MIN_PRICE })).success).toBe(true);
+    expect(tickSchema.safeParse(validTick({ price: MAX_PRICE })).success).toBe(true);
   });
 
   it('accepts a timestamp exactly now and exactly 5 minutes ahead (clock skew)', () => {
@@ -101,6 +104,11 @@ describe('tickSchema: each invalid field fails at its own path', () => {
     ['NaN price', { price: Number.NaN }, 'price'],
     ['Infinity price', { price: Number.POSITIVE_INFINITY }, 'price'],
     ['-Infinity price', { price: Number.NEGATIVE_INFINITY }, 'price'],
+    ['denormal price', { price: Number.MIN_VALUE }, 'price'],
+    ['price below what DynamoDB holds', { price: 1e-200 }, 'price'],
+    ['price beyond what the SDK writes', { price: 1e16 }, 'price'],
+    ['price below MIN_PRICE', { price: MIN_PRICE / 2 }, 'price'],
+    ['price above MAX_PRICE', { price: MAX_PRICE * 1.5 }, 'price'],
     ['string price', { price: '228.45' }, 'price'],
     ['fractional volume', { volume: 1.5 }, 'volume'],
     ['negative volume', { volume: -1 }, 'volume'],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storable } from './numbers.js';
 
 /** Exchange ticker syntax: upper-case letters, digits, and the class/suffix separators '.' and '-'. */
 export const SYMBOL_PATTERN = /^[A-Z][A-Z0-9.-]{0,9}$/;
@@ -13,11 +14,35 @@ const EARLIEST_TIMESTAMP_MS = Date.UTC(2000, 0, 1);
 /** Clock skew tolerated for ticks stamped by another machine. */
 export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
 
-export const tickTimestampSchema = z
-  .number()
-  .int('must be an integer number of milliseconds')
-  .refine((ms) => ms >= EARLIEST_TIMESTAMP_MS, 'must be epoch milliseconds (this looks like seconds or is before 2000)')
-  .refine((ms) => ms <= Date.now() + MAX_FUTURE_SKEW_MS, 'must not be more than 5 minutes in the future');
+export const tickTimestampSchema = storable(
+  z
+    .number()
+    .int('must be an integer number of milliseconds')
+    .refine(
+      (ms) => ms >= EARLIEST_TIMESTAMP_MS,
+      'must be epoch milliseconds (this looks like seconds or is before 2000)',
+    )
+    .refine((ms) => ms <= Date.now() + MAX_FUTURE_SKEW_MS, 'must not be more than 5 minutes in the future'),
+);
+
+/**
+ * Prices outside these bounds are typos (a misplaced decimal point, cents sent as dollars, a raw fixed-point
+ * integer) rather than trades: the cheapest listed instruments trade at fractions of a cent and the dearest share
+ * (BRK.A) near 1e6, so the bounds leave three orders of magnitude on either side.
+ */
+export const MIN_PRICE = 1e-6;
+export const MAX_PRICE = 1e9;
+/** Shares in one trade: a whole day's volume of the busiest stock is about 1e10. */
+export const MAX_VOLUME = 1e12;
+/** The latest instant a JavaScript Date can hold (year 275760): the upper bound of every epoch-ms query number. */
+export const MAX_EPOCH_MS = 8.64e15;
+
+export const priceSchema = storable(
+  z
+    .number()
+    .min(MIN_PRICE, `must be at least ${MIN_PRICE} (a smaller price is surely a typo)`)
+    .max(MAX_PRICE, `must be at most ${MAX_PRICE} (a larger price is surely a typo)`),
+);
 
 export const TICK_SOURCES = ['simulator', 'polygon_websocket', 'http_ingest'] as const;
 export const tickSourceSchema = z.enum(TICK_SOURCES);
@@ -25,8 +50,10 @@ export const tickSourceSchema = z.enum(TICK_SOURCES);
 export const tickSchema = z.strictObject({
   symbol: symbolSchema,
   timestamp: tickTimestampSchema,
-  price: z.number().finite().positive(),
-  volume: z.number().int('must be a whole number of shares').nonnegative(),
+  price: priceSchema,
+  volume: storable(
+    z.number().int('must be a whole number of shares').nonnegative().max(MAX_VOLUME, `must be at most ${MAX_VOLUME}`),
+  ),
   source: tickSourceSchema,
 });
 export type Tick = z.infer<typeof tickSchema>;
@@ -49,12 +76,15 @@ export const CANDLE_INTERVAL_MS: Record<CandleInterval, number> = {
   '1h': 3_600_000,
 };
 
-const epochMsQuery = z.coerce.number().int().nonnegative();
+/** Epoch milliseconds in a query string. */
+export const epochMsQuery = storable(z.coerce.number().int().nonnegative().max(MAX_EPOCH_MS));
+/** A page size in a query string. */
+export const limitQuery = (max: number) => storable(z.coerce.number().int().min(1).max(max));
 
 export const tickRangeQuerySchema = z.strictObject({
   from: epochMsQuery.optional(),
   to: epochMsQuery.optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: limitQuery(1000).default(100),
   cursor: z.string().max(512).optional(),
 });
 

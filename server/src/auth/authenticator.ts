@@ -8,6 +8,8 @@ import { AppError, unauthorized } from '../errors.js';
 
 export interface Identity {
   userId: string;
+  /** The token's `exp`, epoch seconds: the identity holds until then (a socket's too, see socket-handlers.ts). */
+  expiresAt: number;
 }
 
 const DEV_ISSUER = 'tickwatch-dev';
@@ -15,7 +17,8 @@ const DEV_AUDIENCE = 'tickwatch';
 
 /**
  * Verifies bearer tokens (jose) and, in dev mode, issues them. The user is always the token's subject; nothing
- * a client puts in a body or query can change who it is.
+ * a client puts in a body or query can change who it is. Every token must expire: one without `exp` is refused,
+ * since nothing else would ever end the session it opens (on HTTP and on sockets alike).
  */
 export class Authenticator {
   private constructor(
@@ -38,13 +41,15 @@ export class Authenticator {
 
   async verify(token: string): Promise<Identity> {
     try {
-      const options =
-        this.config.mode === 'dev'
+      const options = {
+        requiredClaims: ['exp'],
+        ...(this.config.mode === 'dev'
           ? { issuer: DEV_ISSUER, audience: DEV_AUDIENCE }
           : {
               ...(this.config.issuer ? { issuer: this.config.issuer } : {}),
               ...(this.config.audience ? { audience: this.config.audience } : {}),
-            };
+            }),
+      };
       const { payload } =
         typeof this.key === 'function'
           ? await jwtVerify(token, this.key, options)
@@ -52,7 +57,8 @@ export class Authenticator {
       if (typeof payload.sub !== 'string' || !USER_ID_PATTERN.test(payload.sub)) {
         throw unauthorized('Token has no usable subject');
       }
-      return { userId: payload.sub };
+      // jose has checked that exp is a number in the future.
+      return { userId: payload.sub, expiresAt: payload.exp as number };
     } catch (err) {
       if (err instanceof AppError) throw err;
       throw unauthorized('Token is invalid or expired');

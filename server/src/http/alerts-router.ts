@@ -166,10 +166,13 @@ function mergePatch(current: AlertDefinition, patch: z.infer<typeof alertPatchSc
     ...current,
     ...patch,
     // A partial condition is merged into the current one of the same type; a key set to null is removed.
-    condition:
-      patch.condition && (patch.condition_type ?? current.condition_type) === current.condition_type
-        ? withoutNulls({ ...current.condition, ...patch.condition })
-        : (patch.condition ?? current.condition),
+    condition: !patch.condition
+      ? current.condition
+      : withoutNulls(
+          (patch.condition_type ?? current.condition_type) === current.condition_type
+            ? { ...current.condition, ...patch.condition }
+            : patch.condition,
+        ),
   };
   const result = alertDefinitionSchema.safeParse(merged);
   if (!result.success) throw validationFailed(issuesFrom(result.error), 'Invalid request body');

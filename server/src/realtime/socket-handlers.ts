@@ -1,19 +1,22 @@
-import { z } from 'zod';
 import {
   MAX_SYMBOLS_PER_SUBSCRIBE,
   SYMBOL_PATTERN,
+  SESSION_EXPIRED_MESSAGE,
+  replayRequestSchema,
   type Ack,
   type ApiError,
   type TickSubscription,
 } from '@tickwatch/shared';
 import type { Authenticator } from '../auth/authenticator.js';
+import { issuesFrom } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { MarketState } from '../market/market-state.js';
 import type { TickServer, TickSocket } from './io.js';
 import { TICK_ROOM_PREFIX, tickRoom, userRoom } from './rooms.js';
 import type { TickFanout } from './tick-fanout.js';
 
-const replaySchema = z.strictObject({ after: z.number().finite().nonnegative() });
+/** setTimeout's longest delay (about 24.8 days); a token that expires later is looked at again after it. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 export interface SocketHandlers {
   auth: Authenticator;
@@ -27,7 +30,9 @@ export interface SocketHandlers {
 /**
  * Identity and events. A socket with a token joins its user's room once the token verifies, and can never join
  * another; a bad token is refused at the handshake; no token means an anonymous socket that may use the public
- * price feed only.
+ * price feed only. The identity lasts as long as the token: when its `exp` passes, the socket leaves the user's
+ * room, forgets the user and is told with `session:expired`, and goes on as an anonymous socket (its price
+ * subscriptions stay, so a dashboard keeps its prices while the trader signs in again).
  */
 export function attachSocketHandlers(io: TickServer, deps: SocketHandlers): void {
   io.use((socket, next) => {
@@ -37,6 +42,7 @@ export function attachSocketHandlers(io: TickServer, deps: SocketHandlers): void
     deps.auth.verify(token).then(
       (identity) => {
         socket.data.userId = identity.userId;
+        socket.data.expiresAt = identity.expiresAt;
         next();
       },
       () => next(unauthorizedError('token is invalid or expired')),
@@ -44,7 +50,10 @@ export function attachSocketHandlers(io: TickServer, deps: SocketHandlers): void
   });
 
   io.on('connection', (socket) => {
-    if (socket.data.userId) void socket.join(userRoom(socket.data.userId));
+    if (socket.data.userId) {
+      void socket.join(userRoom(socket.data.userId));
+      expireWithToken(socket);
+    }
 
     socket.on('ticks:subscribe', (symbols, ack) => {
       const parsed = parseSymbols(symbols);
@@ -68,15 +77,11 @@ export function attachSocketHandlers(io: TickServer, deps: SocketHandlers): void
       if (!userId) {
         return reply(ack, { ok: false, error: { id: 'unauthorized', message: 'Sign in to receive notifications' } });
       }
-      const parsed = replaySchema.safeParse(request);
+      const parsed = replayRequestSchema.safeParse(request);
       if (!parsed.success) {
         return reply(ack, {
           ok: false,
-          error: {
-            id: 'validation_failed',
-            message: 'Expected {after: epoch ms}',
-            issues: [{ path: 'after', message: 'must be a non-negative number' }],
-          },
+          error: { id: 'validation_failed', message: 'Expected {after: epoch ms}', issues: issuesFrom(parsed.error) },
         });
       }
       deps.replay(socket, userId, parsed.data.after).then(
@@ -91,6 +96,29 @@ export function attachSocketHandlers(io: TickServer, deps: SocketHandlers): void
       );
     });
   });
+}
+
+/** Ends the socket's identity when its token's `exp` passes (see attachSocketHandlers). */
+function expireWithToken(socket: TickSocket): void {
+  const expiresAt = socket.data.expiresAt;
+  if (expiresAt === undefined) return;
+  let timer: NodeJS.Timeout | undefined;
+  const check = () => {
+    // A token is valid while now < exp (jose's rule); timers may fire a little early, so look at the clock.
+    const left = expiresAt * 1000 - Date.now();
+    if (left > 0) {
+      timer = setTimeout(check, Math.min(left, MAX_TIMER_MS));
+      return;
+    }
+    const userId = socket.data.userId;
+    if (userId === undefined) return;
+    void socket.leave(userRoom(userId));
+    delete socket.data.userId;
+    delete socket.data.expiresAt;
+    socket.emit('session:expired', { expired_at: expiresAt, message: SESSION_EXPIRED_MESSAGE });
+  };
+  check();
+  socket.once('disconnect', () => clearTimeout(timer));
 }
 
 function unauthorizedError(message: string): Error & { data: ApiError } {

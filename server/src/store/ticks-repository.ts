@@ -1,5 +1,5 @@
 import { BatchWriteCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Tick } from '@tickwatch/shared';
+import { toStorableNumber, type Tick } from '@tickwatch/shared';
 import { keyToTimestampMs } from './tick-sequencer.js';
 import { z } from 'zod';
 import { backoffDelay, sleep } from '../backoff.js';
@@ -185,8 +185,9 @@ export class TicksRepository {
   }
 
   private rangeCondition(range: { symbol: string; from?: number; to?: number }) {
-    // `to` names a whole millisecond, which covers the fractional keys of extra trades in it.
-    const upper = range.to === undefined ? Number.MAX_SAFE_INTEGER : range.to + 0.999;
+    // `to` names a whole millisecond, which covers the fractional keys of extra trades in it; the bound is a number
+    // the store can hold whatever `to` is.
+    const upper = range.to === undefined ? Number.MAX_SAFE_INTEGER : toStorableNumber(range.to + 0.999);
     // A tick is live while floor(ts / 1000) + TTL > now, so the key range alone skips nearly all expired items;
     // the filter keeps the rule exact.
     const lower = Math.max(range.from ?? 0, (this.nowSeconds() - TICK_TTL_SECONDS + 1) * 1000);

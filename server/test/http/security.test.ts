@@ -11,13 +11,14 @@ const ISSUER = 'https://idp.example.com/';
 const AUDIENCE = 'tickwatch-api';
 
 async function token(
-  claims: { sub?: string; iss?: string; aud?: string; exp?: number },
+  claims: { sub?: string; iss?: string; aud?: string; exp?: number | null },
   secret = SECRET,
 ): Promise<string> {
   let jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuedAt();
   if (claims.sub) jwt = jwt.setSubject(claims.sub);
   jwt = jwt.setIssuer(claims.iss ?? ISSUER).setAudience(claims.aud ?? AUDIENCE);
-  jwt = jwt.setExpirationTime(claims.exp ?? Math.floor(Date.now() / 1000) + 600);
+  // `exp: null` leaves the expiry out, as some providers allow for long-lived service tokens.
+  if (claims.exp !== null) jwt = jwt.setExpirationTime(claims.exp ?? Math.floor(Date.now() / 1000) + 600);
   return jwt.sign(new TextEncoder().encode(secret));
 }
 
@@ -42,10 +43,11 @@ describe(`identity from an external provider (AUTH_MODE=jwt) on ${inject('dynamo
     expect(await res.json()).toEqual({ user_id: 'cognito-user-1', auth_mode: 'jwt' });
   });
 
-  it('refuses missing, expired, forged, wrong-audience, wrong-issuer and subject-less tokens on HTTP', async () => {
+  it('refuses missing, expired, never-expiring, forged, wrong-audience, wrong-issuer and subject-less tokens on HTTP', async () => {
     const bad = {
       missing: undefined,
       expired: await token({ sub: 'u', exp: Math.floor(Date.now() / 1000) - 60 }),
+      'without exp': await token({ sub: 'u', exp: null }),
       forged: await token({ sub: 'u' }, 'another-secret-of-at-least-32-characters'),
       audience: await token({ sub: 'u', aud: 'someone-else' }),
       issuer: await token({ sub: 'u', iss: 'https://evil.example.com/' }),
@@ -64,6 +66,7 @@ describe(`identity from an external provider (AUTH_MODE=jwt) on ${inject('dynamo
   it('refuses bad tokens at the socket handshake and lets a socket without one use the public feed only', async () => {
     for (const bad of [
       await token({ sub: 'u', exp: Math.floor(Date.now() / 1000) - 60 }),
+      await token({ sub: 'u', exp: null }),
       await token({ sub: 'u' }, 'another-secret-of-at-least-32-characters'),
       await token({ sub: 'u', aud: 'someone-else' }),
     ]) {

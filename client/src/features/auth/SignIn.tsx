@@ -7,7 +7,14 @@ import type { Session } from '../../api/session';
  * Dev mode: pick any user id. With an identity provider (AUTH_MODE=jwt): paste the access token it issued; the
  * server verifies it and tells us whose it is.
  */
-export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
+export function SignIn({
+  onSignedIn,
+  notice = null,
+}: {
+  onSignedIn: (session: Session) => void;
+  /** Why the trader has to sign in again (a session that expired), shown above the form. */
+  notice?: string | null;
+}) {
   const [settings, setSettings] = useState<AuthSettings | null>(null);
   const [value, setValue] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -50,6 +57,11 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
     <main className="sign-in">
       <h1>Tickwatch</h1>
       <p className="muted">Live prices and alerts that fire once, on time.</p>
+      {notice ? (
+        <p className="notice" role="status" data-testid="sign-in-notice">
+          {notice}
+        </p>
+      ) : null}
       <form onSubmit={submit} aria-label="Sign in" noValidate>
         <label htmlFor="sign-in-value">
           {jwt ? 'Access token from your identity provider' : 'User id (development sign-in)'}

@@ -5,7 +5,8 @@ export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline'
 
 /**
  * The socket's real state: live while connected, reconnecting while Socket.IO retries, offline when the browser
- * has no network. `onUnauthorized` runs when the server refuses the token at the handshake.
+ * has no network. `onUnauthorized` runs when the server refuses the token at the handshake, or tells a connected
+ * socket that its token has expired (`session:expired`: the socket is anonymous from then on, without alerts).
  */
 export function useConnection(socket: TickwatchSocket, onUnauthorized: () => void): ConnectionState {
   const [state, setState] = useState<ConnectionState>(socket.connected ? 'live' : 'connecting');
@@ -19,6 +20,7 @@ export function useConnection(socket: TickwatchSocket, onUnauthorized: () => voi
     socket.on('connect', live);
     socket.on('disconnect', lost);
     socket.on('connect_error', failed);
+    socket.on('session:expired', onUnauthorized);
     socket.io.on('reconnect_attempt', lost);
     window.addEventListener('offline', lost);
     window.addEventListener('online', lost);
@@ -27,6 +29,7 @@ export function useConnection(socket: TickwatchSocket, onUnauthorized: () => voi
       socket.off('connect', live);
       socket.off('disconnect', lost);
       socket.off('connect_error', failed);
+      socket.off('session:expired', onUnauthorized);
       socket.io.off('reconnect_attempt', lost);
       window.removeEventListener('offline', lost);
       window.removeEventListener('online', lost);
