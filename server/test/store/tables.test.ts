@@ -123,7 +123,10 @@ describe(`tables on ${inject('dynamoKind')}`, () => {
           BillingMode: 'PAY_PER_REQUEST',
         }),
       );
-      await waitUntilTableExists({ client: clients.raw, maxWaitTime: 60 }, { TableName: tables.notifications });
+      await waitUntilTableExists(
+        { client: clients.raw, maxWaitTime: 60, minDelay: 1, maxDelay: 2 },
+        { TableName: tables.notifications },
+      );
       const stored = Array.from({ length: 60 }, (_, i) => ({
         user_id: { S: `u${i % 3}` },
         triggered_at: { N: String(1_000 + i) },
@@ -146,7 +149,7 @@ describe(`tables on ${inject('dynamoKind')}`, () => {
     } finally {
       clients.raw.destroy();
     }
-  });
+  }, 120_000);
 
   it('finishes a rebuild that a crash cut short after the original table was dropped', async () => {
     const clients = createDynamoClients({ region: 'ca-west-1', endpoint: inject('dynamoEndpoint') });
@@ -167,7 +170,10 @@ describe(`tables on ${inject('dynamoKind')}`, () => {
           BillingMode: 'PAY_PER_REQUEST',
         }),
       );
-      await waitUntilTableExists({ client: clients.raw, maxWaitTime: 60 }, { TableName: backup });
+      await waitUntilTableExists(
+        { client: clients.raw, maxWaitTime: 60, minDelay: 1, maxDelay: 2 },
+        { TableName: backup },
+      );
       const item = { user_id: { S: 'kept' }, triggered_at: { N: '1000' }, message: { S: 'survived' } };
       await clients.raw.send(
         new BatchWriteItemCommand({ RequestItems: { [backup]: [{ PutRequest: { Item: item } }] } }),
@@ -180,7 +186,7 @@ describe(`tables on ${inject('dynamoKind')}`, () => {
     } finally {
       clients.raw.destroy();
     }
-  });
+  }, 120_000);
 
   it('creates nothing the second time and leaves existing tables alone', async () => {
     const clients = createDynamoClients({ region: 'ca-west-1', endpoint: inject('dynamoEndpoint') });
