@@ -13,6 +13,7 @@ import { createDynamoClients } from '../../src/store/client.js';
 import { ensureTables } from '../../src/store/provision.js';
 import { openStore, type OpenStore } from '../../src/store/open-store.js';
 import { tableNames } from '../../src/store/tables.js';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
 import { silentLog, testEnv, uniquePrefix } from '../support/harness.js';
 
 /** The design from shared/seed/000_*.txt, written out by hand so the test does not just read our own definitions back. */
@@ -59,10 +60,26 @@ describe(`tables on ${inject('dynamoKind')}`, () => {
   let store: OpenStore;
   const env = testEnv();
 
+  let privateLocal: DynamoDbLocal | undefined;
+
   beforeAll(async () => {
     store = await openStore(loadConfig(env), silentLog);
   });
-  afterAll(() => store.close());
+  afterAll(async () => {
+    await store.close();
+    await privateLocal?.stop();
+  });
+
+  /**
+   * Where the upgrade tests make their old-style tables. DynamoDB Local builds a new index on a background worker
+   * that, on the run's shared instance with hundreds of tables being created and dropped by other test files,
+   * can leave it CREATING for minutes; a private instance holds just this test's tables, as a real deployment would.
+   */
+  async function upgradeEndpoint(): Promise<string> {
+    if (inject('dynamoKind') !== 'dynamodb-local') return inject('dynamoEndpoint');
+    privateLocal ??= await startDynamoDbLocal();
+    return privateLocal.endpoint;
+  }
 
   for (const [name, design] of Object.entries(SEED)) {
     it(`creates ${name} exactly as the seed designs it`, async () => {
@@ -106,7 +123,7 @@ describe(`tables on ${inject('dynamoKind')}`, () => {
   });
 
   it('adds an index of the design to a table an earlier version created without it', async () => {
-    const clients = createDynamoClients({ region: 'ca-west-1', endpoint: inject('dynamoEndpoint') });
+    const clients = createDynamoClients({ region: 'ca-west-1', endpoint: await upgradeEndpoint() });
     const tables = tableNames(uniquePrefix());
     try {
       await clients.raw.send(
@@ -152,7 +169,7 @@ describe(`tables on ${inject('dynamoKind')}`, () => {
   }, 120_000);
 
   it('finishes a rebuild that a crash cut short after the original table was dropped', async () => {
-    const clients = createDynamoClients({ region: 'ca-west-1', endpoint: inject('dynamoEndpoint') });
+    const clients = createDynamoClients({ region: 'ca-west-1', endpoint: await upgradeEndpoint() });
     const tables = tableNames(uniquePrefix());
     const backup = `${tables.notifications}__rebuild`;
     try {
