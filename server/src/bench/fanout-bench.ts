@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import seedrandom from 'seedrandom';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents, Tick } from '@tickwatch/shared';
 import { createApp } from '../app.js';
+import { requiredMessage } from './child-messages.js';
 import { loadConfig } from '../config.js';
 import { tickRoom } from '../realtime/rooms.js';
 import { openStore } from '../store/open-store.js';
@@ -146,29 +147,6 @@ function percentile(histogram: Uint32Array, total: number, p: number): number {
 
 // ---- Parent process: the server and the tick source ----
 
-function nextMessage<T extends FromClients['type']>(
-  child: ChildProcess,
-  type: T,
-  timeoutMs: number,
-): Promise<Extract<FromClients, { type: T }>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`clients sent no ${type} within ${timeoutMs} ms`)), timeoutMs);
-    const onMessage = (message: FromClients) => {
-      if (message.type === type) done(undefined, message as Extract<FromClients, { type: T }>);
-    };
-    const onExit = (code: number | null) => done(new Error(`client process exited (${code}) before ${type}`));
-    const done = (err?: Error, message?: Extract<FromClients, { type: T }>) => {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      if (err) reject(err);
-      else resolve(message!);
-    };
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-  });
-}
-
 async function run(flushMs: number, dataDir: string): Promise<RunResult> {
   const log = pino({ level: 'error' });
   const config = loadConfig({
@@ -186,7 +164,7 @@ async function run(flushMs: number, dataDir: string): Promise<RunResult> {
   const url = await app.listen();
   const child = fork(fileURLToPath(import.meta.url), ['clients', url]);
   try {
-    await nextMessage(child, 'ready', 300_000);
+    await requiredMessage<FromClients, 'ready'>(child, 'ready', 300_000);
     // What one-update-per-tick delivery would be, from the server's own rooms.
     const rooms = app.io.of('/').adapter.rooms;
     const subscribers = new Map(SYMBOLS.map((s) => [s, rooms.get(tickRoom(s))?.size ?? 0]));
@@ -221,7 +199,7 @@ async function run(flushMs: number, dataDir: string): Promise<RunResult> {
     let last = -1;
     while (Date.now() - settleBegin < SETTLE_LIMIT_MS) {
       child.send({ type: 'poll' } satisfies ToClients);
-      const { deliveries } = await nextMessage(child, 'counts', SETTLE_LIMIT_MS);
+      const { deliveries } = await requiredMessage<FromClients, 'counts'>(child, 'counts', SETTLE_LIMIT_MS);
       if (deliveries === last) break;
       last = deliveries;
       await sleep(QUIET_MS);
@@ -232,7 +210,7 @@ async function run(flushMs: number, dataDir: string): Promise<RunResult> {
     const fanoutAfter = app.fanout.stats();
 
     child.send({ type: 'finish' } satisfies ToClients);
-    const { result } = await nextMessage(child, 'result', 30_000);
+    const { result } = await requiredMessage<FromClients, 'result'>(child, 'result', 30_000);
     return {
       ...result,
       sent,

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,10 +13,11 @@ import {
   type ServerToClientEvents,
 } from '@tickwatch/shared';
 import { createApp } from '../app.js';
+import { nextMessage, requiredMessage } from './child-messages.js';
 import { loadConfig } from '../config.js';
 import { RECORDER_CONCURRENCY } from '../engine/fire-recorder.js';
 import { userRoom } from '../realtime/rooms.js';
-import { AlertsRepository, type AlertItem } from '../store/alerts-repository.js';
+import { AlertsRepository, newAlertItem } from '../store/alerts-repository.js';
 import { NotificationsRepository } from '../store/notifications-repository.js';
 import { openStore } from '../store/open-store.js';
 
@@ -175,35 +175,6 @@ function runTabs(): void {
 
 // ---- Parent process: the server and the storm ----
 
-function nextMessage<T extends FromTabs['type']>(
-  child: ChildProcess,
-  type: T,
-  timeoutMs: number,
-): Promise<Extract<FromTabs, { type: T }> | undefined> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(undefined, undefined), timeoutMs);
-    const onMessage = (message: FromTabs) => {
-      if (message.type === type) done(undefined, message as Extract<FromTabs, { type: T }>);
-    };
-    const onExit = (code: number | null) => done(new Error(`tabs process exited (${code}) before ${type}`));
-    const done = (err?: Error, message?: Extract<FromTabs, { type: T }>) => {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      if (err) reject(err);
-      else resolve(message);
-    };
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-  });
-}
-
-async function required<T extends FromTabs['type']>(child: ChildProcess, type: T, timeoutMs: number) {
-  const message = await nextMessage(child, type, timeoutMs);
-  if (!message) throw new Error(`tabs sent no ${type} within ${timeoutMs} ms`);
-  return message;
-}
-
 /** Which user owns alert i: round-robin, so every user has FIRES / users alerts. */
 const userOf = (i: number, users: number) => `storm-trader-${String(i % users).padStart(4, '0')}`;
 
@@ -253,18 +224,7 @@ async function storm(users: number, unbounded: boolean, dataDir: string): Promis
       notification_method: 'websocket',
     });
     const seconds = Math.floor(Date.now() / 1000);
-    const items: AlertItem[] = Array.from({ length: FIRES }, (_, i) => ({
-      ...definition,
-      alert_id: crypto.randomUUID(),
-      user_id: userOf(i, users),
-      created_at: seconds,
-      updated_at: seconds,
-      last_triggered: null,
-      trigger_count: 0,
-      armed: true,
-      version: 1,
-      last_fired_ms: null,
-    }));
+    const items = Array.from({ length: FIRES }, (_, i) => newAlertItem(definition, userOf(i, users), seconds));
     for (let i = 0; i < items.length; i += SETUP_BATCH) {
       await Promise.all(
         items.slice(i, i + SETUP_BATCH).map(async (item) => {
@@ -279,7 +239,7 @@ async function storm(users: number, unbounded: boolean, dataDir: string): Promis
     const tokens = await Promise.all(userIds.map(async (u) => (await app.auth.issueDevToken(u)).token));
     child = fork(fileURLToPath(import.meta.url), ['tabs']);
     child.send({ type: 'connect', url, tokens, expected: FIRES } satisfies ToTabs);
-    await required(child, 'ready', 300_000);
+    await requiredMessage<FromTabs, 'ready'>(child, 'ready', 300_000);
     const rooms = app.io.of('/').adapter.rooms;
     const missing = userIds.filter((u) => rooms.get(userRoom(u))?.size !== 1);
     if (missing.length > 0) throw new Error(`${missing.length} users have no signed-in tab (e.g. ${missing[0]})`);
@@ -291,7 +251,7 @@ async function storm(users: number, unbounded: boolean, dataDir: string): Promis
     await app.engine.idle();
     await sleep(200);
 
-    const doneMessage = nextMessage(child, 'done', STORM_LIMIT_MS);
+    const doneMessage = nextMessage<FromTabs, 'done'>(child, 'done', STORM_LIMIT_MS);
     const loopDelay = monitorEventLoopDelay({ resolution: 1 });
     loopDelay.enable();
     calls.counting = true;
@@ -310,7 +270,7 @@ async function storm(users: number, unbounded: boolean, dataDir: string): Promis
     await app.engine.idle();
     await app.delivery.idle();
     child.send({ type: 'finish' } satisfies ToTabs);
-    const { result } = await required(child, 'result', 30_000);
+    const { result } = await requiredMessage<FromTabs, 'result'>(child, 'result', 30_000);
     const records = await historyOf(
       new NotificationsRepository(store.clients.doc, store.tables.notifications),
       userIds,

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import {
@@ -11,7 +10,12 @@ import {
   type AlertPage,
 } from '@tickwatch/shared';
 import type { AlertEngine } from '../engine/alert-engine.js';
-import { VersionConflictError, type AlertItem, type AlertsRepository } from '../store/alerts-repository.js';
+import {
+  VersionConflictError,
+  newAlertItem,
+  type AlertItem,
+  type AlertsRepository,
+} from '../store/alerts-repository.js';
 import type { UserSettingsRepository } from '../store/user-settings-repository.js';
 import { type Authenticator } from '../auth/authenticator.js';
 import { identityOf, requireUser } from './require-user.js';
@@ -75,19 +79,7 @@ export function alertsRouter({
         `You already have ${maxAlertsPerUser} alerts, the most allowed; delete some first`,
       );
     }
-    const seconds = Math.floor(now() / 1000);
-    const item: AlertItem = {
-      ...definition,
-      alert_id: crypto.randomUUID(),
-      user_id: userId,
-      created_at: seconds,
-      updated_at: seconds,
-      last_triggered: null,
-      trigger_count: 0,
-      armed: true,
-      version: 1,
-      last_fired_ms: null,
-    };
+    const item = newAlertItem(definition, userId, Math.floor(now() / 1000));
     await alerts.create(item);
     engine.upsert(item);
     res.status(201).location(`/api/alerts/${item.alert_id}`).json(present(item));

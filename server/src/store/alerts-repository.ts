@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import {
   DeleteCommand,
   GetCommand,
@@ -31,6 +32,22 @@ export type AlertItem = AlertDefinition &
     last_fired_ms: number | null;
     pending_notification?: PendingNotification;
   };
+
+/** A new alert of `userId` as first stored: armed, never fired, version 1. */
+export function newAlertItem(definition: AlertDefinition, userId: string, nowSeconds: number): AlertItem {
+  return {
+    ...definition,
+    alert_id: crypto.randomUUID(),
+    user_id: userId,
+    created_at: nowSeconds,
+    updated_at: nowSeconds,
+    last_triggered: null,
+    trigger_count: 0,
+    armed: true,
+    version: 1,
+    last_fired_ms: null,
+  };
+}
 
 export class VersionConflictError extends Error {
   override name = 'VersionConflictError';
