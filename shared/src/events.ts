@@ -71,3 +71,6 @@ export interface SocketData {
 }
 
 export const MAX_SYMBOLS_PER_SUBSCRIBE = 200;
+
+/** Records one `notifications:replay` sends at most; a full page means the client should ask again. */
+export const MAX_REPLAY = 500;

@@ -1,5 +1,6 @@
 import {
   DELIVERY_FAILURES,
+  MAX_REPLAY,
   type DeliveryFailure,
   type NotificationMethod,
   type NotificationRecord,
@@ -16,8 +17,6 @@ export interface DeliveryOptions {
   retryBaseMs: number;
 }
 
-/** Replays send at most this many records per request; the client asks again from the newest it got. */
-export const MAX_REPLAY = 500;
 /** Retries of a failed delivery stop growing their wait here. */
 const MAX_RETRY_DELAY_MS = 5 * 60_000;
 

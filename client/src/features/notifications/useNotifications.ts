@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { NotificationRecord } from '@tickwatch/shared';
+import { MAX_REPLAY, type NotificationRecord } from '@tickwatch/shared';
 import type { Api } from '../../api/http';
 import type { TickwatchSocket } from '../../api/socket';
 
 const TOAST_MS = 8_000;
+const MAX_REPLAY_PAGES = 20;
+const REPLAY_TIMEOUT_MS = 15_000;
 const MAX_TOASTS = 5;
 
 export interface Toast {
@@ -69,7 +71,14 @@ export function useNotifications(
         const { items } = await api.notifications({ limit: 1 });
         localStorage.setItem(seenKey, String(items[0]?.triggered_at ?? 0));
       }
-      socket.emit('notifications:replay', { after: lastSeen() }, () => {});
+      // A full page means more may be waiting: ask again from the newest fire received (bounded, as each page's
+      // acknowledgements settle records the next request would otherwise return again).
+      for (let page = 0; page < MAX_REPLAY_PAGES; page++) {
+        const result = await socket
+          .timeout(REPLAY_TIMEOUT_MS)
+          .emitWithAck('notifications:replay', { after: lastSeen() });
+        if (!result.ok || result.data.replayed < MAX_REPLAY) return;
+      }
     };
     const onConnect = () => void replay().catch(() => {});
     socket.on('alert:triggered', onTriggered);
