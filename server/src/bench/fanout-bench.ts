@@ -4,15 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
 import seedrandom from 'seedrandom';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents, Tick } from '@tickwatch/shared';
-import { createApp } from '../app.js';
 import { requiredMessage } from './child-messages.js';
 import { loadConfig } from '../config.js';
+import { startBenchServer } from './bench-server.js';
 import { tickRoom } from '../realtime/rooms.js';
-import { openStore } from '../store/open-store.js';
 
 /**
  * `npm run bench:fanout`: the price fan-out with many subscribers, conflated (TICK_FLUSH_MS=100, the default)
@@ -148,19 +146,7 @@ function percentile(histogram: Uint32Array, total: number, p: number): number {
 // ---- Parent process: the server and the tick source ----
 
 async function run(flushMs: number, dataDir: string): Promise<RunResult> {
-  const log = pino({ level: 'error' });
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    HOST: '127.0.0.1',
-    PORT: '0',
-    FEED: 'none',
-    LOG_LEVEL: 'error',
-    AUTH_MODE: 'dev',
-    INGEST_API_KEY: 'bench-ingest-key-0123456789',
-    TICK_FLUSH_MS: String(flushMs),
-  });
-  const store = await openStore(config, log);
-  const app = await createApp(config, { store, log, clientDist: '/nonexistent' });
+  const { store, app } = await startBenchServer(dataDir, { TICK_FLUSH_MS: String(flushMs) });
   const url = await app.listen();
   const child = fork(fileURLToPath(import.meta.url), ['clients', url]);
   try {

@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import {
   alertDefinitionSchema,
@@ -12,14 +11,12 @@ import {
   type NotificationRecord,
   type ServerToClientEvents,
 } from '@tickwatch/shared';
-import { createApp } from '../app.js';
 import { nextMessage, requiredMessage } from './child-messages.js';
-import { loadConfig } from '../config.js';
+import { startBenchServer } from './bench-server.js';
 import { RECORDER_CONCURRENCY } from '../engine/fire-recorder.js';
 import { userRoom } from '../realtime/rooms.js';
 import { AlertsRepository, newAlertItem } from '../store/alerts-repository.js';
 import { NotificationsRepository } from '../store/notifications-repository.js';
-import { openStore } from '../store/open-store.js';
 
 /**
  * `npm run bench:storm`: a fire storm. 1,000 price alerts `STORM close > 100` (traders' levels at a round number),
@@ -179,23 +176,7 @@ function runTabs(): void {
 const userOf = (i: number, users: number) => `storm-trader-${String(i % users).padStart(4, '0')}`;
 
 async function storm(users: number, unbounded: boolean, dataDir: string): Promise<StormResult> {
-  const log = pino({ level: 'error' });
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    HOST: '127.0.0.1',
-    PORT: '0',
-    FEED: 'none',
-    LOG_LEVEL: 'error',
-    AUTH_MODE: 'dev',
-    INGEST_API_KEY: 'bench-ingest-key-0123456789',
-  });
-  const store = await openStore(config, log);
-  const app = await createApp(config, {
-    store,
-    log,
-    clientDist: '/nonexistent',
-    ...(unbounded ? { recorderConcurrency: Infinity } : {}),
-  });
+  const { store, app } = await startBenchServer(dataDir, {}, unbounded ? { recorderConcurrency: Infinity } : {});
   // Every DynamoDB call, the recorder's and delivery's alike, goes through this client.
   const calls = { counting: false, total: 0, inFlight: 0, peak: 0 };
   store.clients.raw.middlewareStack.add(

@@ -6,6 +6,7 @@ import {
   ListTablesCommand,
   ScanCommand,
   waitUntilTableExists,
+  type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -55,6 +56,25 @@ const SEED = {
     },
   },
 } as const;
+
+/** The history table as the seed (and an earlier version of Tickwatch) made it: keys only, no index. */
+async function createSeedHistoryTable(client: DynamoDBClient, name: string): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: name,
+      AttributeDefinitions: [
+        { AttributeName: 'user_id', AttributeType: 'S' },
+        { AttributeName: 'triggered_at', AttributeType: 'N' },
+      ],
+      KeySchema: [
+        { AttributeName: 'user_id', KeyType: 'HASH' },
+        { AttributeName: 'triggered_at', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { TableName: name });
+}
 
 describe(`tables on ${inject('dynamoKind')}`, () => {
   let store: OpenStore;
@@ -126,24 +146,7 @@ describe(`tables on ${inject('dynamoKind')}`, () => {
     const clients = createDynamoClients({ region: 'ca-west-1', endpoint: await upgradeEndpoint() });
     const tables = tableNames(uniquePrefix());
     try {
-      await clients.raw.send(
-        new CreateTableCommand({
-          TableName: tables.notifications,
-          AttributeDefinitions: [
-            { AttributeName: 'user_id', AttributeType: 'S' },
-            { AttributeName: 'triggered_at', AttributeType: 'N' },
-          ],
-          KeySchema: [
-            { AttributeName: 'user_id', KeyType: 'HASH' },
-            { AttributeName: 'triggered_at', KeyType: 'RANGE' },
-          ],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
-      await waitUntilTableExists(
-        { client: clients.raw, maxWaitTime: 60, minDelay: 1, maxDelay: 2 },
-        { TableName: tables.notifications },
-      );
+      await createSeedHistoryTable(clients.raw, tables.notifications);
       const stored = Array.from({ length: 60 }, (_, i) => ({
         user_id: { S: `u${i % 3}` },
         triggered_at: { N: String(1_000 + i) },
@@ -173,24 +176,7 @@ describe(`tables on ${inject('dynamoKind')}`, () => {
     const tables = tableNames(uniquePrefix());
     const backup = `${tables.notifications}__rebuild`;
     try {
-      await clients.raw.send(
-        new CreateTableCommand({
-          TableName: backup,
-          AttributeDefinitions: [
-            { AttributeName: 'user_id', AttributeType: 'S' },
-            { AttributeName: 'triggered_at', AttributeType: 'N' },
-          ],
-          KeySchema: [
-            { AttributeName: 'user_id', KeyType: 'HASH' },
-            { AttributeName: 'triggered_at', KeyType: 'RANGE' },
-          ],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
-      await waitUntilTableExists(
-        { client: clients.raw, maxWaitTime: 60, minDelay: 1, maxDelay: 2 },
-        { TableName: backup },
-      );
+      await createSeedHistoryTable(clients.raw, backup);
       const item = { user_id: { S: 'kept' }, triggered_at: { N: '1000' }, message: { S: 'survived' } };
       await clients.raw.send(
         new BatchWriteItemCommand({ RequestItems: { [backup]: [{ PutRequest: { Item: item } }] } }),
