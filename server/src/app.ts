@@ -35,6 +35,7 @@ import { attachSocketHandlers } from './realtime/socket-handlers.js';
 import { TickFanout } from './realtime/tick-fanout.js';
 import { AlertsRepository } from './store/alerts-repository.js';
 import { FundamentalsRepository } from './store/fundamentals-repository.js';
+import { HistoryWrites } from './store/history-writes.js';
 import { NotificationsRepository } from './store/notifications-repository.js';
 import type { OpenStore } from './store/open-store.js';
 import { TicksRepository } from './store/ticks-repository.js';
@@ -94,6 +95,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const notifications = new NotificationsRepository(store.clients.doc, store.tables.notifications);
   const fundamentals = new FundamentalsRepository(store.clients.doc, store.tables.fundamentals);
   const settings = new UserSettingsRepository(store.clients.doc, store.tables.userSettings);
+  // Fires are delivered as soon as they are claimed; their history writes follow, carrying any settled status.
+  const history = new HistoryWrites(notifications);
 
   const app = express();
   const httpServer = http.createServer(app);
@@ -111,6 +114,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const engine = new AlertEngine({
     alerts,
     notifications,
+    history,
     ticks,
     market,
     retries: storeRetries,
@@ -122,6 +126,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     dashboards,
     channels: [new WebsocketChannel(), ...(deps.channels ?? configuredChannels(config, log))],
     notifications,
+    history,
     settings,
     options: { maxAttempts: config.notify.maxAttempts, retryBaseMs: config.notify.retryBaseMs },
     log: log.child({ part: 'notify' }),
@@ -130,7 +135,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   // engine → delivery.
   pipeline.onLiveTick((move) => fanout.publish(move.tick));
   pipeline.onLiveTick((move) => engine.onMove(move));
-  engine.onRecorded((record) => delivery.deliver(record));
+  engine.onFired((record) => delivery.deliver(record));
   attachSocketHandlers(io, {
     auth,
     market,

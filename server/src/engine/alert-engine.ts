@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import type { MarketState, PriceMove } from '../market/market-state.js';
 import { TradingDayClock } from '../market/trading-day.js';
 import type { AlertItem, AlertsRepository } from '../store/alerts-repository.js';
+import { HistoryWrites } from '../store/history-writes.js';
 import type { NotificationsRepository } from '../store/notifications-repository.js';
 import { presentTick, type TicksRepository } from '../store/ticks-repository.js';
 import { TICK_TTL_SECONDS } from '../store/tables.js';
@@ -24,6 +25,8 @@ export interface AlertView {
 export interface AlertEngineDeps {
   alerts: AlertsRepository;
   notifications: NotificationsRepository;
+  /** The write-behind of claimed fires' history records, shared with delivery (default: the engine's own). */
+  history?: HistoryWrites;
   ticks: TicksRepository;
   /** The prices and day bars the engine evaluates against; it restores them from the store at start-up. */
   market: MarketState;
@@ -44,7 +47,7 @@ export class AlertEngine {
   private readonly books = new Map<string, AlertBook>();
   private readonly live = new Map<string, LiveAlert>();
   private readonly fundamentals = new Map<string, Fundamentals>();
-  private readonly recordedListeners = new Set<(record: NotificationRecord) => void>();
+  private readonly firedListeners = new Set<(record: NotificationRecord) => void>();
   private readonly clock = new TradingDayClock();
   private readonly recorder: FireRecorder;
   private readonly warmups = new Set<Promise<void>>();
@@ -54,10 +57,10 @@ export class AlertEngine {
     this.now = deps.now ?? Date.now;
     this.recorder = new FireRecorder(
       deps.alerts,
-      deps.notifications,
+      deps.history ?? new HistoryWrites(deps.notifications),
       {
-        onRecorded: (record) => {
-          for (const listener of this.recordedListeners) listener(record);
+        onFired: (record) => {
+          for (const listener of this.firedListeners) listener(record);
         },
         onStale: (alertId, item) => (item ? this.upsert(item) : this.remove(alertId)),
         onStored: (item) => this.absorb(item),
@@ -232,9 +235,10 @@ export class AlertEngine {
     this.bookFor(symbol).setFundamentals(fundamentals);
   }
 
-  onRecorded(listener: (record: NotificationRecord) => void): () => void {
-    this.recordedListeners.add(listener);
-    return () => this.recordedListeners.delete(listener);
+  /** Every fire to deliver, as soon as it is claimed (or, recovered at start-up, once it is in the history). */
+  onFired(listener: (record: NotificationRecord) => void): () => void {
+    this.firedListeners.add(listener);
+    return () => this.firedListeners.delete(listener);
   }
 
   /** Resolves once every decision so far is recorded and every indicator warmed: for shutdown and tests. */

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import pLimit from 'p-limit';
+import PQueue from 'p-queue';
 import { conditionKey, describeFire, type NotificationRecord } from '@tickwatch/shared';
 import { RetryGroup, backoffDelay } from '../backoff.js';
 import type { Logger } from '../log.js';
@@ -9,13 +9,17 @@ import {
   type AlertsRepository,
   type PendingNotification,
 } from '../store/alerts-repository.js';
-import type { NotificationsRepository } from '../store/notifications-repository.js';
+import { SlotAllocator, atSlot } from '../store/history-slots.js';
+import type { HistoryWrites } from '../store/history-writes.js';
 import { isPermanentWriteError } from '../store/write-errors.js';
 import type { EngineAction, LiveAlert } from './alert-book.js';
 
 export interface RecorderHooks {
-  /** A fire is in the history table. */
-  onRecorded(record: NotificationRecord): void;
+  /**
+   * A fire to deliver: just claimed (parked in its alert, so durable; its history write follows through
+   * HistoryWrites), or recovered from a previous run and now in the history table.
+   */
+  onFired(record: NotificationRecord): void;
   /** Our copy of the alert is stale (another writer won); `item` is what the store holds now, or undefined. */
   onStale(alertId: string, item: AlertItem | undefined): void;
   /** A write succeeded; `item` is the alert as now stored. */
@@ -24,10 +28,17 @@ export interface RecorderHooks {
 
 const RETRY = { baseMs: 100, maxMs: 30_000 };
 /**
- * Decisions being recorded at once across all alerts. A storm (one tick firing a thousand alerts) queues here instead
- * of opening a thousand requests at once, which would only slow every one of them down.
+ * Store calls (with their retries) the recorder has in flight at once across all alerts. A storm (one tick firing a
+ * thousand alerts) queues here instead of opening a thousand requests at once, which would only slow every one of
+ * them down.
  */
 export const RECORDER_CONCURRENCY = 32;
+/**
+ * Which waiting store call goes next. Claims first: a claimed fire is delivered at once, so a storm reaches every
+ * screen after its claims alone; history writes next (a delivery status waits for them); clearing parked records
+ * last, since only the alert's own next decision waits for that.
+ */
+const PRIORITY = { claim: 2, history: 1, clear: 0 } as const;
 /** Edits racing one decision; past this many the decision is dropped and the alert reloaded. */
 const MAX_CONFLICT_RETRIES = 5;
 
@@ -42,15 +53,18 @@ class RefusedWrite extends Error {
   override name = 'RefusedWrite';
 }
 
+const REFUSED = Symbol('refused');
+
 /**
  * Records what the evaluator decided, off the tick path, one alert at a time in decision order.
  *
  * A fire is two writes without a transaction (the embedded store has none): first one conditional update of the
- * alert that counts the fire, disarms it and parks the history record in it (`pending_notification`); then the
- * history item, written idempotently; then the parked record is cleared. A crash between the writes leaves the
- * record parked, and `finishPending` (run at start-up, and before any later fire of that alert) writes it.
- * Concurrent evaluators and API edits are kept apart by the alert's version: a write against an old version
- * fails, and the alert is reloaded instead.
+ * alert that counts the fire, disarms it and parks the history record in it (`pending_notification`), after which
+ * the fire is handed on for delivery; then the history item, written idempotently at a slot handed out with the
+ * claim; then the parked record is cleared. A crash between the writes leaves the record parked, and
+ * `finishPending` (run at start-up, and before any later fire of that alert) writes it. Concurrent evaluators and
+ * API edits are kept apart by the alert's version: a write against an old version fails, and the alert is reloaded
+ * instead.
  */
 export class FireRecorder {
   private readonly chains = new Map<string, Promise<void>>();
@@ -61,11 +75,12 @@ export class FireRecorder {
   /** Decisions queued and not yet recorded (or abandoned). */
   private queued = 0;
   private refused = 0;
-  private readonly limit: ReturnType<typeof pLimit>;
+  private readonly queue: PQueue;
+  private readonly slots = new SlotAllocator();
 
   constructor(
     private readonly alerts: AlertsRepository,
-    private readonly notifications: NotificationsRepository,
+    private readonly history: HistoryWrites,
     private readonly hooks: RecorderHooks,
     private readonly log: Logger,
     /** Shared with the store's other writers: a success anywhere ends every waiting retry's back-off. */
@@ -73,7 +88,7 @@ export class FireRecorder {
     /** Decisions recorded at once; Infinity only as a benchmark's baseline. */
     concurrency = RECORDER_CONCURRENCY,
   ) {
-    this.limit = pLimit(concurrency);
+    this.queue = new PQueue({ concurrency });
   }
 
   /** Decisions the store refused for good; each is in the log with the reason. */
@@ -104,19 +119,23 @@ export class FireRecorder {
       const definition = conditionKey(action.alert.item);
       if (action.kind === 'rearm') {
         // Still worth writing if the alert kept its definition and nobody else re-armed it meanwhile.
-        await this.write(
-          id,
-          (version) => this.alerts.rearm(id, version),
-          (current) => !current.armed && conditionKey(current) === definition,
+        await this.stage(PRIORITY.claim, () =>
+          this.write(
+            id,
+            (version) => this.alerts.rearm(id, version),
+            (current) => !current.armed && conditionKey(current) === definition,
+          ),
         );
         return;
       }
       // Still due if nobody disabled it, moved its expiry or changed what it watches meanwhile.
       const expiresAt = action.alert.item.expires_at;
-      await this.write(
-        id,
-        (version) => this.alerts.expire(id, version),
-        (current) => current.enabled && current.expires_at === expiresAt && conditionKey(current) === definition,
+      await this.stage(PRIORITY.claim, () =>
+        this.write(
+          id,
+          (version) => this.alerts.expire(id, version),
+          (current) => current.enabled && current.expires_at === expiresAt && conditionKey(current) === definition,
+        ),
       );
     });
   }
@@ -144,6 +163,7 @@ export class FireRecorder {
 
   close(): void {
     this.closed = true;
+    this.history.abandonAll();
   }
 
   private async fire(action: Extract<EngineAction, { kind: 'fire' }>): Promise<void> {
@@ -156,47 +176,74 @@ export class FireRecorder {
       symbol: item.symbol,
       current_price: tick.price,
       threshold: action.level,
-      triggered_at: tick.timestamp,
+      triggered_at: atSlot(tick.timestamp, this.slots.take(item.user_id, tick.timestamp)),
       notification_method: item.notification_method,
       condition_type: item.condition_type,
       message: describeFire(item, { value: action.value, level: action.level, price: tick.price }),
     };
     const definition = conditionKey(item);
-    const claimed = await this.write(
-      alert.id,
-      (version) =>
-        this.alerts.claimFire(alert.id, version, {
-          lastTriggered: Math.floor(tick.timestamp / 1000),
-          lastFiredMs: tick.timestamp,
-          disarm: action.disarm,
-          disable: action.disable,
-          pending,
-        }),
-      // An edit that kept the definition (a note, the method) does not undo the fire; another evaluator that
-      // already recorded a fire for this tick or a later one does.
-      (current) =>
-        current.enabled && conditionKey(current) === definition && (current.last_fired_ms ?? -1) < tick.timestamp,
+    const claimed = await this.stage(PRIORITY.claim, () =>
+      this.write(
+        alert.id,
+        (version) =>
+          this.alerts.claimFire(alert.id, version, {
+            lastTriggered: Math.floor(tick.timestamp / 1000),
+            lastFiredMs: tick.timestamp,
+            disarm: action.disarm,
+            disable: action.disable,
+            pending,
+          }),
+        // An edit that kept the definition (a note, the method) does not undo the fire; another evaluator that
+        // already recorded a fire for this tick or a later one does.
+        (current) =>
+          current.enabled && conditionKey(current) === definition && (current.last_fired_ms ?? -1) < tick.timestamp,
+      ),
     );
-    if (claimed) await this.finish(alert.id, pending, true);
+    if (!claimed) return;
+    // Parked in the alert, the fire survives a crash from here on: deliver it now rather than after two more writes.
+    // Should a crash come before its history write, start-up writes it and hands it over again; delivery then shows
+    // it once more unless a dashboard's acknowledgement was already stored.
+    this.history.expect(pending);
+    this.hooks.onFired({ ...pending, delivery_status: 'pending', message_id: null });
+    await this.finish(alert.id, pending, false);
   }
 
-  /** Writes a parked record to the history and clears it; `announce` hands it on for delivery. */
+  /**
+   * Writes a parked record to the history and then clears it, each as its own queued store call; `announce` hands
+   * the stored record on for delivery (a record recovered from a previous run).
+   */
   private async finish(alertId: string, pending: PendingNotification, announce: boolean): Promise<void> {
-    let record: NotificationRecord | undefined;
+    const record = await this.stage(PRIORITY.history, () => this.writeHistory(alertId, pending));
+    if (record === undefined) return;
+    if (announce && record !== REFUSED) this.hooks.onFired(record);
+    await this.stage(PRIORITY.clear, () => this.clear(alertId, pending.notification_id));
+  }
+
+  /** The history write of a parked record: the record, REFUSED (dead-lettered), or undefined once closed. */
+  private async writeHistory(
+    alertId: string,
+    pending: PendingNotification,
+  ): Promise<NotificationRecord | typeof REFUSED | undefined> {
     try {
-      record = await this.retrying(() => this.notifications.writeOnce(pending));
+      const record = await this.retrying(() => this.history.write(pending));
+      if (!record) this.history.abandon(pending.notification_id);
+      return record;
     } catch (err) {
+      this.history.abandon(pending.notification_id);
       if (!(err instanceof RefusedWrite)) throw err;
       // A parked record the history table will never take must not block the alert's later fires.
       this.deadLetter(alertId, err, pending);
-      await this.retrying(() => this.alerts.clearPending(alertId, pending.notification_id));
-      return;
+      return REFUSED;
     }
-    if (!record) return;
-    // Durable in the history now: delivery need not wait for the parked copy to be cleared. Should a crash come
-    // before the clear, start-up hands the record over again and delivery skips it unless it is still pending.
-    if (announce) this.hooks.onRecorded(record);
-    await this.retrying(() => this.alerts.clearPending(alertId, pending.notification_id));
+  }
+
+  private async clear(alertId: string, notificationId: string): Promise<void> {
+    await this.retrying(() => this.alerts.clearPending(alertId, notificationId));
+  }
+
+  /** Runs one store step when the queue's turn comes: at most `concurrency` at once, higher priority first. */
+  private stage<T>(priority: number, step: () => Promise<T>): Promise<T> {
+    return this.queue.add(step, { priority });
   }
 
   /**
@@ -221,8 +268,10 @@ export class FireRecorder {
       } catch (err) {
         if (!(err instanceof VersionConflictError)) throw err;
         let current = await this.retrying(() => this.alerts.get(alertId));
-        if (current?.pending_notification) {
-          await this.finish(alertId, current.pending_notification, false);
+        const parked = current?.pending_notification;
+        // Already within a queued step: finishing another writer's record here must not queue behind ourselves.
+        if (parked && (await this.writeHistory(alertId, parked)) !== undefined) {
+          await this.clear(alertId, parked.notification_id);
           current = await this.retrying(() => this.alerts.get(alertId));
         }
         if (current && stillValid(current)) {
@@ -266,10 +315,8 @@ export class FireRecorder {
   private enqueue(alertId: string, task: () => Promise<void>): void {
     const previous = this.chains.get(alertId) ?? Promise.resolve();
     this.queued += 1;
-    // The bound is on whole decisions, not single store calls: a storm then finishes its first fires (and delivers
-    // them) while the rest wait, instead of interleaving every fire's calls and delivering none until the end.
     const next = previous
-      .then(() => this.limit(task))
+      .then(task)
       .catch((err: unknown) => {
         if (err instanceof RefusedWrite) this.deadLetter(alertId, err);
         else this.log.error({ err, alertId }, 'recording an alert decision failed');

@@ -7,6 +7,7 @@ import {
 } from '@tickwatch/shared';
 import { backoffDelay, sleep } from '../backoff.js';
 import type { Logger } from '../log.js';
+import { UnwrittenRecordError, type HistoryWrites } from '../store/history-writes.js';
 import type { NotificationsRepository } from '../store/notifications-repository.js';
 import type { UserSettingsRepository } from '../store/user-settings-repository.js';
 import { PermanentDeliveryError, type DeliveryResult, type NotificationChannel } from './channel.js';
@@ -40,6 +41,8 @@ export class DeliveryService {
       dashboards: Dashboards;
       channels: NotificationChannel[];
       notifications: NotificationsRepository;
+      /** Status changes go through it: a fire is delivered before its history record is written. */
+      history: HistoryWrites;
       settings: UserSettingsRepository;
       options: DeliveryOptions;
       log: Logger;
@@ -55,7 +58,11 @@ export class DeliveryService {
     this.delivering.add(id);
     this.track(
       this.run(record)
-        .catch((err: unknown) => this.deps.log.error({ err, notification: id }, 'delivery failed unexpectedly'))
+        .catch((err: unknown) => {
+          // Shut down before the record was written: the next start writes it and hands it over again.
+          if (err instanceof UnwrittenRecordError) this.leftPending += 1;
+          else this.deps.log.error({ err, notification: id }, 'delivery failed unexpectedly');
+        })
         .finally(() => this.delivering.delete(id)),
     );
   }
@@ -105,13 +112,18 @@ export class DeliveryService {
    * was away). `show` resolves whether the tab acknowledged; returns how many it sent.
    */
   async replay(userId: string, after: number, show: (record: NotificationRecord) => Promise<boolean>): Promise<number> {
+    // Taken before the table is read: a record written in between is then in one or the other, never in neither.
+    const unwritten = this.deps.history.unwrittenOf(userId);
     const [newer, undelivered] = await Promise.all([
       this.deps.notifications.listNewerThan(userId, after, MAX_REPLAY),
       this.deps.notifications.listUndelivered(userId, MAX_REPLAY),
     ]);
     const byId = new Map(newer.map((r) => [r.notification_id, r]));
-    for (const record of undelivered) {
-      if (this.channels.get(record.notification_method)?.deliveredByDashboard) byId.set(record.notification_id, record);
+    for (const record of [...undelivered, ...unwritten]) {
+      const missed = record.triggered_at > after && !byId.has(record.notification_id);
+      const unacknowledged =
+        record.delivery_status === 'pending' && this.channels.get(record.notification_method)?.deliveredByDashboard;
+      if (missed || unacknowledged) byId.set(record.notification_id, record);
     }
     const records = [...byId.values()].sort((a, b) => a.triggered_at - b.triggered_at).slice(0, MAX_REPLAY);
     await Promise.all(
@@ -190,6 +202,12 @@ export class DeliveryService {
         await this.setStatus(record, change);
         return;
       } catch (err) {
+        // Shutting down before the record was written: it stays parked in its alert, and the next start writes it
+        // and hands it over again.
+        if (err instanceof UnwrittenRecordError) {
+          this.leftPending += 1;
+          return;
+        }
         if (attempt >= maxAttempts) {
           this.deps.log.error({ err, notification: record.notification_id }, 'could not record a delivery status');
           return;
@@ -217,7 +235,7 @@ export class DeliveryService {
     record: NotificationRecord,
     change: Pick<NotificationRecord, 'delivery_status' | 'message_id' | 'failure_id' | 'failure_reason'>,
   ): Promise<void> {
-    await this.deps.notifications.setDelivery(record.user_id, record.triggered_at, {
+    await this.deps.history.setDelivery(record, {
       status: change.delivery_status,
       messageId: change.message_id,
       ...(change.failure_id ? { failure: change.failure_id } : {}),

@@ -16,31 +16,9 @@ import {
 import type { PendingNotification } from './alerts-repository.js';
 import { isConditionFailure } from './alerts-repository.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { SLOTS_PER_MS, atSlot, slotOf, slotsOf } from './history-slots.js';
 import { UNDELIVERED_ATTRIBUTE, UNDELIVERED_INDEX } from './tables.js';
 import { pages } from './pages.js';
-
-/**
- * `triggered_at` is the firing tick's epoch milliseconds plus a tie-break fraction n/1000 (n = 0…999): one tick can
- * fire several alerts of one user in the same millisecond, and the history key (user_id, triggered_at) must not let
- * one record overwrite another.
- */
-export const SLOTS_PER_MS = 1000;
-
-/**
- * The slots a record tries, in order: 0 first (a lone fire keeps the tick's exact millisecond), then every other
- * slot starting from its notification_id's hash (FNV-1a), so records of one millisecond spread out instead of queueing
- * for the same slots, and every process and every retry of one record tries the same sequence.
- */
-export function* slotsOf(notificationId: string): Generator<number> {
-  yield 0;
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < notificationId.length; i++) {
-    hash ^= notificationId.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  const home = (hash >>> 0) % (SLOTS_PER_MS - 1);
-  for (let i = 0; i < SLOTS_PER_MS - 1; i++) yield 1 + ((home + i) % (SLOTS_PER_MS - 1));
-}
 
 const cursorSchema = z.object({ user_id: z.string(), triggered_at: z.number() });
 
@@ -59,26 +37,28 @@ export class NotificationsRepository {
   ) {}
 
   /**
-   * Writes the record exactly once, however often it is called (a crash-recovery retry calls it again), in O(1)
-   * calls: the record tries the slots of its millisecond in an order fixed by its notification_id (`slotsOf`), so a
-   * retry lands on its own record and recognises it. Only a collision with another record of the user in the same
-   * millisecond costs a read and the next slot.
+   * Writes the record exactly once, however often it is called (a crash-recovery retry calls it again), in one call
+   * unless it collides: the record tries the slots of its millisecond in an order fixed by its notification_id and
+   * the slot its claim gave it (`slotsOf`), so a retry lands on its own record and recognises it. Only a collision
+   * with another record of the user in the same millisecond costs a read and the next slot. `delivery` is the status
+   * to write it with when its delivery already settled; an existing record is returned as stored.
    */
-  async writeOnce(pending: PendingNotification): Promise<NotificationRecord> {
-    const ms = Math.floor(pending.triggered_at);
-    for (const slot of slotsOf(pending.notification_id)) {
-      const record: NotificationRecord = {
-        ...pending,
-        triggered_at: ms + slot / SLOTS_PER_MS,
-        delivery_status: 'pending',
-        message_id: null,
-      };
+  async writeOnce(
+    pending: PendingNotification,
+    delivery: Pick<NotificationRecord, 'delivery_status' | 'message_id' | 'failure_id' | 'failure_reason'> = {
+      delivery_status: 'pending',
+      message_id: null,
+    },
+  ): Promise<NotificationRecord> {
+    for (const slot of slotsOf(pending.notification_id, slotOf(pending.triggered_at))) {
+      const record: NotificationRecord = { ...pending, triggered_at: atSlot(pending.triggered_at, slot), ...delivery };
       try {
         await this.doc.send(
           new PutCommand({
             TableName: this.table,
-            // A new record is pending: it is in the outbox (UndeliveredIndex) until its delivery settles.
-            Item: { ...record, [UNDELIVERED_ATTRIBUTE]: record.user_id },
+            // A pending record is in the outbox (UndeliveredIndex) until its delivery settles.
+            Item:
+              record.delivery_status === 'pending' ? { ...record, [UNDELIVERED_ATTRIBUTE]: record.user_id } : record,
             ConditionExpression: 'attribute_not_exists(triggered_at)',
           }),
         );

@@ -241,7 +241,7 @@ describe(`alert firing on ${inject('dynamoKind')}`, () => {
     const markets = [new MarketState(), new MarketState(), new MarketState()];
     const engines = markets.map((market) => new AlertEngine({ ...deps, market }));
     const announced: string[] = [];
-    for (const engine of engines) engine.onRecorded((record) => announced.push(record.notification_id));
+    for (const engine of engines) engine.onFired((record) => announced.push(record.notification_id));
     await Promise.all(engines.map((e) => e.load([])));
     const now = Date.now();
     const ticks: Tick[] = [
