@@ -106,6 +106,15 @@ export class DeliveryService {
     await this.setStatus(record, { delivery_status: 'sent', message_id: null });
   }
 
+  private async acknowledgedLater(record: NotificationRecord): Promise<void> {
+    try {
+      await this.acknowledged(record);
+    } catch (err) {
+      if (!(err instanceof UnwrittenRecordError))
+        this.deps.log.error({ err, notification: record.notification_id }, 'could not record an acknowledgement');
+    }
+  }
+
   /**
    * Re-sends one dashboard, oldest first, the user's fires newer than `after` and every dashboard record no dashboard
    * has acknowledged yet, whatever its `triggered_at` (a fire recorded late, out of tick-time order, while the tab
@@ -126,9 +135,14 @@ export class DeliveryService {
       if (missed || unacknowledged) byId.set(record.notification_id, record);
     }
     const records = [...byId.values()].sort((a, b) => a.triggered_at - b.triggered_at).slice(0, MAX_REPLAY);
+    const notYetWritten = new Set(unwritten.map((r) => r.notification_id));
     await Promise.all(
       records.map(async (record) => {
-        if (await show(record)) await this.acknowledged(record);
+        if (!(await show(record))) return;
+        // The status of a record still waiting for its history write is stored with that write; the replay does
+        // not wait for the recorder's queue.
+        if (notYetWritten.has(record.notification_id)) this.track(this.acknowledgedLater(record));
+        else await this.acknowledged(record);
       }),
     );
     return records.length;
