@@ -46,8 +46,12 @@ export interface HealthReport {
     /** Ticks the store refused for good (a value it cannot hold); each is in the log with the reason. */
     deadLettered: number;
   };
-  /** Alert decisions (fires, re-arms) the store refused for good; each is in the log with the reason. */
-  alerts: { deadLettered: number };
+  alerts: {
+    /** Alert decisions (fires, re-arms, expiries) waiting to be recorded: a storm, or a slow store. */
+    queued: number;
+    /** Alert decisions the store refused for good; each is in the log with the reason. */
+    deadLettered: number;
+  };
   uptimeSeconds: number;
 }
 

@@ -71,6 +71,11 @@ export class AlertEngine {
     );
   }
 
+  /** Alert decisions queued and not yet recorded. */
+  get backlog(): number {
+    return this.recorder.backlog;
+  }
+
   /** Alert decisions the store refused for good (dead-lettered). */
   get deadLettered(): number {
     return this.recorder.deadLettered;

@@ -10,7 +10,7 @@ export interface HealthDeps {
   store: StoreConfig;
   feed: TickFeed;
   pipeline: TickPipeline;
-  engine: { readonly deadLettered: number };
+  engine: { readonly deadLettered: number; readonly backlog: number };
   startedAt: number;
 }
 
@@ -37,7 +37,7 @@ export function healthRouter(deps: HealthDeps): Router {
         failedBatches: queue.failedBatches,
         deadLettered: queue.deadLettered,
       },
-      alerts: { deadLettered: deps.engine.deadLettered },
+      alerts: { queued: deps.engine.backlog, deadLettered: deps.engine.deadLettered },
       uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
     };
     res.status(report.status === 'ok' ? 200 : 503).json(report);
