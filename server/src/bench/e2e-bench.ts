@@ -117,6 +117,7 @@ interface PhaseResult {
   sent: Latency;
   framesSent: number;
   framesDeferred: number;
+  serverCpuMs: number;
   serverCpuPercent: number;
   serverLoopDelayP99Ms: number;
   serverLoopDelayMaxMs: number;
@@ -459,6 +460,7 @@ async function main(): Promise<void> {
         sent: latency(sentMs),
         framesSent: fanoutAfter.framesSent - fanoutBefore.framesSent,
         framesDeferred: fanoutAfter.framesDeferred - fanoutBefore.framesDeferred,
+        serverCpuMs: (cpu.user + cpu.system) / 1000,
         serverCpuPercent: (100 * (cpu.user + cpu.system)) / 1000 / wallMs,
         serverLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
         serverLoopDelayMaxMs: loopDelay.max / 1e6,
@@ -513,6 +515,7 @@ async function main(): Promise<void> {
       ['sent p99 (ms)', (r) => r.sent.p99, 1, true, `≤ ${TARGETS.sentP99Ms}`],
       ['sent max (ms)', (r) => r.sent.max, 1, true, ''],
       ['server CPU (% of one core)', (r) => r.serverCpuPercent, 0, true, ''],
+      ['server CPU ÷ fires (ms)', (r) => r.serverCpuMs / r.fires, 2, true, ''],
       ['server event-loop delay p99 (ms)', (r) => r.serverLoopDelayP99Ms, 1, true, ''],
       ['server event-loop delay max (ms)', (r) => r.serverLoopDelayMaxMs, 1, true, ''],
       ['tabs event-loop delay p99 (ms)', (r) => r.tabsLoopDelayP99Ms, 1, false, ''],
