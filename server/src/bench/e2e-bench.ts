@@ -89,7 +89,8 @@ type ToTabs =
   | { type: 'report' };
 type FromTabs = { type: 'ready' } | { type: 'counts'; triggered: number; sent: number } | Receipts;
 type ToCrowd = { type: 'finish' };
-type FromCrowd = { type: 'ready' } | { type: 'result'; frames: number };
+/** The crowd's CPU, from its last connection to `finish`: on two cores it competes with the server for the second. */
+type FromCrowd = { type: 'ready' } | { type: 'result'; frames: number; cpuPercent: number };
 
 /** What the tabs received since the last report. */
 interface Receipts {
@@ -284,11 +285,15 @@ async function runCrowd(url: string): Promise<void> {
       }),
     );
   }
+  const cpuStart = process.cpuUsage();
+  const begin = clock();
   process.on('message', (message: ToCrowd) => {
     if (message.type !== 'finish') return;
+    const cpu = process.cpuUsage(cpuStart);
+    const cpuPercent = (100 * (cpu.user + cpu.system)) / 1000 / (clock() - begin);
     for (const socket of sockets) socket.disconnect();
     // Exit only once the result has left, or the parent would wait for it in vain.
-    process.send!({ type: 'result', frames } satisfies FromCrowd, () => process.exit(0));
+    process.send!({ type: 'result', frames, cpuPercent } satisfies FromCrowd, () => process.exit(0));
   });
   process.send!({ type: 'ready' } satisfies FromCrowd);
 }
@@ -488,10 +493,10 @@ async function main(): Promise<void> {
       }
       results.push(await runPhase(spec, SECONDS));
     }
-    let crowdFrames = 0;
+    let crowdResult: Extract<FromCrowd, { type: 'result' }> | undefined;
     if (crowd) {
       crowd.send({ type: 'finish' } satisfies ToCrowd);
-      crowdFrames = (await requiredMessage<FromCrowd, 'result'>(crowd, 'result', 30_000)).frames;
+      crowdResult = await requiredMessage<FromCrowd, 'result'>(crowd, 'result', 30_000);
     }
 
     const [baseline] = results;
@@ -544,7 +549,11 @@ async function main(): Promise<void> {
           : `${r.spec.name}: FAILED: ${r.problems.join('; ')}`,
       );
     }
-    if (crowd) console.log(`crowd: ${CLIENTS} sockets × ${SYMBOLS_PER_CLIENT} symbols received ${crowdFrames} frames`);
+    if (crowdResult)
+      console.log(
+        `crowd: ${CLIENTS} sockets × ${SYMBOLS_PER_CLIENT} symbols received ${crowdResult.frames} frames, using ` +
+          `${crowdResult.cpuPercent.toFixed(0)}% of a core over the full-load phase`,
+      );
     console.log('');
     console.log(
       `targets (issue 10), full load: tick → alert:triggered p99 ≤ ${TARGETS.triggeredP99Ms} ms ` +
