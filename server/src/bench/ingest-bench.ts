@@ -138,25 +138,25 @@ async function withServer<T>(storePath: StorePath, dataDir: string, run: (server
   }
 }
 
-/** POST every tick, then wait for the store to have acknowledged each one. */
-async function throughput({ app, post }: BenchServer) {
+/** POST `count` ticks, then wait for the store to have acknowledged each one. */
+async function throughput({ app, post }: BenchServer, count = TICKS) {
   const strip = (ticks: Tick[]) => ticks.map(({ source: _source, ...rest }) => rest);
-  const ticks = makeTicks(TICKS, Date.now() - 3_600_000);
+  const ticks = makeTicks(count, Date.now() - 3_600_000);
   const writtenBefore = app.pipeline.stats().written;
   const cpu = process.cpuUsage();
   const started = performance.now();
   for (let i = 0; i < ticks.length; i += HTTP_BATCH) await post(strip(ticks.slice(i, i + HTTP_BATCH)));
   const acceptedSeconds = (performance.now() - started) / 1000;
   const deadline = Date.now() + 300_000;
-  while (app.pipeline.stats().written - writtenBefore < TICKS) {
+  while (app.pipeline.stats().written - writtenBefore < count) {
     if (Date.now() > deadline) throw new Error('store did not take every tick within 5 minutes');
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   const storedSeconds = (performance.now() - started) / 1000;
   return {
-    acceptedPerSecond: TICKS / acceptedSeconds,
-    storedPerSecond: TICKS / storedSeconds,
-    cpuMsPerPost: cpuMsSince(cpu) / Math.ceil(TICKS / HTTP_BATCH),
+    acceptedPerSecond: count / acceptedSeconds,
+    storedPerSecond: count / storedSeconds,
+    cpuMsPerPost: cpuMsSince(cpu) / Math.ceil(count / HTTP_BATCH),
   };
 }
 
@@ -220,18 +220,19 @@ try {
     "loopback (baseline): dynalite over a loopback HTTP port, SigV4-signed; in-process: the embedded store's " +
       'request handler, unsigned (what the server uses)',
   );
-  // Unreported: the first store calls in a process pay for JIT warm-up, which would count against whichever ran first.
-  for (const storePath of PATHS)
+  // Unreported: the first calls and POSTs in a process pay for JIT warm-up (measured: a third more CPU per POST),
+  // which would count against whichever path ran first.
+  for (const storePath of PATHS) {
     await storeCalls(storePath, path.join(root, `warm-up-${storePath}`), TICKS / 10, concurrency);
+    await withServer(storePath, path.join(root, `warm-up-e2e-${storePath}`), (server) => throughput(server, TICKS / 4));
+  }
   const rawLoopback = await storeCalls('loopback', path.join(root, 'raw-loopback'), TICKS, concurrency);
   const rawInProcess = await storeCalls('in-process', path.join(root, 'raw-in-process'), TICKS, concurrency);
-  // In-process first: the server's own code (HTTP, validation, pipeline) warms up in whichever runs first, and the
-  // cost of that should fall on the new path rather than flatter it.
+  const e2eLoopback = await withServer('loopback', path.join(root, 'e2e-loopback'), throughput);
   const { e2e, l } = await withServer('in-process', path.join(root, 'e2e-in-process'), async (server) => ({
     e2e: await throughput(server),
     l: await latency(server),
   }));
-  const e2eLoopback = await withServer('loopback', path.join(root, 'e2e-loopback'), throughput);
 
   const rows: [string, number, number, number][] = [
     ['store: BatchWriteItem (25/call), ticks/s', rawLoopback.ticksPerSecond, rawInProcess.ticksPerSecond, 0],
