@@ -7,17 +7,24 @@ import { io } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents, Tick } from '@tickwatch/shared';
 import { createApp } from '../app.js';
 import { loadConfig } from '../config.js';
-import { startEmbeddedStore } from '../store/embedded-store.js';
+import { serveEmbeddedStore } from '../store/embedded-store.js';
 import { openStore } from '../store/open-store.js';
 import { BATCH_WRITE_LIMIT, TicksRepository, toTickItem } from '../store/ticks-repository.js';
 
 /**
  * `npm run bench:ingest`: the ingest pipeline against the embedded store (dynalite on disk, as `npm start` runs
- * it), all in this process on loopback.
- *  1. baseline: raw BatchWriteItem calls of 25 items, PERSIST_CONCURRENCY at a time, straight to the store;
+ * it), all in this process, each part measured two ways in the same run:
+ *  - loopback (the baseline): dynalite's own HTTP server on a loopback port, every call signed with SigV4, as the
+ *    embedded store was reached before it had an in-process handler;
+ *  - in-process: the embedded store's request handler, unsigned, as the server reaches it now.
+ * The parts:
+ *  1. store calls: raw BatchWriteItem calls of 25 items, PERSIST_CONCURRENCY at a time, straight to the store;
  *  2. end to end: the same number of ticks POSTed to /api/ticks in batches, timed until the store acknowledged
  *     every write (the pipeline's own counter);
- *  3. latency: ticks POSTed at a fixed rate while a Socket.IO client is subscribed; tick → socket p50/p99.
+ *  3. latency (in-process only): ticks POSTed at a fixed rate while a Socket.IO client is subscribed; tick → socket
+ *     p50/p99.
+ * CPU is the whole process's (user + system, LevelDB's threads included) over a part, divided by its calls or POSTs;
+ * the client side of each POST is in it too, the same for both paths.
  */
 const TICKS = Number(process.env.BENCH_TICKS ?? 20_000);
 const HTTP_BATCH = 500;
@@ -36,41 +43,63 @@ function makeTicks(count: number, start: number): Tick[] {
   }));
 }
 
-async function baseline(dataDir: string, concurrency: number): Promise<number> {
-  const store = await startEmbeddedStore(dataDir);
-  const config = loadConfig({
-    DYNAMODB_ENDPOINT: store.endpoint,
-    TABLE_PREFIX: 'raw_',
-    LOG_LEVEL: 'warn',
-    AUTH_MODE: 'dev',
-  });
+type StorePath = 'loopback' | 'in-process';
+const PATHS: StorePath[] = ['loopback', 'in-process'];
+
+/**
+ * The server's store settings for `storePath` with its files under `dataDir`: the loopback store is served here
+ * and named by DYNAMODB_ENDPOINT; the in-process one is what the server starts itself with DATA_DIR alone.
+ */
+async function storeFor(storePath: StorePath, dataDir: string) {
+  if (storePath === 'in-process') return { env: { DATA_DIR: dataDir }, close: async () => {} };
+  const served = await serveEmbeddedStore(dataDir);
+  return { env: { DATA_DIR: dataDir, DYNAMODB_ENDPOINT: served.endpoint }, close: served.close };
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1000;
+}
+
+async function storeCalls(storePath: StorePath, dataDir: string, ticks: number, concurrency: number) {
+  const target = await storeFor(storePath, dataDir);
+  const config = loadConfig({ ...target.env, TABLE_PREFIX: 'raw_', LOG_LEVEL: 'warn', AUTH_MODE: 'dev' });
   const opened = await openStore(config, log);
   const repository = new TicksRepository(opened.clients.doc, opened.tables.ticks);
-  const items = makeTicks(TICKS, Date.now() - 3_600_000).map((t) => toTickItem(t, t.timestamp + Math.random() / 2));
+  const items = makeTicks(ticks, Date.now() - 3_600_000).map((t) => toTickItem(t, t.timestamp + Math.random() / 2));
   const batches: (typeof items)[] = [];
   for (let i = 0; i < items.length; i += BATCH_WRITE_LIMIT) batches.push(items.slice(i, i + BATCH_WRITE_LIMIT));
+  let calls = 0;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < batches.length) {
         let batch = batches[next++]!;
-        while (batch.length > 0) batch = await repository.batchPut(batch);
+        while (batch.length > 0) {
+          calls++;
+          batch = await repository.batchPut(batch);
+        }
       }
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpuMs = cpuMsSince(cpu);
   await opened.close();
-  await store.close();
-  return TICKS / seconds;
+  await target.close();
+  return { ticksPerSecond: ticks / seconds, cpuMsPerCall: cpuMs / calls };
 }
 
-async function endToEnd(dataDir: string) {
+/** The real server on a free loopback port, its store reached by `storePath`, and a sender for POST /api/ticks. */
+async function startServer(storePath: StorePath, dataDir: string) {
+  const target = await storeFor(storePath, dataDir);
   const config = loadConfig({
-    DATA_DIR: dataDir,
+    ...target.env,
     PORT: '0',
     FEED: 'none',
     LOG_LEVEL: 'warn',
+    AUTH_MODE: 'dev',
     INGEST_API_KEY: 'bench-ingest-key-0123456789',
     PERSIST_QUEUE_CAPACITY: String(TICKS * 2),
     // Unbatched frames, so the latency is the pipeline's own; bench:fanout measures conflation.
@@ -87,22 +116,52 @@ async function endToEnd(dataDir: string) {
     });
     if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
   };
-  const strip = (ticks: Tick[]) => ticks.map(({ source: _source, ...rest }) => rest);
+  return {
+    url,
+    app,
+    post,
+    async close() {
+      await app.close();
+      await store.close();
+      await target.close();
+    },
+  };
+}
+type BenchServer = Awaited<ReturnType<typeof startServer>>;
 
-  // Throughput: POST everything, then wait for the store to have acknowledged every tick.
-  const ticks = makeTicks(TICKS, Date.now() - 3_600_000);
+async function withServer<T>(storePath: StorePath, dataDir: string, run: (server: BenchServer) => Promise<T>) {
+  const server = await startServer(storePath, dataDir);
+  try {
+    return await run(server);
+  } finally {
+    await server.close();
+  }
+}
+
+/** POST `count` ticks, then wait for the store to have acknowledged each one. */
+async function throughput({ app, post }: BenchServer, count = TICKS) {
+  const strip = (ticks: Tick[]) => ticks.map(({ source: _source, ...rest }) => rest);
+  const ticks = makeTicks(count, Date.now() - 3_600_000);
   const writtenBefore = app.pipeline.stats().written;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   for (let i = 0; i < ticks.length; i += HTTP_BATCH) await post(strip(ticks.slice(i, i + HTTP_BATCH)));
   const acceptedSeconds = (performance.now() - started) / 1000;
   const deadline = Date.now() + 300_000;
-  while (app.pipeline.stats().written - writtenBefore < TICKS) {
+  while (app.pipeline.stats().written - writtenBefore < count) {
     if (Date.now() > deadline) throw new Error('store did not take every tick within 5 minutes');
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   const storedSeconds = (performance.now() - started) / 1000;
+  return {
+    acceptedPerSecond: count / acceptedSeconds,
+    storedPerSecond: count / storedSeconds,
+    cpuMsPerPost: cpuMsSince(cpu) / Math.ceil(count / HTTP_BATCH),
+  };
+}
 
-  // Latency: a subscribed socket, ticks posted every 10 ms at LATENCY_RATE per second.
+/** A subscribed socket, ticks posted every 10 ms at LATENCY_RATE per second. */
+async function latency({ url, post }: BenchServer) {
   const socket = io(url, { transports: ['websocket'] }) as import('socket.io-client').Socket<
     ServerToClientEvents,
     ClientToServerEvents
@@ -110,11 +169,12 @@ async function endToEnd(dataDir: string) {
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
   await socket.emitWithAck('ticks:subscribe', SYMBOLS);
   const latencies: number[] = [];
-  socket.on('ticks', (frame) => {
-    // Each tick carries the moment it was sent as its volume, so the measurement needs no bookkeeping.
-    for (const tick of frame) if (tick.price === 1) latencies.push(Date.now() - tick.volume);
-  });
   const begin = Date.now();
+  socket.on('ticks', (frame) => {
+    // Each tick carries the moment it was sent as its volume (ms since `begin`: a volume may not exceed 1e12), so
+    // the measurement needs no bookkeeping.
+    for (const tick of frame) if (tick.price === 1) latencies.push(Date.now() - begin - tick.volume);
+  });
   const end = begin + LATENCY_SECONDS * 1000;
   let sent = 0;
   let t = begin;
@@ -128,7 +188,7 @@ async function endToEnd(dataDir: string) {
         symbol: SYMBOLS[(sent + i) % SYMBOLS.length]!,
         timestamp: t,
         price: 1,
-        volume: now,
+        volume: now - begin,
       }));
       sent += batch.length;
       await post(batch);
@@ -138,14 +198,14 @@ async function endToEnd(dataDir: string) {
   const settle = Date.now() + 5000;
   while (latencies.length < sent && Date.now() < settle) await new Promise((resolve) => setTimeout(resolve, 20));
   socket.disconnect();
-  await app.close();
-  await store.close();
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
   return {
-    acceptedPerSecond: TICKS / acceptedSeconds,
-    storedPerSecond: TICKS / storedSeconds,
-    latency: { sent, received: latencies.length, p50: pct(50), p99: pct(99), max: latencies.at(-1) ?? NaN },
+    sent,
+    received: latencies.length,
+    p50: pct(50),
+    p99: pct(99),
+    max: latencies.at(-1) ?? NaN,
     achievedRate: sent / LATENCY_SECONDS,
   };
 }
@@ -156,20 +216,44 @@ try {
   console.log(
     `Ingest benchmark: ${TICKS} ticks over ${SYMBOLS.length} symbols, embedded store on disk, ${os.cpus().length} CPUs`,
   );
-  const raw = await baseline(path.join(root, 'raw'), concurrency);
-  const e2e = await endToEnd(path.join(root, 'e2e'));
-  const rows = [
-    ['baseline: raw BatchWriteItem (25/call)', `${raw.toFixed(0)} ticks/s`, '1.00'],
-    ['HTTP accepted (202)', `${e2e.acceptedPerSecond.toFixed(0)} ticks/s`, (e2e.acceptedPerSecond / raw).toFixed(2)],
-    ['HTTP → stored (end to end)', `${e2e.storedPerSecond.toFixed(0)} ticks/s`, (e2e.storedPerSecond / raw).toFixed(2)],
+  console.log(
+    "loopback (baseline): dynalite over a loopback HTTP port, SigV4-signed; in-process: the embedded store's " +
+      'request handler, unsigned (what the server uses)',
+  );
+  // Unreported: the first calls and POSTs in a process pay for JIT warm-up (measured: a third more CPU per POST),
+  // which would count against whichever path ran first.
+  for (const storePath of PATHS) {
+    await storeCalls(storePath, path.join(root, `warm-up-${storePath}`), TICKS / 10, concurrency);
+    await withServer(storePath, path.join(root, `warm-up-e2e-${storePath}`), (server) => throughput(server, TICKS / 4));
+  }
+  const rawLoopback = await storeCalls('loopback', path.join(root, 'raw-loopback'), TICKS, concurrency);
+  const rawInProcess = await storeCalls('in-process', path.join(root, 'raw-in-process'), TICKS, concurrency);
+  const e2eLoopback = await withServer('loopback', path.join(root, 'e2e-loopback'), throughput);
+  const { e2e, l } = await withServer('in-process', path.join(root, 'e2e-in-process'), async (server) => ({
+    e2e: await throughput(server),
+    l: await latency(server),
+  }));
+
+  const rows: [string, number, number, number][] = [
+    ['store: BatchWriteItem (25/call), ticks/s', rawLoopback.ticksPerSecond, rawInProcess.ticksPerSecond, 0],
+    ['store: CPU per BatchWriteItem (ms)', rawLoopback.cpuMsPerCall, rawInProcess.cpuMsPerCall, 3],
+    ['HTTP accepted (202), ticks/s', e2eLoopback.acceptedPerSecond, e2e.acceptedPerSecond, 0],
+    ['HTTP → stored (end to end), ticks/s', e2eLoopback.storedPerSecond, e2e.storedPerSecond, 0],
+    [`CPU per ingest POST of ${HTTP_BATCH} ticks (ms)`, e2eLoopback.cpuMsPerPost, e2e.cpuMsPerPost, 2],
   ];
   console.log('');
-  for (const [name, value, ratio] of rows)
-    console.log(`${name!.padEnd(42)} ${value!.padStart(14)}   x${ratio} of baseline`);
-  const l = e2e.latency;
+  console.log(`${''.padEnd(44)}${'loopback'.padStart(12)}${'in-process'.padStart(12)}${'ratio'.padStart(9)}`);
+  for (const [name, before, after, digits] of rows)
+    console.log(
+      name.padEnd(44) +
+        before.toFixed(digits).padStart(12) +
+        after.toFixed(digits).padStart(12) +
+        `x${(after / before).toFixed(2)}`.padStart(9),
+    );
   console.log('');
   console.log(
-    `tick → socket latency at ${e2e.achievedRate.toFixed(0)} ticks/s (target ${LATENCY_RATE}/s, ${SYMBOLS.length} symbols, 1 client, unbatched): ` +
+    `tick → socket latency, in-process, at ${l.achievedRate.toFixed(0)} ticks/s (target ${LATENCY_RATE}/s, ` +
+      `${SYMBOLS.length} symbols, 1 client, unbatched): ` +
       `p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms (${l.received}/${l.sent} received)`,
   );
 } finally {

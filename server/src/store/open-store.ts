@@ -29,12 +29,13 @@ const PROBE_TIMEOUT_MS = 10_000;
 
 /**
  * Connects to the configured DynamoDB (starting the embedded one when nothing else is configured) and makes sure
- * the three tables exist. Every mode ends in the same SDK client; only the endpoint and credentials differ.
+ * the three tables exist. Every mode ends in the same SDK client; only where its calls go and how they are signed
+ * differ.
  */
 export async function openStore(config: Config, log: Logger): Promise<OpenStore> {
   const embedded = config.store.mode === 'embedded' ? await startEmbeddedStore(config.store.dataDir) : undefined;
   const target: Omit<DynamoClientOptions, 'region'> = embedded
-    ? { endpoint: embedded.endpoint, credentials: 'placeholder' }
+    ? { embedded: embedded.requestHandler }
     : config.store.mode === 'external'
       ? { endpoint: config.store.endpoint, credentials: config.store.credentials }
       : { credentials: 'default-chain' };
@@ -100,7 +101,7 @@ function unavailable(config: Config, endpoint: string | undefined, err: unknown)
       ? { what: `DynamoDB at ${endpoint}`, setBy: 'set by DYNAMODB_ENDPOINT' }
       : config.store.mode === 'aws'
         ? { what: `AWS DynamoDB in ${config.region}`, setBy: 'chosen by DYNAMODB_USE_AWS=true, in AWS_REGION' }
-        : { what: `the embedded store at ${endpoint}`, setBy: `its files are in DATA_DIR (${config.store.dataDir})` };
+        : { what: 'the embedded store', setBy: `its files are in DATA_DIR (${config.store.dataDir})` };
   if (name === 'CredentialsProviderError') {
     return `No AWS credentials to sign requests to ${store.what} (${reason}); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE`;
   }

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedStore } from '../../src/store/embedded-store.js';
+import { serveEmbeddedStore } from '../../src/store/embedded-store.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 
 export type DynamoKind = 'embedded' | 'dynamodb-local';
@@ -22,7 +22,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const server =
     kind === 'embedded'
-      ? await startEmbeddedStore(undefined).then((s) => ({ endpoint: s.endpoint, stop: s.close }))
+      ? await serveEmbeddedStore(undefined).then((s) => ({ endpoint: s.endpoint, stop: s.close }))
       : await startDynamoDbLocal();
   console.log(`integration tests against ${kind} at ${server.endpoint}`);
   project.provide('dynamoEndpoint', server.endpoint);
