@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { Config } from './config.js';
 import { AlertEngine } from './engine/alert-engine.js';
+import { EMBEDDED_RECORDER_CONCURRENCY, RECORDER_CONCURRENCY } from './engine/fire-recorder.js';
 import { loadFundamentals } from './engine/load-fundamentals.js';
 import { createFeed } from './feeds/create-feed.js';
 import type { TickFeed } from './feeds/feed.js';
@@ -53,7 +54,7 @@ export interface AppDeps {
   clientDist?: string;
   /** Replaces the email/SNS channels built from config (tests of delivery failures). */
   channels?: NotificationChannel[];
-  /** Alert decisions the fire recorder records at once; benchmarks set Infinity for their baseline. */
+  /** Store calls the fire recorder has in flight at once (default by store); benchmarks set Infinity for a baseline. */
   recorderConcurrency?: number;
 }
 
@@ -118,7 +119,9 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     ticks,
     market,
     retries: storeRetries,
-    ...(deps.recorderConcurrency ? { recorderConcurrency: deps.recorderConcurrency } : {}),
+    recorderConcurrency:
+      deps.recorderConcurrency ??
+      (config.store.mode === 'embedded' ? EMBEDDED_RECORDER_CONCURRENCY : RECORDER_CONCURRENCY),
     log: log.child({ part: 'engine' }),
   });
   const dashboards = new SocketDashboards(io, config.notify.ackTimeoutMs);

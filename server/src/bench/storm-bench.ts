@@ -13,7 +13,7 @@ import {
 } from '@tickwatch/shared';
 import { nextMessage, requiredMessage } from './child-messages.js';
 import { startBenchServer } from './bench-server.js';
-import { RECORDER_CONCURRENCY } from '../engine/fire-recorder.js';
+import { EMBEDDED_RECORDER_CONCURRENCY } from '../engine/fire-recorder.js';
 import { userRoom } from '../realtime/rooms.js';
 import { AlertsRepository, newAlertItem } from '../store/alerts-repository.js';
 import { NotificationsRepository } from '../store/notifications-repository.js';
@@ -33,9 +33,9 @@ import { NotificationsRepository } from '../store/notifications-repository.js';
  * is checked at the tabs (1,000 distinct fires, no repeats) and in the history table (1,000 records, one per alert,
  * all `sent`); the bench exits non-zero if either fails.
  *
- * Baseline in the same run: the same storm with `recorderConcurrency: Infinity`, every fire chain's store calls
- * started at once, as before the fire recorder had a bound (below the SDK, whose HTTP agent still opens at most 50
- * sockets to the store and queues the rest). Both clocks are `performance.timeOrigin + now()`, which the two
+ * Baseline in the same run: the same storm with `recorderConcurrency: Infinity`, every fire's store calls started
+ * at once, as before the fire recorder had a bound (the embedded store is reached in process: nothing below queues
+ * them either). Both clocks are `performance.timeOrigin + now()`, which the two
  * processes on one machine share to well under a millisecond.
  */
 const FIRES = 1000;
@@ -340,9 +340,8 @@ async function main(): Promise<void> {
         `acknowledging as the dashboard does; embedded store; ${os.cpus().length} CPUs`,
     );
     console.log(
-      `baseline: recorderConcurrency Infinity (every fire chain's store calls at once); ` +
-        `bounded: the recorder's default, ${RECORDER_CONCURRENCY} alert decisions (claim, history write, clear) at once. Either way the SDK's HTTP ` +
-        `agent opens at most 50 sockets to the store and queues the rest`,
+      `baseline: recorderConcurrency Infinity (every fire's store calls at once); bounded: the recorder's default, ` +
+        `${EMBEDDED_RECORDER_CONCURRENCY} store calls at once, claims before history writes before clears`,
     );
     // Unreported: the first storm in a process pays for JIT warm-up, which would count against whichever ran first.
     await storm(100, false, path.join(root, 'warm-up'));
@@ -364,7 +363,7 @@ async function main(): Promise<void> {
       console.log('');
       console.log(
         `${`${users} users × ${FIRES / users} alert${users === FIRES ? '' : 's'}`.padEnd(34)}${'baseline (∞)'.padStart(14)}` +
-          `${`bounded (${RECORDER_CONCURRENCY})`.padStart(14)}${'ratio'.padStart(9)}   target`,
+          `${`bounded (${EMBEDDED_RECORDER_CONCURRENCY})`.padStart(14)}${'ratio'.padStart(9)}   target`,
       );
       for (const [name, value, digits, target] of rows) {
         const ratio = value(bounded) / value(baseline);

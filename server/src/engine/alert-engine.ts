@@ -32,7 +32,7 @@ export interface AlertEngineDeps {
   market: MarketState;
   /** Shared with the store's other writers, so recording resumes as soon as the store answers again. */
   retries?: RetryGroup;
-  /** Decisions the fire recorder records at once (default RECORDER_CONCURRENCY). */
+  /** Store calls the fire recorder has in flight at once (default RECORDER_CONCURRENCY). */
   recorderConcurrency?: number;
   log: Logger;
   now?: () => number;

@@ -34,6 +34,12 @@ const RETRY = { baseMs: 100, maxMs: 30_000 };
  */
 export const RECORDER_CONCURRENCY = 32;
 /**
+ * The same for the embedded store, which answers in this process: there is no network round trip to overlap, only
+ * CPU to share, and every call in flight delays the first claims' answers (a storm's first delivery) without making
+ * the last one come sooner.
+ */
+export const EMBEDDED_RECORDER_CONCURRENCY = 8;
+/**
  * Which waiting store call goes next. Claims first: a claimed fire is delivered at once, so a storm reaches every
  * screen after its claims alone; history writes next (a delivery status waits for them); clearing parked records
  * last, since only the alert's own next decision waits for that.
@@ -85,7 +91,7 @@ export class FireRecorder {
     private readonly log: Logger,
     /** Shared with the store's other writers: a success anywhere ends every waiting retry's back-off. */
     private readonly retries = new RetryGroup(),
-    /** Decisions recorded at once; Infinity only as a benchmark's baseline. */
+    /** Store calls in flight at once; Infinity only as a benchmark's baseline. */
     concurrency = RECORDER_CONCURRENCY,
   ) {
     this.queue = new PQueue({ concurrency });
