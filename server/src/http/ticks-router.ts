@@ -83,7 +83,7 @@ export function ticksRouter({ pipeline, market, ticks, ingestApiKey, now = Date.
     }
     const aggregator = new CandleAggregator(intervalMs);
     for await (const page of ticks.scanOldestFirst({ symbol, from, to })) {
-      for (const item of page) aggregator.add(presentTick(item));
+      for (const item of page) aggregator.add(presentTick(item), item.timestamp);
     }
     res.json({ symbol, interval: query.interval, from, to, candles: aggregator.result() });
   });
