@@ -12,7 +12,8 @@ export interface KeyedBar extends Candle {
 }
 
 export function openKeyedBar(start: number, trade: TradePoint, key: number): KeyedBar {
-  return { ...openBar(start, trade), openKey: key, closeKey: key };
+  const { open, high, low, close, volume, trades } = openBar(start, trade);
+  return { start, open, high, low, close, volume, trades, openKey: key, closeKey: key };
 }
 
 /**
@@ -20,12 +21,18 @@ export function openKeyedBar(start: number, trade: TradePoint, key: number): Key
  * trade stored over another under the same key can tie, and the store keeps the later one.
  */
 export function foldKeyed(bar: KeyedBar, trade: TradePoint, key: number): KeyedBar {
+  // Field by field: properties added after a spread take a slow path in V8, microseconds per tick on this path.
+  const { start, high, low, volume, trades } = foldTrade(bar, trade);
   const opens = key <= bar.openKey;
   const closes = key >= bar.closeKey;
   return {
-    ...foldTrade(bar, trade),
+    start,
     open: opens ? trade.price : bar.open,
+    high,
+    low,
     close: closes ? trade.price : bar.close,
+    volume,
+    trades,
     openKey: opens ? key : bar.openKey,
     closeKey: closes ? key : bar.closeKey,
   };
@@ -48,8 +55,21 @@ export function mergeBars(a: KeyedBar, b: KeyedBar): KeyedBar {
   };
 }
 
-export function toCandle({ start, open, high, low, close, volume, trades }: KeyedBar): Candle {
-  return { start, open, high, low, close, volume, trades };
+/** The bar without its keys. */
+export function toCandle(bar: KeyedBar): Candle {
+  return candleAt(bar, bar.start);
+}
+
+function candleAt(bar: KeyedBar, start: number): Candle {
+  return {
+    start,
+    open: bar.open,
+    high: bar.high,
+    low: bar.low,
+    close: bar.close,
+    volume: bar.volume,
+    trades: bar.trades,
+  };
 }
 
 /**
@@ -59,16 +79,18 @@ export function toCandle({ start, open, high, low, close, volume, trades }: Keye
 export function rollUp(bars: readonly KeyedBar[], intervalMs: number): Candle[] {
   const candles: Candle[] = [];
   let current: KeyedBar | undefined;
+  let start = 0;
   for (const bar of bars) {
-    const start = barStart(bar.start, intervalMs);
-    if (current && current.start === start) {
+    const barInterval = barStart(bar.start, intervalMs);
+    if (current && barInterval === start) {
       current = mergeBars(current, bar);
       continue;
     }
-    if (current) candles.push(toCandle(current));
-    current = { ...bar, start };
+    if (current) candles.push(candleAt(current, start));
+    current = bar;
+    start = barInterval;
   }
-  if (current) candles.push(toCandle(current));
+  if (current) candles.push(candleAt(current, start));
   return candles;
 }
 
