@@ -25,6 +25,7 @@ import { ticksRouter } from './http/ticks-router.js';
 import { TickPipeline } from './ingest/tick-pipeline.js';
 import type { Logger } from './log.js';
 import { MarketState } from './market/market-state.js';
+import { MinuteBars } from './market/minute-bars.js';
 import type { NotificationChannel } from './notify/channel.js';
 import { DeliveryService } from './notify/delivery-service.js';
 import { EmailChannel } from './notify/email-channel.js';
@@ -39,6 +40,7 @@ import { FundamentalsRepository } from './store/fundamentals-repository.js';
 import { HistoryWrites } from './store/history-writes.js';
 import { NotificationsRepository } from './store/notifications-repository.js';
 import type { OpenStore } from './store/open-store.js';
+import { TICK_TTL_SECONDS } from './store/tables.js';
 import { TicksRepository } from './store/ticks-repository.js';
 import { startTtlSweeper } from './store/ttl-sweeper.js';
 import { UserSettingsRepository } from './store/user-settings-repository.js';
@@ -104,10 +106,12 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const io = createSocketServer(httpServer);
   const fanout = new TickFanout(io, config.tickFlushMs);
   const market = new MarketState();
+  const bars = new MinuteBars({ ttlSeconds: TICK_TTL_SECONDS });
   // Every writer of the store backs off together: the first success after an outage wakes them all.
   const storeRetries = new RetryGroup();
   const pipeline = new TickPipeline(
     market,
+    bars,
     ticks,
     { ...config.persistence, retries: storeRetries },
     log.child({ part: 'ingest' }),
@@ -163,7 +167,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   app.use('/api/alerts', (req, res, next) => (req.method === 'GET' ? next() : alertWrites(req, res, next)));
   app.use('/api', authRouter(auth));
   app.use('/api', meRouter({ auth, settings, defaultWatchlist: defaultWatchlist(config) }));
-  app.use('/api', ticksRouter({ pipeline, market, ticks, ingestApiKey: config.ingestApiKey }));
+  app.use('/api', ticksRouter({ pipeline, market, bars, ticks, ingestApiKey: config.ingestApiKey }));
   app.use('/api', alertsRouter({ auth, alerts, settings, engine, maxAlertsPerUser: config.maxAlertsPerUser }));
   app.use('/api', notificationsRouter({ auth, notifications }));
   app.use('/api', fundamentalsRouter({ auth, fundamentals, engine, operatorKey: config.ingestApiKey }));
@@ -192,6 +196,9 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       // Alerts and today's market state are loaded before any tick can arrive, so none is evaluated blind.
       await loadFundamentals(fundamentals, engine, config.fundamentalsFile, log);
       await engine.load(await ticks.listSymbols());
+      // Loading set each stored symbol's latest tick, and no tick has come in yet: the store alone holds those
+      // symbols' ticks up to there, and their minute bars read them on their first request.
+      for (const symbol of market.symbols()) bars.storedElsewhere(symbol, market.latest(symbol)!.timestamp);
       delivery.resumeOutbox();
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);

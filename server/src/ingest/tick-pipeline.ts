@@ -2,6 +2,7 @@ import type { Tick } from '@tickwatch/shared';
 import type { RetryGroup } from '../backoff.js';
 import type { Logger } from '../log.js';
 import type { MarketState, PriceMove } from '../market/market-state.js';
+import type { MinuteBars } from '../market/minute-bars.js';
 import { TickSequencer } from '../store/tick-sequencer.js';
 import { isPermanentWriteError } from '../store/write-errors.js';
 import { BATCH_WRITE_LIMIT, toTickItem, type TickItem, type TicksRepository } from '../store/ticks-repository.js';
@@ -19,8 +20,9 @@ export class PersistenceFullError extends Error {
 
 /**
  * The one way in for ticks from every source (simulator, Polygon, HTTP). Ticks arrive validated; the pipeline
- * gives each a storage key, queues it for DynamoDB, applies it to the market state and hands each live move to
- * listeners (the socket fan-out and the alert engine). Nothing here waits for DynamoDB.
+ * gives each a storage key, queues it for DynamoDB, folds each queued one into the minute bars, applies it to the
+ * market state and hands each live move to listeners (the socket fan-out and the alert engine). Nothing here waits
+ * for DynamoDB.
  */
 export class TickPipeline {
   private readonly sequencer = new TickSequencer();
@@ -30,6 +32,7 @@ export class TickPipeline {
 
   constructor(
     private readonly market: MarketState,
+    private readonly bars: MinuteBars,
     repository: TicksRepository,
     options: { capacity: number; concurrency: number; retries: RetryGroup },
     private readonly log: Logger,
@@ -65,7 +68,10 @@ export class TickPipeline {
     }
     const items = ticks.map((tick) => toTickItem(tick, this.sequencer.next(tick.symbol, tick.timestamp)));
     this.queue.offer(items);
-    for (const tick of ticks) this.publish(tick);
+    for (const [i, tick] of ticks.entries()) {
+      this.bars.add(tick, items[i]!.timestamp);
+      this.publish(tick);
+    }
     return { accepted: ticks.length };
   }
 
@@ -75,7 +81,9 @@ export class TickPipeline {
    */
   ingestLive(tick: Tick): void {
     const item = toTickItem(tick, this.sequencer.next(tick.symbol, tick.timestamp));
-    if (!this.queue.offer([item])) {
+    // The minute bars hold what the store will: not a tick it never gets.
+    if (this.queue.offer([item])) this.bars.add(tick, item.timestamp);
+    else {
       this.dropped += 1;
       if (this.dropped === 1 || this.dropped % 10_000 === 0) {
         this.log.warn({ dropped: this.dropped }, 'persistence queue full; feed ticks are not being stored');

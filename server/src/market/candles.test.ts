@@ -1,14 +1,50 @@
 import { describe, it, expect } from 'vitest';
-import { CANDLE_INTERVALS, CANDLE_INTERVAL_MS, type Candle } from '@tickwatch/shared';
-import { CandleAggregator } from './candles.js';
+import { CANDLE_INTERVALS, CANDLE_INTERVAL_MS, type Candle, type TradePoint } from '@tickwatch/shared';
+import { CandleAggregator, foldKeyed, mergeBars, openKeyedBar, rollUp, toCandle } from './candles.js';
 
-function aggregateCandles(
-  ticks: Iterable<{ timestamp: number; price: number; volume: number }>,
-  intervalMs: number,
-): Candle[] {
+/** Storage keys as the tick sequencer gives them: the millisecond, plus n/1000 for its n-th later trade. */
+function withKeys<T extends TradePoint>(ticks: Iterable<T>): { trade: T; key: number }[] {
+  const seen = new Map<number, number>();
+  return [...ticks].map((trade) => {
+    const n = seen.get(trade.timestamp) ?? 0;
+    seen.set(trade.timestamp, n + 1);
+    return { trade, key: trade.timestamp + n / 1000 };
+  });
+}
+
+/** Ticks in arrival order, keyed by arrival, folded. */
+function aggregateCandles(ticks: Iterable<TradePoint>, intervalMs: number): Candle[] {
   const aggregator = new CandleAggregator(intervalMs);
-  for (const tick of ticks) aggregator.add(tick);
+  for (const { trade, key } of withKeys(ticks)) aggregator.add(trade, key);
   return aggregator.result();
+}
+
+/** What reading the stored ticks in key order and folding them one by one gives: the reference. */
+function inKeyOrder(keyed: { trade: TradePoint; key: number }[], intervalMs: number): Candle[] {
+  const bars: Candle[] = [];
+  for (const { trade } of [...keyed].sort((a, b) => a.key - b.key)) {
+    const start = Math.floor(trade.timestamp / intervalMs) * intervalMs;
+    const last = bars.at(-1);
+    if (last?.start === start) {
+      last.high = Math.max(last.high, trade.price);
+      last.low = Math.min(last.low, trade.price);
+      last.close = trade.price;
+      last.volume += trade.volume;
+      last.trades += 1;
+    } else {
+      const { price, volume } = trade;
+      bars.push({ start, open: price, high: price, low: price, close: price, volume, trades: 1 });
+    }
+  }
+  return bars;
+}
+
+/** Deterministic pseudo-random numbers (no Math.random) so the tests are reproducible. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
 }
 
 /** 2024-11-05T14:00:00.000Z — a whole UTC hour, so on a boundary of every interval. */
@@ -35,7 +71,7 @@ describe('CandleAggregator construction', () => {
 
   it('accepts an interval of 1 ms', () => {
     const agg = new CandleAggregator(1);
-    agg.add(tick(BASE + 7, 10));
+    agg.add(tick(BASE + 7, 10), BASE + 7);
     expect(agg.result()).toEqual([{ start: BASE + 7, open: 10, high: 10, low: 10, close: 10, volume: 100, trades: 1 }]);
   });
 
@@ -186,12 +222,7 @@ describe('CandleAggregator OHLC, volume and trade count', () => {
   });
 
   it('matches a brute-force reference over many ticks for every interval', () => {
-    // Deterministic pseudo-random walk (no Math.random) so the test is reproducible.
-    let seed = 42;
-    const rand = () => {
-      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-      return seed / 2 ** 31;
-    };
+    const rand = random(42);
     const ticks: { timestamp: number; price: number; volume: number }[] = [];
     let t = BASE + 17;
     let price = 100;
@@ -253,52 +284,119 @@ describe('CandleAggregator gaps', () => {
   });
 });
 
-describe('CandleAggregator ordering', () => {
-  it('throws a RangeError for a tick that belongs to an earlier bar than the last one', () => {
+describe('CandleAggregator in any order', () => {
+  it('gives the bars of the ticks in key order, whatever order they come in', () => {
+    const rand = random(7);
+    const ticks: TradePoint[] = [];
+    let t = BASE;
+    for (let i = 0; i < 1_500; i++) {
+      // Every fourth tick shares the previous one's millisecond; some land exactly on a minute boundary.
+      if (i % 4 !== 0) t += rand() < 0.1 ? 60_000 - (t % 60_000) : Math.floor(rand() * 3_000);
+      ticks.push(tick(t, Math.round(1_000 + rand() * 100) / 10, Math.floor(rand() * 50)));
+    }
+    const keyed = withKeys(ticks);
+    const shuffled = [...keyed];
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+    }
+    for (const interval of CANDLE_INTERVALS) {
+      const agg = new CandleAggregator(CANDLE_INTERVAL_MS[interval]);
+      for (const { trade, key } of shuffled) agg.add(trade, key);
+      expect(agg.result()).toEqual(inKeyOrder(keyed, CANDLE_INTERVAL_MS[interval]));
+    }
+  });
+
+  it('folds a tick from an earlier bar into that bar', () => {
     const agg = new CandleAggregator(60_000);
-    agg.add(tick(BASE + 60_000, 10));
-    expect(() => agg.add(tick(BASE + 59_999, 11))).toThrow(RangeError);
-    expect(() => agg.add(tick(BASE + 59_999, 11))).toThrow(/time order/);
+    agg.add(tick(BASE + 60_000, 10), BASE + 60_000);
+    agg.add(tick(BASE + 59_999, 11), BASE + 59_999);
+    expect(agg.result()).toEqual<Candle[]>([
+      { start: BASE, open: 11, high: 11, low: 11, close: 11, volume: 100, trades: 1 },
+      { start: BASE + 60_000, open: 10, high: 10, low: 10, close: 10, volume: 100, trades: 1 },
+    ]);
   });
 
-  it('names the offending timestamp and the bar start in the error', () => {
+  it('takes open and close from the lowest and highest keys, not from arrival', () => {
     const agg = new CandleAggregator(60_000);
-    agg.add(tick(BASE + 120_000, 10));
-    expect(() => agg.add(tick(BASE + 1, 11))).toThrow(`${BASE + 1}`);
-    expect(() => agg.add(tick(BASE + 1, 11))).toThrow(`${BASE + 120_000}`);
+    agg.add(tick(BASE + 30_000, 10), BASE + 30_000);
+    agg.add(tick(BASE + 10_000, 9), BASE + 10_000);
+    agg.add(tick(BASE + 50_000, 12), BASE + 50_000);
+    agg.add(tick(BASE + 20_000, 13), BASE + 20_000);
+    expect(agg.result()).toEqual<Candle[]>([
+      { start: BASE, open: 9, high: 13, low: 9, close: 12, volume: 400, trades: 4 },
+    ]);
   });
 
-  it('leaves the bars untouched when it rejects an out-of-order tick', () => {
-    const agg = new CandleAggregator(60_000);
-    agg.add(tick(BASE, 10, 1));
-    agg.add(tick(BASE + 60_000, 20, 2));
-    const before = agg.result();
-    expect(() => agg.add(tick(BASE + 30_000, 99, 1_000))).toThrow(RangeError);
-    expect(agg.result()).toEqual(before);
-    agg.add(tick(BASE + 60_500, 21, 3));
-    expect(agg.result()[1]).toMatchObject({ close: 21, volume: 5, trades: 2 });
+  it('orders trades of one millisecond by the fraction of their keys', () => {
+    const agg = new CandleAggregator(1_000);
+    agg.add(tick(BASE, 12), BASE + 0.002);
+    agg.add(tick(BASE, 10), BASE);
+    agg.add(tick(BASE, 11), BASE + 0.001);
+    expect(agg.result()[0]).toMatchObject({ open: 10, close: 12, trades: 3 });
   });
 
-  it('makes aggregateCandles throw when its input is out of order across bars', () => {
-    expect(() => aggregateCandles([tick(BASE + 5_000, 1), tick(BASE, 2)], 1_000)).toThrow(RangeError);
+  it('lets a trade stored under a key already folded win open and close, as the store keeps the later write', () => {
+    const agg = new CandleAggregator(1_000);
+    agg.add(tick(BASE, 10, 1), BASE);
+    agg.add(tick(BASE, 20, 2), BASE);
+    expect(agg.result()[0]).toMatchObject({ open: 20, high: 20, low: 10, close: 20 });
+  });
+});
+
+describe('keyed bars', () => {
+  const bar = (start: number, first: [number, number], last: [number, number]) =>
+    foldKeyed(
+      openKeyedBar(start, tick(Math.floor(first[0]), first[1]), first[0]),
+      tick(Math.floor(last[0]), last[1]),
+      last[0],
+    );
+
+  it('do not change when folded or merged', () => {
+    const a = openKeyedBar(BASE, tick(BASE, 10), BASE);
+    const copy = { ...a };
+    foldKeyed(a, tick(BASE + 1, 11), BASE + 1);
+    mergeBars(a, openKeyedBar(BASE, tick(BASE + 2, 12), BASE + 2));
+    expect(a).toEqual(copy);
   });
 
-  it('accepts repeated timestamps (equal is not out of order)', () => {
-    expect(() => aggregateCandles([tick(BASE, 1), tick(BASE, 2), tick(BASE, 3)], 1_000)).not.toThrow();
+  it('merge into one bar with the earliest open, the latest close and the sums, in either order', () => {
+    const early = bar(BASE, [BASE + 1, 10], [BASE + 5, 14]);
+    const late = bar(BASE, [BASE + 3, 8], [BASE + 9, 11]);
+    const merged = { start: BASE, open: 10, high: 14, low: 8, close: 11, volume: 400, trades: 4 };
+    expect(toCandle(mergeBars(early, late))).toEqual(merged);
+    expect(toCandle(mergeBars(late, early))).toEqual(merged);
+  });
+});
+
+describe('rollUp', () => {
+  it('folds minute bars into every coarser interval as folding the ticks would', () => {
+    const rand = random(11);
+    const ticks: TradePoint[] = [];
+    for (let t = BASE + 13; t < BASE + 5 * 3_600_000; t += Math.floor(rand() * 40_000)) {
+      // A quiet stretch now and then leaves minutes, and some 5- and 15-minute bars, without trades.
+      if (rand() < 0.02) t += 20 * 60_000;
+      ticks.push(tick(t, Math.round(500 + rand() * 100) / 10, Math.floor(rand() * 10)));
+    }
+    const keyed = withKeys(ticks);
+    const minutes = new CandleAggregator(60_000);
+    for (const { trade, key } of keyed) minutes.add(trade, key);
+    for (const intervalMs of [60_000, 300_000, 900_000, 3_600_000]) {
+      expect(rollUp(minutes.bars(), intervalMs)).toEqual(inKeyOrder(keyed, intervalMs));
+    }
   });
 
-  it('only checks order at bar granularity: an earlier tick inside the current bar is folded in, not rejected', () => {
-    // Documents current behaviour. The aggregator keeps only bars, not the last tick time, so disorder within
-    // one bar cannot be detected; the late-arriving earlier tick becomes the close. Callers must feed sorted ticks.
-    const bars = aggregateCandles([tick(BASE + 30_000, 10), tick(BASE + 10_000, 9)], 60_000);
-    expect(bars).toEqual<Candle[]>([{ start: BASE, open: 10, high: 10, low: 9, close: 9, volume: 200, trades: 2 }]);
+  it('gives no candles for no bars, and strips the keys', () => {
+    expect(rollUp([], 300_000)).toEqual([]);
+    const [candle] = rollUp([openKeyedBar(BASE + 60_000, tick(BASE + 60_001, 5), BASE + 60_001)], 300_000);
+    expect(candle).toEqual({ start: BASE, open: 5, high: 5, low: 5, close: 5, volume: 100, trades: 1 });
   });
 });
 
 describe('CandleAggregator.result()', () => {
   it('returns copies: mutating a returned bar does not change the aggregator', () => {
     const agg = new CandleAggregator(60_000);
-    agg.add(tick(BASE, 10, 5));
+    agg.add(tick(BASE, 10, 5), BASE);
     const first = agg.result();
     first[0]!.close = 999;
     first[0]!.volume = -1;
@@ -310,17 +408,17 @@ describe('CandleAggregator.result()', () => {
 
   it('returns a snapshot: later ticks do not change a previously returned result', () => {
     const agg = new CandleAggregator(60_000);
-    agg.add(tick(BASE, 10, 5));
+    agg.add(tick(BASE, 10, 5), BASE);
     const snapshot = agg.result();
-    agg.add(tick(BASE + 1, 20, 5));
-    agg.add(tick(BASE + 60_000, 30, 5));
+    agg.add(tick(BASE + 1, 20, 5), BASE + 1);
+    agg.add(tick(BASE + 60_000, 30, 5), BASE + 60_000);
     expect(snapshot).toEqual<Candle[]>([{ start: BASE, open: 10, high: 10, low: 10, close: 10, volume: 5, trades: 1 }]);
     expect(agg.result()).toHaveLength(2);
   });
 
   it('returns a new array and new bar objects on each call', () => {
     const agg = new CandleAggregator(60_000);
-    agg.add(tick(BASE, 10));
+    agg.add(tick(BASE, 10), BASE);
     const a = agg.result();
     const b = agg.result();
     expect(a).not.toBe(b);
@@ -330,10 +428,10 @@ describe('CandleAggregator.result()', () => {
 
   it('lets you keep adding after calling result() (page-by-page use)', () => {
     const agg = new CandleAggregator(1_000);
-    agg.add(tick(BASE, 1));
+    agg.add(tick(BASE, 1), BASE);
     agg.result();
-    agg.add(tick(BASE + 500, 3));
-    agg.add(tick(BASE + 1_000, 2));
+    agg.add(tick(BASE + 500, 3), BASE + 500);
+    agg.add(tick(BASE + 1_000, 2), BASE + 1_000);
     expect(agg.result()).toEqual<Candle[]>([
       { start: BASE, open: 1, high: 3, low: 1, close: 3, volume: 200, trades: 2 },
       { start: BASE + 1_000, open: 2, high: 2, low: 2, close: 2, volume: 100, trades: 1 },
@@ -359,11 +457,12 @@ describe('aggregateCandles', () => {
     expect(aggregateCandles(gen(), 1_000).map((b) => b.start)).toEqual([BASE, BASE + 1_000]);
   });
 
-  it('gives the same bars as feeding a CandleAggregator page by page', () => {
+  it('gives the same bars as feeding a CandleAggregator page by page, pages in any order', () => {
     const ticks = Array.from({ length: 50 }, (_, i) => tick(BASE + i * 7_300, 100 + (i % 7), i + 1));
     const agg = new CandleAggregator(60_000);
-    for (const page of [ticks.slice(0, 13), ticks.slice(13, 31), ticks.slice(31)]) {
-      for (const tk of page) agg.add(tk);
+    // Newest page first, as the store is read.
+    for (const page of [ticks.slice(31), ticks.slice(13, 31), ticks.slice(0, 13)]) {
+      for (const tk of page) agg.add(tk, tk.timestamp);
     }
     expect(agg.result()).toEqual(aggregateCandles(ticks, 60_000));
   });
