@@ -1,6 +1,20 @@
+import { channel } from 'node:diagnostics_channel';
 import type { Tick } from '@tickwatch/shared';
 import type { TickServer } from './io.js';
 import { tickRoom } from './rooms.js';
+
+/**
+ * Published around each stretch of a flush that holds the event loop, the sockets' write callbacks included, so that
+ * a benchmark or a profiler can time it without the fan-out paying for that otherwise: `start` before it, `end`
+ * after it with `{ last }`, true once the flush is done.
+ */
+export const flushSliceChannels = {
+  start: channel('tickwatch:fanout:slice-start'),
+  end: channel('tickwatch:fanout:slice-end'),
+};
+export interface FlushSliceEnd {
+  last: boolean;
+}
 
 /**
  * Conflated price fan-out. Ticks are collected per symbol (newest wins) and flushed every `flushMs`: each socket
@@ -63,6 +77,9 @@ export class TickFanout {
   }
 
   private flush(): void {
+    if (this.pending.size === 0 && this.held.size === 0) return;
+    const timed = flushSliceChannels.end.hasSubscribers;
+    if (timed) flushSliceChannels.start.publish({});
     if (this.pending.size > 0) {
       const batch = [...this.pending.values()];
       this.pending = new Map();
@@ -71,6 +88,8 @@ export class TickFanout {
       // Nothing new, but sockets that were busy last time may be free now.
       for (const socketId of this.held.keys()) this.sendHeld(socketId);
     }
+    // The sockets' write callbacks were queued meanwhile and run before this.
+    if (timed) process.nextTick(() => flushSliceChannels.end.publish({ last: true } satisfies FlushSliceEnd));
   }
 
   private broadcast(batch: Tick[]): void {
