@@ -12,10 +12,10 @@ import { connectClient, type ConnectedClient } from '../support/sockets.js';
 const FLUSH_MS = 50;
 
 /** The fan-out alone on a real Socket.IO server: no store, no feed; subscriptions are the server's rooms. */
-async function startFanout(flushMs = FLUSH_MS) {
+async function startFanout(sliceMs?: number, flushMs = FLUSH_MS) {
   const httpServer = http.createServer();
   const io: TickServer = createSocketServer(httpServer);
-  const fanout = new TickFanout(io, flushMs);
+  const fanout = new TickFanout(io, flushMs, sliceMs);
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
   const clients: ConnectedClient[] = [];
@@ -119,8 +119,35 @@ describe('conflated tick fan-out', () => {
     expect(slowPrices()).toEqual([['A=3', 'B=1']]);
   });
 
-  it('sends every tick at once as its own frame when conflation is off', async () => {
+  it('reaches every socket when a flush is spread over many slices, and never sends one a price older than its snapshot', async () => {
+    // One socket per slice, so the flush takes many turns of the event loop and ticks arrive in the middle of it.
     const s = (started = await startFanout(0));
+    const early = await s.connect('A');
+    const others: ConnectedClient[] = [];
+    for (let i = 0; i < 30; i++) others.push(await s.connect('A'));
+    // Connected last, so the flush reaches it last; it subscribes while the flush is under way.
+    const late = await s.connect();
+
+    early.socket.once('ticks', () => {
+      const newer = tick('A', 2);
+      s.fanout.publish(newer);
+      void s.serverSocket(late).join(tickRoom('A'));
+      s.fanout.sendNow(late.socket.id!, [newer]);
+    });
+    s.fanout.publish(tick('A', 1));
+
+    const seen = (client: ConnectedClient) => client.frames.flat().map((t) => t.price);
+    await eventually(() => {
+      for (const client of [early, ...others, late]) expect(seen(client).at(-1)).toBe(2);
+    });
+    expect(seen(early)[0]).toBe(1);
+    // Sockets the flush reached after A=2 came got A=2 from it (the late one too, after its snapshot), never A=1.
+    for (const client of [...others, late]) expect(seen(client)).toEqual([...seen(client)].sort((a, b) => a - b));
+    expect(seen(late)).not.toContain(1);
+  });
+
+  it('sends every tick at once as its own frame when conflation is off', async () => {
+    const s = (started = await startFanout(undefined, 0));
     const client = await s.connect('A');
     s.fanout.publish(tick('A', 1));
     s.fanout.publish(tick('A', 2));
