@@ -1,8 +1,8 @@
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createHistogram, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import seedrandom from 'seedrandom';
 import { io, type Socket } from 'socket.io-client';
@@ -11,22 +11,32 @@ import { requiredMessage } from './child-messages.js';
 import { loadConfig } from '../config.js';
 import { startBenchServer } from './bench-server.js';
 import { tickRoom } from '../realtime/rooms.js';
+import { flushSliceChannels, type FlushSliceEnd } from '../realtime/tick-fanout.js';
 
 /**
- * `npm run bench:fanout`: the price fan-out with many subscribers, conflated (TICK_FLUSH_MS=100, the default)
- * against the baseline of one frame per tick (TICK_FLUSH_MS=0; the fan-out still merges the updates of a socket
- * whose last frame is not yet written, which "ticks coalesced away" shows), both measured in the same run. Each
- * run starts the real server in this process on the embedded store and drives ticks through `pipeline.ingestLive`
- * (HTTP parsing would dominate otherwise). The clients live in a child process so that `process.cpuUsage()` here is
- * the server's alone and the server and the clients each get one of the two cores rather than sharing an event loop.
+ * `npm run bench:fanout`: the price fan-out with 1,000 and 3,000 subscribed sockets, conflated (TICK_FLUSH_MS=100,
+ * the default) against the baseline of one frame per tick (TICK_FLUSH_MS=0, one pre-encoded room broadcast per
+ * tick), both measured in the same run for each size. Each run starts the real server in this process on the
+ * embedded store and drives ticks through `pipeline.ingestLive` (HTTP parsing would dominate otherwise). The clients
+ * live in child processes (up to SOCKETS_PER_PROCESS each), so that `process.cpuUsage()` here is the server's alone.
  * Each tick's volume carries its send time, so a client computes tick → client latency without bookkeeping.
+ *
+ * What the targets are about: how long one flush holds the server's event loop (alerts and HTTP wait behind it),
+ * the server's CPU per million deliveries (a delivery is one tick reaching one socket; CPU is counted over the drive
+ * and the settling after it), and the server's memory per idle subscribed socket (heap and external memory after a
+ * full GC, before and after the sockets connected and subscribed). Flushes are timed through the fan-out's
+ * diagnostics channels, in wall time and in CPU time (see timeFlushes): on a shared machine wall time also counts
+ * the time other processes had the core. The server's CPU includes ingest (pipeline, engine, embedded store), the
+ * same in both modes and a good part of the whole, so the table also shows the flushes' own share.
  */
-const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000);
+const SIZES = (process.env.BENCH_CLIENTS ?? '1000,3000').split(',').map(Number);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SYMBOLS = Array.from({ length: 50 }, (_, i) => `SYM${i}`);
 const SYMBOLS_PER_CLIENT = 10;
-/** Connections opened at once, so a 2-core machine is not swamped by a thousand handshakes together. */
+/** Client sockets per child process: one process decoding every frame of 3,000 sockets would fall behind. */
+const SOCKETS_PER_PROCESS = 1500;
+/** Connections opened at once per child, so a 2-core machine is not swamped by a thousand handshakes together. */
 const CONNECT_BATCH = 50;
 /** Delivery is done once the clients' count has not moved for this long... */
 const QUIET_MS = 500;
@@ -34,6 +44,8 @@ const QUIET_MS = 500;
 const SETTLE_LIMIT_MS = 20_000;
 /** Latency histogram in 1 ms buckets; the last one holds everything slower. */
 const MAX_LATENCY_MS = 60_000;
+/** The issue's targets (at 3,000 sockets for the flush block). */
+const TARGETS = { flushBlockMs: 10, cpuSecondsPerMillion: 2, memoryKbPerSocket: 16 };
 
 type BenchSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type FromClients =
@@ -43,31 +55,95 @@ type ToClients = { type: 'poll' } | { type: 'finish' };
 interface ClientResult {
   frames: number;
   deliveries: number;
-  p50: number;
-  p99: number;
-  max: number;
+  /** Sparse latency histogram: [ms, count] for every non-empty bucket. */
+  latencies: [number, number][];
   cpuMs: number;
 }
 
-interface RunResult extends ClientResult {
+interface RunResult {
+  clients: number;
+  frames: number;
+  deliveries: number;
+  p50: number;
+  p99: number;
+  max: number;
+  clientsCpuMs: number;
   sent: number;
   /** Deliveries had every tick reached every subscriber of its symbol as its own update. */
   expected: number;
   serverFramesSent: number;
   serverFramesDeferred: number;
+  /** Flushes and their longest slices; none in the baseline, which sends inside ingestLive. */
+  flushes: FlushTimes;
   serverCpuMs: number;
-  /** p99 of the server's event-loop delay: late flush timers and late frames show up here first. */
-  serverLoopDelayP99: number;
+  /** The longest the server's event loop was late, flushes or anything else (1 ms resolution). */
+  serverLoopDelayMaxMs: number;
+  memoryKbPerSocket: number;
   driveSeconds: number;
   settleSeconds: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Which symbols each client watches: seeded, so both runs (and both processes) agree. */
-function subscriptions(): string[][] {
+interface FlushTimes {
+  count: number;
+  /** The longest slice of each flush: its median, p99 and max over the flushes, in ms. */
+  wallP50Ms: number;
+  wallMaxMs: number;
+  wallP99Ms: number;
+  cpuMaxMs: number;
+  cpuP99Ms: number;
+  /** CPU time of every slice together. */
+  cpuMs: number;
+}
+
+/**
+ * Times the fan-out's flushes through its diagnostics channels while it is on. A slice's CPU is the process's CPU
+ * over it, capped at its wall time: the event loop thread alone cannot have run longer than that, while the process
+ * figure also counts other threads (the store's, the garbage collector's helpers) and Node 20 has no per-thread one.
+ */
+function timeFlushes(): () => FlushTimes {
+  const wallUs = createHistogram();
+  const cpuUs = createHistogram();
+  let totalCpuUs = 0;
+  let start = { wall: 0, cpu: process.cpuUsage() };
+  let longest = { wall: 0, cpu: 0 };
+  const onStart = () => {
+    start = { wall: performance.now(), cpu: process.cpuUsage() };
+  };
+  const onEnd = (message: unknown) => {
+    const used = process.cpuUsage(start.cpu);
+    const wall = (performance.now() - start.wall) * 1000;
+    const cpu = Math.min(wall, used.user + used.system);
+    totalCpuUs += cpu;
+    longest = { wall: Math.max(longest.wall, wall), cpu: Math.max(longest.cpu, cpu) };
+    if (!(message as FlushSliceEnd).last) return;
+    wallUs.record(Math.max(1, Math.round(longest.wall)));
+    cpuUs.record(Math.max(1, Math.round(longest.cpu)));
+    longest = { wall: 0, cpu: 0 };
+  };
+  flushSliceChannels.start.subscribe(onStart);
+  flushSliceChannels.end.subscribe(onEnd);
+  return () => {
+    flushSliceChannels.start.unsubscribe(onStart);
+    flushSliceChannels.end.unsubscribe(onEnd);
+    const ms = (us: number) => (wallUs.count > 0 ? us / 1000 : NaN);
+    return {
+      count: wallUs.count,
+      wallP50Ms: ms(wallUs.percentile(50)),
+      wallMaxMs: ms(wallUs.max),
+      wallP99Ms: ms(wallUs.percentile(99)),
+      cpuMaxMs: ms(cpuUs.max),
+      cpuP99Ms: ms(cpuUs.percentile(99)),
+      cpuMs: totalCpuUs / 1000,
+    };
+  };
+}
+
+/** Which symbols each client watches: seeded, so both runs (and all processes) agree. */
+function subscriptions(clients: number): string[][] {
   const random = seedrandom('fanout-bench-subscriptions');
-  return Array.from({ length: CLIENTS }, () => {
+  return Array.from({ length: clients }, () => {
     const pool = [...SYMBOLS];
     for (let i = 0; i < SYMBOLS_PER_CLIENT; i++) {
       const j = i + Math.floor(random() * (pool.length - i));
@@ -77,9 +153,9 @@ function subscriptions(): string[][] {
   });
 }
 
-// ---- Child process: the clients ----
+// ---- Child processes: the clients ----
 
-async function runClients(url: string): Promise<void> {
+async function runClients(url: string, total: number, from: number, count: number): Promise<void> {
   const send = (message: FromClients) => process.send!(message);
   // Bounded even if the parent dies mid-run.
   process.on('disconnect', () => process.exit(1));
@@ -97,7 +173,7 @@ async function runClients(url: string): Promise<void> {
   };
 
   const sockets: BenchSocket[] = [];
-  const subs = subscriptions();
+  const subs = subscriptions(total).slice(from, from + count);
   for (let i = 0; i < subs.length; i += CONNECT_BATCH) {
     await Promise.all(
       subs.slice(i, i + CONNECT_BATCH).map(async (symbols) => {
@@ -119,47 +195,59 @@ async function runClients(url: string): Promise<void> {
     if (message.type === 'poll') return send({ type: 'counts', deliveries });
     const cpu = process.cpuUsage(cpuStart);
     for (const socket of sockets) socket.disconnect();
-    const result: ClientResult = {
-      frames,
-      deliveries,
-      p50: percentile(histogram, deliveries, 50),
-      p99: percentile(histogram, deliveries, 99),
-      max: histogram.findLastIndex((count) => count > 0),
-      cpuMs: (cpu.user + cpu.system) / 1000,
-    };
+    const latencies: [number, number][] = [];
+    histogram.forEach((n, ms) => n > 0 && latencies.push([ms, n]));
+    const result: ClientResult = { frames, deliveries, latencies, cpuMs: (cpu.user + cpu.system) / 1000 };
     // Exit only once the result has left, or the parent would wait for it in vain.
     process.send!({ type: 'result', result } satisfies FromClients, () => process.exit(0));
   });
   send({ type: 'ready' });
 }
 
-function percentile(histogram: Uint32Array, total: number, p: number): number {
+function percentile(histogram: Map<number, number>, total: number, p: number): number {
   const rank = Math.max(1, Math.ceil((p / 100) * total));
   let seen = 0;
-  for (let ms = 0; ms < histogram.length; ms++) {
-    seen += histogram[ms]!;
+  for (const [ms, n] of [...histogram].sort((a, b) => a[0] - b[0])) {
+    seen += n;
     if (seen >= rank) return ms;
   }
   return NaN;
 }
 
+/** Heap and external memory after a full collection, in bytes. */
+function memoryInUse(): number {
+  // Twice: the first pass can leave finalised objects for the second.
+  globalThis.gc!();
+  globalThis.gc!();
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.external;
+}
+
 // ---- Parent process: the server and the tick source ----
 
-async function run(flushMs: number, dataDir: string): Promise<RunResult> {
+async function run(clients: number, flushMs: number, dataDir: string): Promise<RunResult> {
   const { store, app } = await startBenchServer(dataDir, { TICK_FLUSH_MS: String(flushMs) });
   const url = await app.listen();
-  const child = fork(fileURLToPath(import.meta.url), ['clients', url]);
+  const memoryBefore = memoryInUse();
+  const children: ChildProcess[] = [];
+  for (let from = 0; from < clients; from += SOCKETS_PER_PROCESS) {
+    const count = Math.min(SOCKETS_PER_PROCESS, clients - from);
+    children.push(fork(fileURLToPath(import.meta.url), ['clients', url, String(clients), String(from), String(count)]));
+  }
+  const all = <T>(each: (child: ChildProcess) => Promise<T>) => Promise.all(children.map(each));
   try {
-    await requiredMessage<FromClients, 'ready'>(child, 'ready', 300_000);
+    await all((child) => requiredMessage<FromClients, 'ready'>(child, 'ready', 300_000));
+    const memoryKbPerSocket = (memoryInUse() - memoryBefore) / 1024 / clients;
     // What one-update-per-tick delivery would be, from the server's own rooms.
     const rooms = app.io.of('/').adapter.rooms;
     const subscribers = new Map(SYMBOLS.map((s) => [s, rooms.get(tickRoom(s))?.size ?? 0]));
 
-    // The same seeded symbol sequence in both runs; uniform random rather than round-robin, as a real feed is
+    // The same seeded symbol sequence in every run; uniform random rather than round-robin, as a real feed is
     // not evenly spread over its symbols from one flush to the next.
     const random = seedrandom('fanout-bench-ticks');
     const fanoutBefore = app.fanout.stats();
-    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    const stopTiming = timeFlushes();
+    const loopDelay = monitorEventLoopDelay({ resolution: 1 });
     loopDelay.enable();
     const cpuStart = process.cpuUsage();
     const begin = Date.now();
@@ -184,8 +272,9 @@ async function run(flushMs: number, dataDir: string): Promise<RunResult> {
     const settleBegin = Date.now();
     let last = -1;
     while (Date.now() - settleBegin < SETTLE_LIMIT_MS) {
-      child.send({ type: 'poll' } satisfies ToClients);
-      const { deliveries } = await requiredMessage<FromClients, 'counts'>(child, 'counts', SETTLE_LIMIT_MS);
+      for (const child of children) child.send({ type: 'poll' } satisfies ToClients);
+      const counts = await all((child) => requiredMessage<FromClients, 'counts'>(child, 'counts', SETTLE_LIMIT_MS));
+      const deliveries = counts.reduce((sum, c) => sum + c.deliveries, 0);
       if (deliveries === last) break;
       last = deliveries;
       await sleep(QUIET_MS);
@@ -193,86 +282,129 @@ async function run(flushMs: number, dataDir: string): Promise<RunResult> {
     const settleSeconds = (Date.now() - settleBegin) / 1000;
     const cpu = process.cpuUsage(cpuStart);
     loopDelay.disable();
-    const fanoutAfter = app.fanout.stats();
+    const flushes = stopTiming();
+    const fanout = app.fanout.stats();
 
-    child.send({ type: 'finish' } satisfies ToClients);
-    const { result } = await requiredMessage<FromClients, 'result'>(child, 'result', 30_000);
+    const results = await all(async (child) => {
+      const result = requiredMessage<FromClients, 'result'>(child, 'result', 30_000);
+      child.send({ type: 'finish' } satisfies ToClients);
+      return (await result).result;
+    });
+    const latencies = new Map<number, number>();
+    for (const r of results) for (const [ms, n] of r.latencies) latencies.set(ms, (latencies.get(ms) ?? 0) + n);
+    const deliveries = results.reduce((sum, r) => sum + r.deliveries, 0);
     return {
-      ...result,
+      clients,
+      frames: results.reduce((sum, r) => sum + r.frames, 0),
+      deliveries,
+      p50: percentile(latencies, deliveries, 50),
+      p99: percentile(latencies, deliveries, 99),
+      max: Math.max(...latencies.keys()),
+      clientsCpuMs: results.reduce((sum, r) => sum + r.cpuMs, 0),
       sent,
       expected,
-      serverFramesSent: fanoutAfter.framesSent - fanoutBefore.framesSent,
-      serverFramesDeferred: fanoutAfter.framesDeferred - fanoutBefore.framesDeferred,
+      serverFramesSent: fanout.framesSent - fanoutBefore.framesSent,
+      serverFramesDeferred: fanout.framesDeferred - fanoutBefore.framesDeferred,
+      flushes,
       serverCpuMs: (cpu.user + cpu.system) / 1000,
-      serverLoopDelayP99: loopDelay.percentile(99) / 1e6,
+      serverLoopDelayMaxMs: loopDelay.max / 1e6,
+      memoryKbPerSocket,
       driveSeconds,
       settleSeconds,
     };
   } finally {
-    if (child.exitCode === null && child.signalCode === null) {
+    await all(async (child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       const timer = setTimeout(() => child.kill(), 10_000);
       await exited;
       clearTimeout(timer);
-    }
+    });
     await app.close();
     await store.close();
   }
 }
 
+function report(baseline: RunResult, conflated: RunResult, flushMs: number): void {
+  const perSecond = (n: number, r: RunResult) => n / r.driveSeconds;
+  const perMillion = (cpuMs: number, r: RunResult) => (cpuMs * 1000) / r.deliveries;
+  const blockTarget = `≤ ${TARGETS.flushBlockMs} at 3,000`;
+  const cpuTarget = `≤ ${TARGETS.cpuSecondsPerMillion}`;
+  const rows: [string, (r: RunResult) => number, number, string][] = [
+    ['ticks sent /s', (r) => perSecond(r.sent, r), 0, ''],
+    ['deliveries (tick updates) /s', (r) => perSecond(r.deliveries, r), 0, ''],
+    ['frames received /s', (r) => perSecond(r.frames, r), 0, ''],
+    ['frames sent /s (server count)', (r) => perSecond(r.serverFramesSent, r), 0, ''],
+    ['frames deferred (busy socket)', (r) => r.serverFramesDeferred, 0, ''],
+    ['tick updates per frame', (r) => r.deliveries / r.frames, 2, ''],
+    ['ticks coalesced away (%)', (r) => 100 * (1 - r.deliveries / r.expected), 1, ''],
+    ['latency p50 (ms)', (r) => r.p50, 0, ''],
+    ['latency p99 (ms)', (r) => r.p99, 0, ''],
+    ['latency max (ms)', (r) => r.max, 0, ''],
+    ['flush block p50, wall (ms)', (r) => r.flushes.wallP50Ms, 1, ''],
+    ['flush block p99, wall (ms)', (r) => r.flushes.wallP99Ms, 1, ''],
+    ['flush block max, wall (ms)', (r) => r.flushes.wallMaxMs, 1, blockTarget],
+    ['flush block p99, CPU (ms)', (r) => r.flushes.cpuP99Ms, 1, ''],
+    ['flush block max, CPU (ms)', (r) => r.flushes.cpuMaxMs, 1, blockTarget],
+    ['event-loop delay max (ms)', (r) => r.serverLoopDelayMaxMs, 1, ''],
+    ['server CPU (s)', (r) => r.serverCpuMs / 1000, 2, ''],
+    ['server CPU s / M deliveries', (r) => perMillion(r.serverCpuMs, r), 2, cpuTarget],
+    ['  of which flushes', (r) => (r.flushes.count > 0 ? perMillion(r.flushes.cpuMs, r) : NaN), 2, cpuTarget],
+    ['idle memory per socket (KB)', (r) => r.memoryKbPerSocket, 1, `≤ ${TARGETS.memoryKbPerSocket}`],
+    ['clients CPU (s)', (r) => r.clientsCpuMs / 1000, 2, ''],
+  ];
+  console.log('');
+  console.log(`${baseline.clients} sockets`);
+  console.log(
+    `${''.padEnd(36)}${'baseline (0 ms)'.padStart(16)}${`conflated (${flushMs} ms)`.padStart(20)}` +
+      `${'ratio'.padStart(9)}   target`,
+  );
+  const cell = (value: number, digits: number, width: number) =>
+    (Number.isFinite(value) ? value.toFixed(digits) : '-').padStart(width);
+  for (const [name, value, digits, target] of rows) {
+    const ratio = value(conflated) / value(baseline);
+    console.log(
+      name.padEnd(36) +
+        cell(value(baseline), digits, 16) +
+        cell(value(conflated), digits, 20) +
+        (Number.isFinite(ratio) ? `x${ratio.toFixed(3)}` : '').padStart(9) +
+        (target ? `   ${target}` : ''),
+    );
+  }
+  for (const [name, r] of [
+    ['baseline', baseline],
+    ['conflated', conflated],
+  ] as const) {
+    console.log(
+      `${name}: ${r.sent} ticks, ${r.deliveries}/${r.expected} one-per-tick deliveries, ${r.frames} frames, ` +
+        `${r.flushes.count} flushes; driven ${r.driveSeconds.toFixed(1)} s, settled in ${r.settleSeconds.toFixed(1)} s`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
+  if (!globalThis.gc) throw new Error('run with node --expose-gc (npm run bench:fanout does)');
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'tickwatch-fanout-bench-'));
   try {
     console.log(
-      `Fan-out benchmark: ${CLIENTS} socket.io clients (websocket, loopback, separate process), ` +
-        `${SYMBOLS_PER_CLIENT} of ${SYMBOLS.length} symbols each; ${RATE} ticks/s for ${SECONDS} s via ingestLive; ` +
-        `embedded store; ${os.cpus().length} CPUs`,
+      `Fan-out benchmark: ${SIZES.join(' and ')} socket.io clients (websocket, loopback, separate processes of up to ` +
+        `${SOCKETS_PER_PROCESS}), ${SYMBOLS_PER_CLIENT} of ${SYMBOLS.length} symbols each; ${RATE} ticks/s for ` +
+        `${SECONDS} s via ingestLive; embedded store; ${os.cpus().length} CPUs`,
     );
     const flushMs = loadConfig({}).tickFlushMs;
-    const baseline = await run(0, path.join(root, 'baseline'));
-    const conflated = await run(flushMs, path.join(root, 'conflated'));
-
-    const perSecond = (n: number, r: RunResult) => n / r.driveSeconds;
-    const rows: [string, (r: RunResult) => number, number][] = [
-      ['ticks sent /s', (r) => perSecond(r.sent, r), 0],
-      ['deliveries (tick updates) /s', (r) => perSecond(r.deliveries, r), 0],
-      ['frames received /s', (r) => perSecond(r.frames, r), 0],
-      ['frames sent /s (server count)', (r) => perSecond(r.serverFramesSent, r), 0],
-      ['frames deferred (busy socket)', (r) => r.serverFramesDeferred, 0],
-      ['tick updates per frame', (r) => r.deliveries / r.frames, 2],
-      ['ticks coalesced away (%)', (r) => 100 * (1 - r.deliveries / r.expected), 1],
-      ['latency p50 (ms)', (r) => r.p50, 0],
-      ['latency p99 (ms)', (r) => r.p99, 0],
-      ['latency max (ms)', (r) => r.max, 0],
-      ['server CPU (s)', (r) => r.serverCpuMs / 1000, 2],
-      ['server event-loop delay p99 (ms)', (r) => r.serverLoopDelayP99, 0],
-      ['clients CPU (s)', (r) => r.cpuMs / 1000, 2],
-    ];
-    console.log('');
-    console.log(`${''.padEnd(34)}${'baseline (0 ms)'.padStart(18)}${`conflated (${flushMs} ms)`.padStart(20)}   ratio`);
-    for (const [name, value, digits] of rows) {
-      const ratio = value(conflated) / value(baseline);
-      console.log(
-        name.padEnd(34) +
-          value(baseline).toFixed(digits).padStart(18) +
-          value(conflated).toFixed(digits).padStart(20) +
-          (Number.isFinite(ratio) ? `   x${ratio.toFixed(3)}` : ''),
-      );
-    }
-    console.log('');
-    for (const [name, r] of [
-      ['baseline', baseline],
-      ['conflated', conflated],
-    ] as const) {
-      console.log(
-        `${name}: ${r.sent} ticks, ${r.deliveries}/${r.expected} one-per-tick deliveries, ${r.frames} frames; ` +
-          `driven ${r.driveSeconds.toFixed(1)} s, settled in ${r.settleSeconds.toFixed(1)} s; CPU over drive + settle`,
-      );
+    for (const clients of SIZES) {
+      const baseline = await run(clients, 0, path.join(root, `baseline-${clients}`));
+      const conflated = await run(clients, flushMs, path.join(root, `conflated-${clients}`));
+      report(baseline, conflated, flushMs);
     }
   } finally {
     await fs.rm(root, { recursive: true, force: true });
   }
 }
 
-if (process.argv[2] === 'clients') await runClients(process.argv[3]!);
-else await main();
+if (process.argv[2] === 'clients') {
+  const [url, total, from, count] = process.argv.slice(3);
+  await runClients(url!, Number(total), Number(from), Number(count));
+} else {
+  await main();
+}
