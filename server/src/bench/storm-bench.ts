@@ -13,7 +13,8 @@ import {
 } from '@tickwatch/shared';
 import { nextMessage, requiredMessage } from './child-messages.js';
 import { startBenchServer } from './bench-server.js';
-import { EMBEDDED_RECORDER_CONCURRENCY } from '../engine/fire-recorder.js';
+import { loadTestSupport } from '../chaos/support.js';
+import { EMBEDDED_RECORDER_CONCURRENCY, RECORDER_CONCURRENCY } from '../engine/fire-recorder.js';
 import { userRoom } from '../realtime/rooms.js';
 import { AlertsRepository, newAlertItem } from '../store/alerts-repository.js';
 import { NotificationsRepository } from '../store/notifications-repository.js';
@@ -178,8 +179,15 @@ function runTabs(): void {
 /** Which user owns alert i: round-robin, so every user has FIRES / users alerts. */
 const userOf = (i: number, users: number) => `storm-trader-${String(i % users).padStart(4, '0')}`;
 
-async function storm(users: number, unbounded: boolean, dataDir: string): Promise<StormResult> {
-  const { store, app } = await startBenchServer(dataDir, {}, unbounded ? { recorderConcurrency: Infinity } : {});
+/** Where the storm's server keeps its tables: env for the server, given a fresh table prefix per storm. */
+type StoreChoice = { name: 'embedded' } | { name: 'dynamodb-local'; endpoint: string };
+
+async function storm(users: number, unbounded: boolean, dataDir: string, target: StoreChoice): Promise<StormResult> {
+  const env: Record<string, string> =
+    target.name === 'embedded'
+      ? {}
+      : { DYNAMODB_ENDPOINT: target.endpoint, TABLE_PREFIX: `storm_${path.basename(dataDir).replace(/\W/g, '_')}_` };
+  const { store, app } = await startBenchServer(dataDir, env, unbounded ? { recorderConcurrency: Infinity } : {});
   // Every DynamoDB call, the recorder's and delivery's alike, goes through this client.
   const calls = { counting: false, total: 0, inFlight: 0, peak: 0 };
   store.clients.raw.middlewareStack.add(
@@ -325,6 +333,19 @@ function problems(r: StormResult): string[] {
 const since = (r: StormResult, at: number) => at - r.tickAt;
 
 async function main(): Promise<void> {
+  const storeArg = process.argv.indexOf('--store');
+  const storeName = storeArg > 0 ? process.argv[storeArg + 1] : 'embedded';
+  if (storeName !== 'embedded' && storeName !== 'dynamodb-local') {
+    console.error(`--store must be embedded or dynamodb-local, not ${storeName}`);
+    process.exit(2);
+  }
+  // DynamoDB Local runs in its own process: the server's CPU below is then the server's alone, without the store.
+  const dynamo =
+    storeName === 'dynamodb-local'
+      ? await (await loadTestSupport(fileURLToPath(new URL('../../..', import.meta.url)))).startDynamoDbLocal()
+      : undefined;
+  const target: StoreChoice = dynamo ? { name: 'dynamodb-local', endpoint: dynamo.endpoint } : { name: 'embedded' };
+  const concurrency = dynamo ? RECORDER_CONCURRENCY : EMBEDDED_RECORDER_CONCURRENCY;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tickwatch-storm-bench-'));
   const watchdog = setTimeout(() => {
     console.error(`storm bench: still running after ${WATCHDOG_MS / 60_000} min; giving up`);
@@ -337,18 +358,18 @@ async function main(): Promise<void> {
     console.log(
       `Fire-storm benchmark: ${FIRES} alerts "${SYMBOL} close > ${LEVEL}" crossed by one tick (${LEVEL - 1} → ` +
         `${LEVEL + 1}, pipeline.ingest); one socket.io tab per user (websocket, loopback, separate process), ` +
-        `acknowledging as the dashboard does; embedded store; ${os.cpus().length} CPUs`,
+        `acknowledging as the dashboard does; ${dynamo ? `DynamoDB Local at ${dynamo.endpoint}` : 'embedded store'}; ${os.cpus().length} CPUs`,
     );
     console.log(
       `baseline: recorderConcurrency Infinity (every fire's store calls at once); bounded: the recorder's default, ` +
-        `${EMBEDDED_RECORDER_CONCURRENCY} store calls at once, claims before history writes before clears`,
+        `${concurrency} store calls at once, claims before history writes before clears`,
     );
     // Unreported: the first storm in a process pays for JIT warm-up, which would count against whichever ran first.
-    await storm(100, false, path.join(root, 'warm-up'));
+    await storm(100, false, path.join(root, 'warm-up'), target);
 
     for (const users of USER_COUNTS) {
-      const baseline = await storm(users, true, path.join(root, `${users}-baseline`));
-      const bounded = await storm(users, false, path.join(root, `${users}-bounded`));
+      const baseline = await storm(users, true, path.join(root, `${users}-baseline`), target);
+      const bounded = await storm(users, false, path.join(root, `${users}-bounded`), target);
       const rows: [string, (r: StormResult) => number, number, string][] = [
         ['first alert:triggered (ms)', (r) => since(r, r.firstAt), 1, `≤ ${TARGETS.firstMs}`],
         ['last alert:triggered (ms)', (r) => since(r, r.lastAt), 1, `≤ ${TARGETS.lastMs}`],
@@ -363,7 +384,7 @@ async function main(): Promise<void> {
       console.log('');
       console.log(
         `${`${users} users × ${FIRES / users} alert${users === FIRES ? '' : 's'}`.padEnd(34)}${'baseline (∞)'.padStart(14)}` +
-          `${`bounded (${EMBEDDED_RECORDER_CONCURRENCY})`.padStart(14)}${'ratio'.padStart(9)}   target`,
+          `${`bounded (${concurrency})`.padStart(14)}${'ratio'.padStart(9)}   target`,
       );
       for (const [name, value, digits, target] of rows) {
         const ratio = value(bounded) / value(baseline);
@@ -392,11 +413,12 @@ async function main(): Promise<void> {
     console.log(
       `targets (issue 10): first alert:triggered ≤ ${TARGETS.firstMs} ms, last ≤ ${TARGETS.lastMs} ms, ` +
         `≤ ${TARGETS.cpuMsPerFire} ms server CPU per fire; times from the crossing tick's ingest, CPU over the storm ` +
-        `(tick to the last record sent) ÷ ${FIRES} fires, embedded store included`,
+        `(tick to the recorder's last write) ÷ ${FIRES} fires, ${dynamo ? 'DynamoDB Local (another process) not included' : 'embedded store included'}`,
     );
   } finally {
     clearTimeout(watchdog);
     fs.rmSync(root, { recursive: true, force: true });
+    await dynamo?.stop();
   }
   if (failed) {
     console.error('storm bench: exactly-once or completeness check failed (see above)');
