@@ -181,9 +181,11 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     fanout,
     auth,
     async listen() {
-      // Alerts and today's market state are loaded before any tick can arrive, so none is evaluated blind.
+      // Alerts and today's market state are loaded before any tick can arrive, so none is evaluated blind. The
+      // registry lists the symbols with stored ticks; the feed's own symbols are read too, for ticks a version
+      // before the registry stored.
       await loadFundamentals(fundamentals, engine, config.fundamentalsFile, log);
-      await engine.load(await ticks.listSymbols());
+      await engine.load([...(await ticks.registeredSymbols()), ...feedSymbols(config)]);
       delivery.resumeOutbox();
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
@@ -213,6 +215,11 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       return { ticks: ticksFlushed, decisions, deliveries };
     },
   };
+}
+
+/** The symbols the feed streams, when it names them. */
+function feedSymbols(config: Config): string[] {
+  return config.feed.kind === 'none' || config.feed.symbols === '*' ? [] : config.feed.symbols;
 }
 
 function defaultWatchlist(config: Config): string[] {

@@ -37,14 +37,18 @@ export function testEnv(overrides: Record<string, string> = {}): NodeJS.ProcessE
   };
 }
 
-/** The real server, built by createApp on the run's DynamoDB server, listening on a free loopback port. */
+/**
+ * The real server, built by createApp on the run's DynamoDB server, listening on a free loopback port.
+ * `beforeListen` sees the app and its store before start-up reads anything (to watch the store calls it makes).
+ */
 export async function startTestServer(
   overrides: Record<string, string> = {},
-  options: { clientDist?: string } = {},
+  options: { clientDist?: string; beforeListen?: (app: App, store: OpenStore) => void } = {},
 ): Promise<TestServer> {
   const config = loadConfig(testEnv(overrides));
   const store = await openStore(config, silentLog);
   const app = await createApp(config, { store, log: silentLog, clientDist: options.clientDist ?? '/nonexistent' });
+  options.beforeListen?.(app, store);
   const url = await app.listen();
   return {
     url,
