@@ -1,3 +1,6 @@
+import { Writable } from 'node:stream';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { pino } from 'pino';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Quote, Tick } from '@tickwatch/shared';
 import type { App } from '../../src/app.js';
@@ -25,7 +28,7 @@ describe(`start-up, on ${inject('dynamoKind')}`, () => {
   });
 
   /** Starts a server on `prefix`'s tables, recording every store call it makes into `calls`. */
-  async function start(prefix: string, calls: StoreCall[] = []) {
+  async function start(prefix: string, calls: StoreCall[] = [], log?: pino.Logger) {
     const watch = (app: App, store: OpenStore) => {
       let startup = true;
       app.httpServer.once('listening', () => (startup = false));
@@ -38,7 +41,7 @@ describe(`start-up, on ${inject('dynamoKind')}`, () => {
         { step: 'initialize', name: 'recordStoreCalls' },
       );
     };
-    const server = await startTestServer({ TABLE_PREFIX: prefix }, { beforeListen: watch });
+    const server = await startTestServer({ TABLE_PREFIX: prefix }, { beforeListen: watch, ...(log ? { log } : {}) });
     servers.push(server);
     return server;
   }
@@ -144,5 +147,42 @@ describe(`start-up, on ${inject('dynamoKind')}`, () => {
     expect((await second.ingest({ symbol: 'REG', timestamp: Date.now(), price: 14, volume: 1 })).status).toBe(202);
     await stored(second);
     expect(registryWrites(second)).toBe(0);
+  });
+
+  it('logs and skips a stored alert that is not valid, and evaluates the others', async () => {
+    const prefix = uniquePrefix();
+    const first = await start(prefix);
+    const user = await signIn(first, 'careful-trader');
+    await user.createAlert(priceAlert('SKIP', '>', 100));
+    // What a hand edit or another tool might leave: an alert with no condition, which the engine cannot evaluate.
+    await first.store.clients.doc.send(
+      new PutCommand({
+        TableName: first.store.tables.alerts,
+        Item: { alert_id: 'broken-1', user_id: 'careful-trader', symbol: 'SKIP', condition_type: 'price_threshold' },
+      }),
+    );
+    await stop(first);
+
+    const lines: { msg: string; alertId?: string; issues?: string[] }[] = [];
+    const log = pino(
+      { level: 'error' },
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(JSON.parse(chunk.toString()) as (typeof lines)[number]);
+          done();
+        },
+      }),
+    );
+    const server = await start(prefix, [], log);
+    const skipped = lines.filter((l) => l.alertId === 'broken-1');
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0]!.msg).toMatch(/skipped a stored alert/);
+    expect(skipped[0]!.issues?.some((issue) => issue.startsWith('condition'))).toBe(true);
+    expect(server.app.engine.view('broken-1')).toBeUndefined();
+
+    await server.ingest({ symbol: 'SKIP', timestamp: Date.now(), price: 101, volume: 1 });
+    await server.app.engine.idle();
+    const { items } = await (await signIn(server, user.userId)).notifications();
+    expect(items.map((n) => n.current_price)).toEqual([101]);
   });
 });
