@@ -16,6 +16,7 @@ import {
   type AlertDefinitionInput,
   type Tick,
 } from '@tickwatch/shared';
+import { loadTestSupport } from '../chaos/support.js';
 import { requiredMessage } from './child-messages.js';
 import { startBenchServer } from './bench-server.js';
 import { newAlertItem, type AlertItem } from '../store/alerts-repository.js';
@@ -24,16 +25,20 @@ import { pages } from '../store/pages.js';
 import { BATCH_WRITE_LIMIT, TicksRepository, toTickItem } from '../store/ticks-repository.js';
 
 /**
- * `npm run bench:startup`: what the server reads and how long it takes, from `app.listen()` until it listens, on an
- * embedded store holding 100k alerts and two days of ticks. Each run is a fresh process on a fresh copy of the seeded
- * data directory, as a restart is (the TTL sweeper, which starts once the server listens, would otherwise change the
- * data under the next run).
+ * `npm run bench:startup`: what the server reads and how long it takes, from `app.listen()` until it listens, on a
+ * store holding 100k alerts and two days of ticks. Each run is a fresh process, as a restart is. On the embedded store
+ * (the default) each also gets a fresh copy of the seeded data directory: the TTL sweeper, which starts once the
+ * server listens, would otherwise change the data under the next run. `-- --dynamodb-local` runs the same against
+ * Amazon's DynamoDB Local (started as the integration tests start it), whose tables every run shares; only the first
+ * start-up there records the re-arms the seeded fired alerts are due.
  *
  * Beside it, in the same run: the store reads of the start-up before issue 10, replayed (the full Scan of
  * `realtime_ticks` that listed symbols, and the one-segment Scan of whole alert items). Only the reads: the rest of
  * that start-up (building the books, warming each symbol) is not replayed, so the old figure is a lower bound.
  *
- * Store calls are counted with a middleware on the SDK client, up to the moment the HTTP server listens.
+ * Store calls are counted with a middleware on the SDK client, up to the moment the HTTP server listens. Beside wall
+ * and process CPU time, the main thread's own CPU time: the embedded store and the engine share that one thread, so
+ * on an idle machine it is about the wall time, and it is less disturbed by other work on a shared machine.
  */
 const ALERTS = Number(process.env.BENCH_ALERTS ?? 100_000);
 const USERS = 5_000;
@@ -45,12 +50,18 @@ const TICK_STEP_MS = Number(process.env.BENCH_TICK_STEP_MS ?? 30_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SEED_CONCURRENCY = 8;
 const TARGETS = { alertsMs: 2_000, tickScans: 0 };
+const DYNAMODB_LOCAL = process.argv.includes('--dynamodb-local');
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+/** Linux's USER_HZ, the unit of the CPU times in /proc. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 type Mode = 'old-reads' | 'startup';
 interface RunResult {
   mode: Mode;
   wallMs: number;
   cpuMs: number;
+  /** NaN where /proc is not there to tell. */
+  mainThreadCpuMs: number;
   /** From the first Scan of the alerts table sent to its last page in. */
   alertsReadMs: number;
   /** The engine's own log line: alerts loaded into the books (alertsMs) and symbols warmed (warmMs). */
@@ -138,8 +149,8 @@ function chunks<T>(items: T[]): T[][] {
 }
 
 /** Ticks go in through the repository, as the write queue stores them; alerts straight into the table. */
-async function seed(dataDir: string): Promise<{ alerts: number; ticks: number }> {
-  const { store, app } = await startBenchServer(dataDir);
+async function seed(dataDir: string, env: Record<string, string>): Promise<{ alerts: number; ticks: number }> {
+  const { store, app } = await startBenchServer(dataDir, env);
   try {
     const now = Date.now();
     const alerts = makeAlerts(now);
@@ -185,12 +196,22 @@ function countCalls(store: OpenStore) {
   return counts;
 }
 
+/** CPU time of this process's main thread so far, from /proc; NaN elsewhere. */
+function mainThreadCpuMs(): number {
+  try {
+    const fields = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return NaN;
+  }
+}
+
 function heapUsed(): number {
   globalThis.gc?.();
   return process.memoryUsage().heapUsed;
 }
 
-async function runChild(mode: Mode, dataDir: string): Promise<void> {
+async function runChild(mode: Mode, dataDir: string, env: Record<string, string>): Promise<void> {
   const lines: string[] = [];
   const log = pino(
     { level: 'info' },
@@ -201,9 +222,10 @@ async function runChild(mode: Mode, dataDir: string): Promise<void> {
       },
     }),
   );
-  const { store, app } = await startBenchServer(dataDir, {}, { log });
+  const { store, app } = await startBenchServer(dataDir, env, { log });
   const heapBefore = heapUsed();
   const cpuStart = process.cpuUsage();
+  const mainStart = mainThreadCpuMs();
   const started = performance.now();
   const counts = countCalls(store);
   let wallMs: number;
@@ -217,6 +239,7 @@ async function runChild(mode: Mode, dataDir: string): Promise<void> {
     counts.counting = false;
   }
   const cpu = process.cpuUsage(cpuStart);
+  const mainThread = mainThreadCpuMs() - mainStart;
   const heapAfter = heapUsed();
   const loaded = Array.from({ length: ALERTS }, (_, i) => app.engine.view(`bench-${i}`)).filter(Boolean).length;
   const engineLine = lines.map((l) => JSON.parse(l) as { msg: string }).find((l) => l.msg === 'alert engine loaded');
@@ -224,6 +247,7 @@ async function runChild(mode: Mode, dataDir: string): Promise<void> {
     mode,
     wallMs,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    mainThreadCpuMs: mainThread,
     alertsReadMs: counts.alertsLastIn - counts.alertsFirstSent,
     ...(engineLine ? { engine: engineLine as unknown as RunResult['engine'] } : {}),
     calls: counts.calls,
@@ -232,8 +256,8 @@ async function runChild(mode: Mode, dataDir: string): Promise<void> {
     symbolsRestored: app.market.symbols().length,
   };
   await new Promise<void>((resolve) => process.send!({ type: 'result', result } satisfies FromChild, () => resolve()));
-  // Not app.close(): it would wait for the TTL sweeper to delete the expired half of the ticks in a copy that is
-  // thrown away next.
+  // Not app.close(): on the embedded store it would wait for the TTL sweeper to delete the expired half of the ticks
+  // in a copy that is thrown away next.
   process.exit(0);
 }
 
@@ -267,10 +291,17 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-async function run(mode: Mode, seedDir: string, root: string, round: number): Promise<RunResult> {
+async function run(
+  mode: Mode,
+  seedDir: string,
+  env: Record<string, string>,
+  root: string,
+  round: number,
+): Promise<RunResult> {
   const dataDir = path.join(root, `${mode}-${round}`);
-  fs.cpSync(seedDir, dataDir, { recursive: true });
-  const child = fork(fileURLToPath(import.meta.url), ['child', mode, dataDir], {
+  if (DYNAMODB_LOCAL) fs.mkdirSync(dataDir);
+  else fs.cpSync(seedDir, dataDir, { recursive: true });
+  const child = fork(fileURLToPath(import.meta.url), ['child', mode, dataDir, JSON.stringify(env)], {
     execArgv: ['--expose-gc'],
   });
   try {
@@ -283,24 +314,31 @@ async function run(mode: Mode, seedDir: string, root: string, round: number): Pr
 
 async function main(): Promise<void> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tickwatch-startup-bench-'));
+  const dynamoDbLocal = DYNAMODB_LOCAL ? await (await loadTestSupport(ROOT)).startDynamoDbLocal() : undefined;
+  const env: Record<string, string> = dynamoDbLocal ? { DYNAMODB_ENDPOINT: dynamoDbLocal.endpoint } : {};
   try {
     const seedDir = path.join(root, 'seed');
     const seeding = performance.now();
-    const seeded = await seed(seedDir);
+    const seeded = await seed(seedDir, env);
     console.log(
       `Start-up benchmark: ${seeded.alerts.toLocaleString('en-US')} alerts of ${USERS.toLocaleString('en-US')} users ` +
         `on ${ALERT_SYMBOLS.length} symbols (96% price levels, 1% indicators, 3% disabled, 2% fired and not re-armed); ` +
         `${seeded.ticks.toLocaleString('en-US')} ticks of ${TICK_SYMBOLS.length} symbols (${TICK_SYMBOLS.length - 50} without ` +
-        `alerts) over ${TICK_HOURS} h, the older ${TICK_HOURS - 24} h expired but not yet swept; embedded store on disk; ` +
+        `alerts) over ${TICK_HOURS} h, the older ${TICK_HOURS - 24} h expired but not yet swept; ` +
+        `${dynamoDbLocal ? 'DynamoDB Local, in memory' : 'embedded store on disk'}; ` +
         `${os.cpus().length} CPUs; seeded in ${((performance.now() - seeding) / 1000).toFixed(0)} s`,
     );
-    console.log(`median of ${ROUNDS} runs, each a fresh process on a fresh copy of the data directory`);
+    console.log(
+      `median of ${ROUNDS} runs, each a fresh process${dynamoDbLocal ? '' : ' on a fresh copy of the data directory'}`,
+    );
     const results: Record<Mode, RunResult[]> = { 'old-reads': [], startup: [] };
     for (let round = 0; round < ROUNDS; round++) {
-      for (const mode of ['old-reads', 'startup'] as const) results[mode].push(await run(mode, seedDir, root, round));
+      for (const mode of ['old-reads', 'startup'] as const)
+        results[mode].push(await run(mode, seedDir, env, root, round));
     }
     report(results);
   } finally {
+    await dynamoDbLocal?.stop();
     fs.rmSync(root, { recursive: true, force: true });
   }
 }
@@ -315,6 +353,7 @@ function report(results: Record<Mode, RunResult[]>): void {
     ['alerts loaded into the books (ms, engine log)', (r) => r.engine?.alertsMs, 0, `≤ ${TARGETS.alertsMs}`],
     ['symbols warmed (ms, engine log)', (r) => r.engine?.warmMs, 0, ''],
     ['CPU, whole process (ms)', (r) => r.cpuMs, 0, ''],
+    ['CPU, main thread (ms)', (r) => r.mainThreadCpuMs, 0, ''],
     ['heap per loaded alert (bytes)', (r) => (r.alertsLoaded > 0 ? r.heapPerAlert : undefined), 0, ''],
     ['alerts loaded', (r) => (r.mode === 'startup' ? r.alertsLoaded : undefined), 0, ''],
     ['symbols restored', (r) => (r.mode === 'startup' ? r.symbolsRestored : undefined), 0, `${TICK_SYMBOLS.length}`],
@@ -355,7 +394,7 @@ function report(results: Record<Mode, RunResult[]>): void {
 }
 
 if (process.argv[2] === 'child') {
-  await runChild(process.argv[3] as Mode, process.argv[4]!);
+  await runChild(process.argv[3] as Mode, process.argv[4]!, JSON.parse(process.argv[5]!) as Record<string, string>);
 } else {
   await main();
 }
