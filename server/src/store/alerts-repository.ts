@@ -110,11 +110,11 @@ const storedAlertSchema = z.discriminatedUnion('condition_type', [
 
 /**
  * Segments of the start-up Scan read at once (DynamoDB's parallel scan): each is its own chain of 1 MB pages, so a
- * store that serves requests in parallel (AWS, DynamoDB Local) serves them together. On DynamoDB Local 100k alerts
- * took 37-43 s in one segment and 3-6 s in eight (16 gained little more); the embedded store, which runs in this
- * process's one thread, reads them in about the same time however many.
+ * store that serves requests in parallel (AWS, DynamoDB Local) serves them together. Loading 100k alerts from
+ * DynamoDB Local on two cores took 15-17 s in one segment, 3.6-5.7 s in 8, 3.2-3.7 s in 16 and no less in 32; the
+ * embedded store, which runs on this process's one thread, takes about the same however many.
  */
-export const LOAD_SEGMENTS = 8;
+export const LOAD_SEGMENTS = 16;
 
 /** A stored item that is not an alert the engine can run, and why. */
 export interface InvalidAlertItem {
