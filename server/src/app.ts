@@ -193,9 +193,11 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     fanout,
     auth,
     async listen() {
-      // Alerts and today's market state are loaded before any tick can arrive, so none is evaluated blind.
+      // Alerts and today's market state are loaded before any tick can arrive, so none is evaluated blind. The
+      // registry lists the symbols with stored ticks; the feed's own symbols are read too, for ticks a version
+      // before the registry stored.
       await loadFundamentals(fundamentals, engine, config.fundamentalsFile, log);
-      await engine.load(await ticks.listSymbols());
+      await engine.load([...(await ticks.registeredSymbols()), ...feedSymbols(config)]);
       // Loading set each stored symbol's latest tick, and no tick has come in yet: the store alone holds those
       // symbols' ticks up to there, and their minute bars read them on their first request.
       for (const symbol of market.symbols()) bars.storedElsewhere(symbol, market.latest(symbol)!.timestamp);
@@ -228,6 +230,11 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       return { ticks: ticksFlushed, decisions, deliveries };
     },
   };
+}
+
+/** The symbols the feed streams, when it names them. */
+function feedSymbols(config: Config): string[] {
+  return config.feed.kind === 'none' || config.feed.symbols === '*' ? [] : config.feed.symbols;
 }
 
 function defaultWatchlist(config: Config): string[] {

@@ -5,14 +5,15 @@ import { openStore } from '../store/open-store.js';
 
 /**
  * The real server for an in-process benchmark: the embedded store under `dataDir`, no feed, dev sign-in, on a free
- * loopback port. `env` adds or overrides variables; `deps` adds app parts (a baseline's recorder bound).
+ * loopback port. `env` adds or overrides variables; `deps` adds app parts (a baseline's recorder bound, a logger to
+ * read the server's own figures from).
  */
 export async function startBenchServer(
   dataDir: string,
   env: Record<string, string> = {},
-  deps: Partial<Pick<AppDeps, 'recorderConcurrency'>> = {},
+  deps: Partial<Pick<AppDeps, 'recorderConcurrency' | 'log'>> = {},
 ) {
-  const log = pino({ level: 'error' });
+  const log = deps.log ?? pino({ level: 'error' });
   const config = loadConfig({
     DATA_DIR: dataDir,
     HOST: '127.0.0.1',

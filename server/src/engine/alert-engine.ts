@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+import pLimit from 'p-limit';
 import { conditionKey, type Fundamentals, type NotificationRecord, type Tick } from '@tickwatch/shared';
 import type { RetryGroup } from '../backoff.js';
 import type { Logger } from '../log.js';
@@ -83,43 +85,60 @@ export class AlertEngine {
 
   /**
    * Loads every alert, finishes fires a crash left half-recorded, and restores the market state of every symbol
-   * with stored ticks (`storedSymbols`, plus those with alerts): today's bar and the latest price.
+   * that may have stored ticks (`storedSymbols`, plus those with alerts): today's bar and the latest price. A stored
+   * item that is not a valid alert is logged and skipped.
    */
   async load(storedSymbols: readonly string[]): Promise<void> {
+    const started = performance.now();
     const pending: AlertItem[] = [];
     const bySymbol = new Map<string, LiveAlert[]>();
-    for await (const page of this.deps.alerts.scanAll()) {
-      for (const item of page) {
-        if (item.pending_notification) pending.push(item);
-        const alert = this.track(item);
-        if (!item.enabled) continue;
-        const list = bySymbol.get(item.symbol) ?? [];
-        list.push(alert);
-        bySymbol.set(item.symbol, list);
-      }
-    }
+    let skipped = 0;
+    await this.deps.alerts.scanAll(
+      (page) => {
+        for (const item of page) {
+          if (item.pending_notification) pending.push(item);
+          const alert = this.track(item);
+          if (!item.enabled) continue;
+          const list = bySymbol.get(item.symbol);
+          if (list) list.push(alert);
+          else bySymbol.set(item.symbol, [alert]);
+        }
+      },
+      ({ alertId, issues }) => {
+        skipped += 1;
+        this.deps.log.error({ alertId, issues }, 'skipped a stored alert that is not valid; it is not evaluated');
+      },
+    );
     for (const [symbol, alerts] of bySymbol) this.bookFor(symbol).addAll(alerts);
+    const alertsMs = Math.round(performance.now() - started);
     await Promise.all(pending.map((item) => this.recorder.finishPending(item)));
     if (pending.length > 0)
       this.deps.log.info({ count: pending.length }, 'finished fires left pending by a previous run');
 
     const symbols = [...new Set([...storedSymbols, ...this.books.keys()])];
+    const warming = performance.now();
     const now = this.now();
     const today = this.clock.dayStart(now);
-    // A few symbols at a time, page by page: a full-market feed stores many symbols' ticks.
     const fired = new Map<string, LiveAlert[]>();
     for (const [symbol, alerts] of bySymbol) {
       const candidates = alerts.filter(mayHaveMissedRearm);
       if (candidates.length > 0) fired.set(symbol, candidates);
     }
-    for (let i = 0; i < symbols.length; i += WARM_CONCURRENCY) {
-      await Promise.all(
-        symbols
-          .slice(i, i + WARM_CONCURRENCY)
-          .map((symbol) => this.warmSymbol(symbol, now, today, fired.get(symbol) ?? [])),
-      );
-    }
-    this.deps.log.info({ alerts: this.live.size, symbols: symbols.length }, 'alert engine loaded');
+    // A few symbols at a time, page by page: a full-market feed stores many symbols' ticks.
+    const limit = pLimit(WARM_CONCURRENCY);
+    await Promise.all(
+      symbols.map((symbol) => limit(() => this.warmSymbol(symbol, now, today, fired.get(symbol) ?? []))),
+    );
+    this.deps.log.info(
+      {
+        alerts: this.live.size,
+        skipped,
+        symbols: symbols.length,
+        alertsMs,
+        warmMs: Math.round(performance.now() - warming),
+      },
+      'alert engine loaded',
+    );
   }
 
   /**

@@ -1,8 +1,15 @@
-import { BatchWriteCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { toStorableNumber, type Tick } from '@tickwatch/shared';
+import {
+  BatchWriteCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { SYMBOL_PATTERN, toStorableNumber, type Tick } from '@tickwatch/shared';
 import { keyToTimestampMs } from './tick-sequencer.js';
 import { z } from 'zod';
 import { backoffDelay, sleep } from '../backoff.js';
+import { isConditionFailure } from './alerts-repository.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { pages } from './pages.js';
 import { TICK_TTL_SECONDS } from './tables.js';
@@ -21,6 +28,54 @@ export interface TickItem {
 }
 
 export const BATCH_WRITE_LIMIT = 25;
+
+/**
+ * The symbols with stored ticks are listed inside `realtime_ticks`, so that start-up finds them with one Query instead
+ * of a Scan of every tick: one item per symbol under this partition key, which no symbol can equal (a symbol starts
+ * with a letter). Its sort key is the symbol as a number (`symbolKey`) and its `ttl` at least that of the symbol's
+ * newest stored tick, so TTL expiry (or the sweeper) removes it along with the symbol's last tick.
+ */
+export const SYMBOL_REGISTRY = '#symbols';
+/**
+ * How far an entry's ttl runs past the tick that wrote it. Only a tick that outlives the entry rewrites it, so each
+ * symbol costs at most one registry write per this many seconds of trading.
+ */
+export const REGISTRY_SLACK_SECONDS = 3_600;
+
+/** Symbol characters in ASCII order, so that keys sort as symbols do; digit 0 pads a short symbol. */
+const SYMBOL_DIGITS = '-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const SYMBOL_BASE = SYMBOL_DIGITS.length + 1;
+/** The longest symbol SYMBOL_PATTERN allows. */
+const SYMBOL_MAX_LENGTH = 10;
+
+/**
+ * A symbol as a whole number: one base-39 digit per character, padded to ten digits. Distinct symbols get distinct
+ * keys, ordered as the symbols are, and the largest (39^10 − 1) is below 2^53, so the store and the SDK hold it
+ * exactly. Undefined for a string that is not a symbol.
+ */
+export function symbolKey(symbol: string): number | undefined {
+  if (!SYMBOL_PATTERN.test(symbol)) return undefined;
+  let key = 0;
+  for (let i = 0; i < SYMBOL_MAX_LENGTH; i++) {
+    key = key * SYMBOL_BASE + (i < symbol.length ? SYMBOL_DIGITS.indexOf(symbol[i]!) + 1 : 0);
+  }
+  return key;
+}
+
+/** The symbol `symbolKey` made `key` from; undefined for a number it cannot have made. */
+export function symbolOfKey(key: number): string | undefined {
+  if (!Number.isSafeInteger(key) || key < 0) return undefined;
+  const chars: string[] = [];
+  let rest = key;
+  for (let i = 0; i < SYMBOL_MAX_LENGTH; i++) {
+    // Least significant digit first, with exact integer steps (rest − digit is a multiple of the base).
+    const digit = rest % SYMBOL_BASE;
+    rest = (rest - digit) / SYMBOL_BASE;
+    chars.unshift(digit === 0 ? '' : SYMBOL_DIGITS[digit - 1]!);
+  }
+  const symbol = chars.join('');
+  return rest === 0 && symbolKey(symbol) === key ? symbol : undefined;
+}
 
 export function toTickItem(tick: Tick, sortKey: number): TickItem {
   return {
@@ -59,16 +114,24 @@ const cursorSchema = z.strictObject({ timestamp: z.number().finite().nonnegative
  * dynalite), so every read here drops items whose `ttl` has passed.
  */
 export class TicksRepository {
+  /** The registry entry's ttl each symbol is known to have at least, as written or read by this repository. */
+  private readonly registered = new Map<string, number>();
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** One BatchWriteItem call of at most 25 items; returns the items DynamoDB left unprocessed. */
+  /**
+   * One BatchWriteItem call of at most 25 items; returns the items DynamoDB left unprocessed. A symbol whose registry
+   * entry would expire before these ticks is registered first, so no stored tick is missing from the registry (a
+   * crash in between leaves at most a registered symbol without ticks, which costs start-up one empty read).
+   */
   async batchPut(items: TickItem[]): Promise<TickItem[]> {
     if (items.length === 0) return [];
     if (items.length > BATCH_WRITE_LIMIT) throw new RangeError(`at most ${BATCH_WRITE_LIMIT} items per batch`);
+    await this.register(items);
     const result = await this.doc.send(
       new BatchWriteCommand({ RequestItems: { [this.table]: items.map((Item) => ({ PutRequest: { Item } })) } }),
     );
@@ -128,11 +191,35 @@ export class TicksRepository {
     return (await this.queryNewestFirst({ symbol, limit: 1 })).items[0];
   }
 
-  /** Every symbol with at least one live tick. Reads the whole table: for start-up, not for requests. */
-  async listSymbols(): Promise<string[]> {
-    const symbols = new Set<string>();
-    for await (const page of this.scanLive(['symbol'])) for (const item of page) symbols.add(item.symbol);
-    return [...symbols].sort();
+  /**
+   * The symbols that may have live ticks, in symbol order: the registry's live entries, read with one Query (a page
+   * holds tens of thousands). An entry outlives its symbol's newest tick by up to REGISTRY_SLACK_SECONDS, so a symbol
+   * whose ticks expired within that time is listed although reading its ticks finds none.
+   */
+  async registeredSymbols(): Promise<string[]> {
+    const symbols: string[] = [];
+    const read = (startKey: Record<string, unknown> | undefined) =>
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: '#s = :registry',
+          FilterExpression: '#ttl > :now',
+          ProjectionExpression: '#t, #ttl',
+          ExpressionAttributeNames: { '#s': 'symbol', '#t': 'timestamp', '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':registry': SYMBOL_REGISTRY, ':now': this.nowSeconds() },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+    for await (const page of pages(read)) {
+      for (const item of (page.Items ?? []) as Pick<TickItem, 'timestamp' | 'ttl'>[]) {
+        // An entry no symbol encodes to (one written by hand) names nothing that could be read.
+        const symbol = symbolOfKey(item.timestamp);
+        if (symbol === undefined) continue;
+        symbols.push(symbol);
+        this.remember(symbol, item.ttl);
+      }
+    }
+    return symbols;
   }
 
   /**
@@ -168,20 +255,39 @@ export class TicksRepository {
     return deleted;
   }
 
-  private async *scanLive(attributes: string[]): AsyncGenerator<Pick<TickItem, 'symbol'>[]> {
-    const names = Object.fromEntries(attributes.map((a, i) => [`#a${i}`, a]));
-    const read = (startKey: Record<string, unknown> | undefined) =>
-      this.doc.send(
-        new ScanCommand({
+  /** Registers the symbols of `items` whose entries would expire before them, each with an hour to spare. */
+  private async register(items: TickItem[]): Promise<void> {
+    const due = new Map<string, number>();
+    for (const { symbol, ttl } of items) {
+      if (ttl > (this.registered.get(symbol) ?? 0) && ttl > (due.get(symbol) ?? 0)) due.set(symbol, ttl);
+    }
+    await Promise.all([...due].map(([symbol, ttl]) => this.registerSymbol(symbol, ttl + REGISTRY_SLACK_SECONDS)));
+  }
+
+  private async registerSymbol(symbol: string, ttl: number): Promise<void> {
+    const key = symbolKey(symbol);
+    // The API reads only symbols, so the ticks of anything else could never be listed or read.
+    if (key === undefined) return;
+    try {
+      await this.doc.send(
+        new UpdateCommand({
           TableName: this.table,
-          ProjectionExpression: Object.keys(names).join(', '),
-          FilterExpression: '#ttl > :now',
-          ExpressionAttributeNames: { ...names, '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':now': this.nowSeconds() },
-          ExclusiveStartKey: startKey,
+          Key: { symbol: SYMBOL_REGISTRY, timestamp: key },
+          UpdateExpression: 'SET #ttl = :ttl',
+          // Another server, or a batch written meanwhile, may have extended the entry further: never shorten it.
+          ConditionExpression: 'attribute_not_exists(#ttl) OR #ttl < :ttl',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':ttl': ttl },
         }),
       );
-    for await (const page of pages(read)) yield (page.Items ?? []) as TickItem[];
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+    this.remember(symbol, ttl);
+  }
+
+  private remember(symbol: string, ttl: number): void {
+    if (ttl > (this.registered.get(symbol) ?? 0)) this.registered.set(symbol, ttl);
   }
 
   private rangeCondition(range: { symbol: string; from?: number; to?: number }) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Tick, TickPage } from '@tickwatch/shared';
-import { TicksRepository, toTickItem } from '../../src/store/ticks-repository.js';
+import { REGISTRY_SLACK_SECONDS, TicksRepository, toTickItem } from '../../src/store/ticks-repository.js';
 import { startTestServer, type TestServer } from '../support/harness.js';
 
 const DAY_MS = 86_400_000;
@@ -46,7 +46,15 @@ describe(`expired ticks on ${inject('dynamoKind')}`, () => {
       candles: { volume: number }[];
     };
     expect(candles.candles.reduce((sum, c) => sum + c.volume, 0)).toBe(1);
-    expect(await repository.listSymbols()).not.toContain('OLD');
+    // The registry keeps a symbol for an hour past its newest tick, and then lets it expire too.
+    expect(await repository.registeredSymbols()).toEqual(expect.arrayContaining(['EXP', 'OLD']));
+    const later = new TicksRepository(
+      server.store.clients.doc,
+      server.store.tables.ticks,
+      () => now + (REGISTRY_SLACK_SECONDS + 1) * 1000,
+    );
+    expect(await later.registeredSymbols()).toContain('EXP');
+    expect(await later.registeredSymbols()).not.toContain('OLD');
   });
 
   it('sweeps expired ticks out of the store and keeps live ones', async () => {

@@ -3,6 +3,7 @@ import { inject } from 'vitest';
 import { pino } from 'pino';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import type { Logger } from '../../src/log.js';
 import { openStore, type OpenStore } from '../../src/store/open-store.js';
 
 export const INGEST_KEY = 'test-ingest-key-0123456789';
@@ -37,14 +38,19 @@ export function testEnv(overrides: Record<string, string> = {}): NodeJS.ProcessE
   };
 }
 
-/** The real server, built by createApp on the run's DynamoDB server, listening on a free loopback port. */
+/**
+ * The real server, built by createApp on the run's DynamoDB server, listening on a free loopback port.
+ * `beforeListen` sees the app and its store before start-up reads anything (to watch the store calls it makes).
+ */
 export async function startTestServer(
   overrides: Record<string, string> = {},
-  options: { clientDist?: string } = {},
+  options: { clientDist?: string; log?: Logger; beforeListen?: (app: App, store: OpenStore) => void } = {},
 ): Promise<TestServer> {
   const config = loadConfig(testEnv(overrides));
-  const store = await openStore(config, silentLog);
-  const app = await createApp(config, { store, log: silentLog, clientDist: options.clientDist ?? '/nonexistent' });
+  const log = options.log ?? silentLog;
+  const store = await openStore(config, log);
+  const app = await createApp(config, { store, log, clientDist: options.clientDist ?? '/nonexistent' });
+  options.beforeListen?.(app, store);
   const url = await app.listen();
   return {
     url,
