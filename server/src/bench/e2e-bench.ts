@@ -5,13 +5,8 @@ import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import seedrandom from 'seedrandom';
-import { io, type Socket } from 'socket.io-client';
-import {
-  alertDefinitionSchema,
-  type ClientToServerEvents,
-  type NotificationRecord,
-  type ServerToClientEvents,
-} from '@tickwatch/shared';
+import { alertDefinitionSchema, type NotificationRecord } from '@tickwatch/shared';
+import { connectBenchSocket, type BenchSocket } from './bench-sockets.js';
 import { requiredMessage } from './child-messages.js';
 import { startBenchServer } from './bench-server.js';
 import { tickRoom, userRoom } from '../realtime/rooms.js';
@@ -78,7 +73,6 @@ const PHASES: PhaseSpec[] = [
   { name: 'full load', rate: RATE, fireRate: FIRE_RATE, crowd: true },
 ];
 
-type BenchSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 /** Symbol and price: the generator's part of a tick; the server's side stamps the rest as it hands it over. */
 type TickDraft = [symbol: string, price: number];
 type ToLoad = { type: 'drive'; rate: number; fireRate: number; seconds: number };
@@ -204,21 +198,10 @@ function runTabs(): void {
 
   const connect = async (url: string, tabs: { token: string; symbols: string[] }[]) => {
     for (const { token, symbols } of tabs) {
-      const socket: BenchSocket = io(url, {
-        transports: ['websocket'],
-        forceNew: true,
-        reconnection: false,
-        auth: { token },
-      });
+      const socket = await connectBenchSocket(url, { token, symbols });
       sockets.push(socket);
       socket.on('alert:triggered', onTriggered);
       socket.on('notification:updated', onUpdated);
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', resolve);
-        socket.once('connect_error', reject);
-      });
-      const ack = await socket.timeout(30_000).emitWithAck('ticks:subscribe', symbols);
-      if (!ack.ok) throw new Error(`subscribe refused: ${ack.error.message}`);
     }
   };
 
@@ -273,14 +256,8 @@ async function runCrowd(url: string): Promise<void> {
   for (let i = 0; i < subs.length; i += CONNECT_BATCH) {
     await Promise.all(
       subs.slice(i, i + CONNECT_BATCH).map(async (symbols) => {
-        const socket: BenchSocket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
+        const socket = await connectBenchSocket(url, { symbols });
         sockets.push(socket);
-        await new Promise<void>((resolve, reject) => {
-          socket.once('connect', resolve);
-          socket.once('connect_error', reject);
-        });
-        const ack = await socket.timeout(30_000).emitWithAck('ticks:subscribe', symbols);
-        if (!ack.ok) throw new Error(`subscribe refused: ${ack.error.message}`);
         socket.on('ticks', () => (frames += 1));
       }),
     );

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { createHistogram, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import seedrandom from 'seedrandom';
-import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents, Tick } from '@tickwatch/shared';
+import type { Tick } from '@tickwatch/shared';
+import { connectBenchSocket, type BenchSocket } from './bench-sockets.js';
 import { requiredMessage } from './child-messages.js';
 import { loadConfig } from '../config.js';
 import { startBenchServer } from './bench-server.js';
@@ -47,7 +47,6 @@ const MAX_LATENCY_MS = 60_000;
 /** The issue's targets (at 3,000 sockets for the flush block). */
 const TARGETS = { flushBlockMs: 10, cpuSecondsPerMillion: 2, memoryKbPerSocket: 16 };
 
-type BenchSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type FromClients =
   { type: 'ready' } | { type: 'counts'; deliveries: number } | { type: 'result'; result: ClientResult };
 type ToClients = { type: 'poll' } | { type: 'finish' };
@@ -177,14 +176,8 @@ async function runClients(url: string, total: number, from: number, count: numbe
   for (let i = 0; i < subs.length; i += CONNECT_BATCH) {
     await Promise.all(
       subs.slice(i, i + CONNECT_BATCH).map(async (symbols) => {
-        const socket: BenchSocket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
+        const socket = await connectBenchSocket(url, { symbols });
         sockets.push(socket);
-        await new Promise<void>((resolve, reject) => {
-          socket.once('connect', resolve);
-          socket.once('connect_error', reject);
-        });
-        const ack = await socket.timeout(30_000).emitWithAck('ticks:subscribe', symbols);
-        if (!ack.ok) throw new Error(`subscribe refused: ${ack.error.message}`);
         socket.on('ticks', onFrame);
       }),
     );

@@ -4,13 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { io, type Socket } from 'socket.io-client';
-import {
-  alertDefinitionSchema,
-  type ClientToServerEvents,
-  type NotificationRecord,
-  type ServerToClientEvents,
-} from '@tickwatch/shared';
+import { alertDefinitionSchema, type NotificationRecord } from '@tickwatch/shared';
+import { connectBenchSocket, type BenchSocket } from './bench-sockets.js';
 import { nextMessage, requiredMessage } from './child-messages.js';
 import { startBenchServer } from './bench-server.js';
 import { loadTestSupport } from '../chaos/support.js';
@@ -53,7 +48,6 @@ const QUIET_MS = 500;
 const WATCHDOG_MS = 20 * 60_000;
 const TARGETS = { firstMs: 50, lastMs: 2000, cpuMsPerFire: 1 };
 
-type BenchSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type ToTabs = { type: 'connect'; url: string; tokens: string[]; expected: number } | { type: 'finish' };
 type FromTabs = { type: 'ready' } | { type: 'done' } | { type: 'result'; result: TabsResult };
 
@@ -137,19 +131,10 @@ function runTabs(): void {
     for (let i = 0; i < tokens.length; i += SETUP_BATCH) {
       await Promise.all(
         tokens.slice(i, i + SETUP_BATCH).map(async (token) => {
-          const socket: BenchSocket = io(url, {
-            transports: ['websocket'],
-            forceNew: true,
-            reconnection: false,
-            auth: { token },
-          });
+          const socket = await connectBenchSocket(url, { token });
           sockets.push(socket);
           socket.on('alert:triggered', onTriggered);
           socket.on('notification:updated', onUpdated);
-          await new Promise<void>((resolve, reject) => {
-            socket.once('connect', resolve);
-            socket.once('connect_error', reject);
-          });
         }),
       );
     }

@@ -24,6 +24,21 @@ describe(`replay of fires not yet written on ${inject('dynamoKind')}`, () => {
   });
   afterAll(() => server.close());
 
+  /** Delivery with its own write-behind; only replay is exercised, the tab being each test's `show` callback. */
+  function deliveryWithHistory() {
+    const history = new HistoryWrites(notifications);
+    const delivery = new DeliveryService({
+      dashboards: { show: () => Promise.resolve(false), updated: () => undefined },
+      channels: [new WebsocketChannel()],
+      notifications,
+      history,
+      settings,
+      options: { maxAttempts: 1, retryBaseMs: 10 },
+      log: silentLog,
+    });
+    return { history, delivery };
+  }
+
   function claimed(userId: string, triggeredAt: number, method: 'websocket' | 'email'): PendingNotification {
     return {
       notification_id: crypto.randomUUID(),
@@ -40,17 +55,7 @@ describe(`replay of fires not yet written on ${inject('dynamoKind')}`, () => {
   }
 
   it('replays a claimed fire before its history write, and its acknowledgement lands with the write', async () => {
-    const history = new HistoryWrites(notifications);
-    const delivery = new DeliveryService({
-      // Only replay is exercised: the tab is the `show` callback below.
-      dashboards: { show: () => Promise.resolve(false), updated: () => undefined },
-      channels: [new WebsocketChannel()],
-      notifications,
-      history,
-      settings,
-      options: { maxAttempts: 1, retryBaseMs: 10 },
-      log: silentLog,
-    });
+    const { history, delivery } = deliveryWithHistory();
     const userId = crypto.randomUUID();
     const now = Date.now();
     const dashboardFire = claimed(userId, now, 'websocket');
@@ -75,16 +80,7 @@ describe(`replay of fires not yet written on ${inject('dynamoKind')}`, () => {
   });
 
   it('does not replay a claimed fire older than the tab has seen that a dashboard already acknowledged', async () => {
-    const history = new HistoryWrites(notifications);
-    const delivery = new DeliveryService({
-      dashboards: { show: () => Promise.resolve(false), updated: () => undefined },
-      channels: [new WebsocketChannel()],
-      notifications,
-      history,
-      settings,
-      options: { maxAttempts: 1, retryBaseMs: 10 },
-      log: silentLog,
-    });
+    const { history, delivery } = deliveryWithHistory();
     const userId = crypto.randomUUID();
     const now = Date.now();
     const acknowledged = claimed(userId, now, 'websocket');
