@@ -94,6 +94,14 @@ export default tseslint.config(
     rules: {
       'import-x/no-restricted-paths': ['error', { zones: layerZones }],
       'import-x/no-cycle': 'error',
+      // A package the server imports must be in server/package.json, not merely hoisted by another one's install.
+      'import-x/no-extraneous-dependencies': [
+        'error',
+        {
+          packageDir: ['./server', '.'],
+          devDependencies: ['server/src/**/*.test.ts', 'server/src/bench/**', 'server/src/chaos/**'],
+        },
+      ],
     },
   },
   {

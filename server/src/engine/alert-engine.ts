@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import pLimit from 'p-limit';
+import PQueue from 'p-queue';
 import { conditionKey, type Fundamentals, type NotificationRecord, type Tick } from '@tickwatch/shared';
 import type { RetryGroup } from '../backoff.js';
 import type { Logger } from '../log.js';
@@ -125,9 +125,9 @@ export class AlertEngine {
       if (candidates.length > 0) fired.set(symbol, candidates);
     }
     // A few symbols at a time, page by page: a full-market feed stores many symbols' ticks.
-    const limit = pLimit(WARM_CONCURRENCY);
+    const pool = new PQueue({ concurrency: WARM_CONCURRENCY });
     await Promise.all(
-      symbols.map((symbol) => limit(() => this.warmSymbol(symbol, now, today, fired.get(symbol) ?? []))),
+      symbols.map((symbol) => pool.add(() => this.warmSymbol(symbol, now, today, fired.get(symbol) ?? []))),
     );
     this.deps.log.info(
       {
