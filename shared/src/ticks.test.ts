@@ -19,6 +19,8 @@ import {
   tickSourceSchema,
   tickTimestampSchema,
   type Tick,
+  liveFrom,
+  tickExpiresAt,
 } from './ticks.js';
 
 /** Pinned "now" so the future-skew boundary is exact. */
@@ -333,5 +335,16 @@ describe('tickRangeQuerySchema', () => {
 
   it('rejects unknown parameters', () => {
     expect(tickRangeQuerySchema.safeParse({ interval: '1m' }).success).toBe(false);
+  });
+});
+
+describe('tickExpiresAt and liveFrom', () => {
+  it('agree: a tick is live at `now` exactly when it is at or after liveFrom(now)', () => {
+    const ttl = 86_400;
+    const now = 1_795_000_123_456;
+    const from = liveFrom(now, ttl);
+    for (const timestamp of [from - 1001, from - 1, from, from + 1, from + 999, now]) {
+      expect(tickExpiresAt(timestamp, ttl) > Math.floor(now / 1000)).toBe(timestamp >= from);
+    }
   });
 });

@@ -120,3 +120,16 @@ export const quotesQuerySchema = z.strictObject({
     )
     .pipe(z.array(symbolSchema).min(1).max(MAX_WATCHLIST)),
 });
+
+/**
+ * The epoch second a stored tick expires (its `ttl`): it is returned while this is later than now. One rule for the
+ * store, which writes it, and for anything in memory that must agree with what the store still returns.
+ */
+export function tickExpiresAt(timestamp: number, ttlSeconds: number): number {
+  return Math.floor(timestamp / 1000) + ttlSeconds;
+}
+
+/** The first millisecond whose ticks the store still returns at `now`: the inverse of `tickExpiresAt`. */
+export function liveFrom(now: number, ttlSeconds: number): number {
+  return (Math.floor(now / 1000) - ttlSeconds + 1) * 1000;
+}

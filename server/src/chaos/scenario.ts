@@ -147,6 +147,17 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     let drops = 0;
     const probes = { count: 0, maxQueued: 0 };
 
+    /** Starts the server again after a kill or a stop, and opens the gate the ticks wait at (or breaks it). */
+    const startAgain = async () => {
+      try {
+        server = await supervised(() => ServerProcess.start(spec), say);
+      } catch (err) {
+        up.break(err);
+        throw err;
+      }
+      up.release();
+    };
+
     const killAndRestart = async (restartAfterMs: number) => {
       const victim = server;
       const epoch = incarnation;
@@ -159,13 +170,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       const answered = lastAcked;
       await victim.kill9();
       await sleep(restartAfterMs);
-      try {
-        server = await supervised(() => ServerProcess.start(spec), say);
-      } catch (err) {
-        up.break(err);
-        throw err;
-      }
-      up.release();
+      await startAgain();
       say(`${store.name}: kill -9 #${kills.length} (ticks answered up to #${answered}), restarted`);
     };
 
@@ -176,13 +181,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       const stopped = await server.terminate(support);
       restarts.push(stopped);
       say(`${store.name}: SIGTERM under load → exit ${stopped.code}: "${stopped.lastLine}"; restarting`);
-      try {
-        server = await supervised(() => ServerProcess.start(spec), say);
-      } catch (err) {
-        up.break(err);
-        throw err;
-      }
-      up.release();
+      await startAgain();
     };
 
     const strike = (fault: PlannedFault): Promise<void> | undefined => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_FUTURE_SKEW_MS, type Candle, type Tick } from '@tickwatch/shared';
+import { MAX_FUTURE_SKEW_MS, liveFrom, type Candle, type Tick } from '@tickwatch/shared';
 import { CandleAggregator, rollUp } from './candles.js';
-import { MINUTE_MS, MinuteBars, liveFrom, type TimeRange } from './minute-bars.js';
+import { MINUTE_MS, MinuteBars, type TimeRange } from './minute-bars.js';
 
 const TTL_SECONDS = 86_400;
 const DAY = TTL_SECONDS * 1000;

@@ -1,4 +1,4 @@
-import { MAX_FUTURE_SKEW_MS, barStart, type Tick, type TradePoint } from '@tickwatch/shared';
+import { MAX_FUTURE_SKEW_MS, barStart, liveFrom, type Tick, type TradePoint } from '@tickwatch/shared';
 import { CandleAggregator, foldKeyed, mergeBars, openKeyedBar, type KeyedBar } from './candles.js';
 
 export const MINUTE_MS = 60_000;
@@ -7,14 +7,6 @@ export const MINUTE_MS = 60_000;
 export interface TimeRange {
   from: number;
   to: number;
-}
-
-/**
- * The first millisecond whose ticks the store still returns at `now`. The store's rule (store/ticks-repository.ts,
- * which market/ may not import): a tick is live while floor(timestamp / 1000) + TTL > now in seconds.
- */
-export function liveFrom(now: number, ttlSeconds: number): number {
-  return (Math.floor(now / 1000) - ttlSeconds + 1) * 1000;
 }
 
 /** What the minute bars can answer of a range, and the stretches at its ends that only stored ticks can. */

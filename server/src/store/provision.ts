@@ -10,17 +10,11 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import type { Logger } from '../log.js';
-import { backupName, dropStaleBackup, rebuildTable, resumeRebuild } from './rebuild-table.js';
+import { TABLE_WAIT, backupName, dropStaleBackup, rebuildTable, resumeRebuild } from './rebuild-table.js';
 import { TABLE_DEFINITIONS, type TableKey, type TableNames } from './tables.js';
 
 /** Building an index on a large table takes a while on AWS; the server does not start without it. */
 const INDEX_WAIT_SECONDS = 600;
-/**
- * The embedded store turns a new table ACTIVE a moment after answering CreateTable, usually after the waiter's first
- * look; a second look a whole second later would add a second per table to every fresh start. AWS takes seconds to
- * create a table, so starting at 50 ms costs it only a few more DescribeTable calls.
- */
-const TABLE_WAIT = { maxWaitTime: 300, minDelay: 0.05, maxDelay: 5 };
 
 export interface ProvisionResult {
   created: string[];

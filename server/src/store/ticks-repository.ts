@@ -5,7 +5,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { SYMBOL_PATTERN, toStorableNumber, type Tick } from '@tickwatch/shared';
+import { SYMBOL_PATTERN, tickExpiresAt, toStorableNumber, type Tick } from '@tickwatch/shared';
 import { keyToTimestampMs } from './tick-sequencer.js';
 import { z } from 'zod';
 import { backoffDelay, sleep } from '../backoff.js';
@@ -84,7 +84,7 @@ export function toTickItem(tick: Tick, sortKey: number): TickItem {
     price: tick.price,
     volume: tick.volume,
     source: tick.source,
-    ttl: Math.floor(tick.timestamp / 1000) + TICK_TTL_SECONDS,
+    ttl: tickExpiresAt(tick.timestamp, TICK_TTL_SECONDS),
   };
 }
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { NotificationRecord } from '@tickwatch/shared';
 import { DeliveryService } from '../../src/notify/delivery-service.js';
 import { WebsocketChannel } from '../../src/notify/websocket-channel.js';
+import { SocketDashboards } from '../../src/realtime/socket-dashboards.js';
 import type { PendingNotification } from '../../src/store/alerts-repository.js';
 import { HistoryWrites } from '../../src/store/history-writes.js';
 import { NotificationsRepository } from '../../src/store/notifications-repository.js';
@@ -24,11 +25,12 @@ describe(`replay of fires not yet written on ${inject('dynamoKind')}`, () => {
   });
   afterAll(() => server.close());
 
-  /** Delivery with its own write-behind; only replay is exercised, the tab being each test's `show` callback. */
+  /** Delivery with its own write-behind, as the app builds it. */
   function deliveryWithHistory() {
     const history = new HistoryWrites(notifications);
     const delivery = new DeliveryService({
-      dashboards: { show: () => Promise.resolve(false), updated: () => undefined },
+      // The server's real dashboards; the tab of each test is its replay's `show` callback.
+      dashboards: new SocketDashboards(server.app.io, 1000),
       channels: [new WebsocketChannel()],
       notifications,
       history,
