@@ -24,8 +24,7 @@ export const backupName = (table: string) => `${table}__rebuild`;
 /**
  * The embedded store turns a new table ACTIVE a moment after answering CreateTable, usually after the waiter's first
  * look; a second look a whole second later would add a second per table to every fresh start, and to every step of a
- * rebuild. AWS takes seconds to
- * create a table, so starting at 50 ms costs it only a few more DescribeTable calls.
+ * rebuild. AWS takes seconds to create a table, so starting at 50 ms costs it only a few more DescribeTable calls.
  */
 export const TABLE_WAIT = { maxWaitTime: 300, minDelay: 0.05, maxDelay: 5 };
 const COPY_RETRY = { baseMs: 100, maxMs: 2_000 };
