@@ -18,6 +18,7 @@ const LAYERS = [
   { name: 'feeds', paths: ['feeds'] },
   { name: 'notify', paths: ['notify'] },
   { name: 'auth', paths: ['auth'] },
+  { name: 'cluster', paths: ['cluster'] },
   { name: 'realtime', paths: ['realtime'] },
   { name: 'http', paths: ['http'] },
   { name: 'app', paths: ['app.ts'] },

@@ -4,10 +4,14 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
+import PQueue from 'p-queue';
+import { ClusterNode } from './cluster/cluster-node.js';
 import type { Config } from './config.js';
 import { AlertEngine } from './engine/alert-engine.js';
 import { EMBEDDED_RECORDER_CONCURRENCY, RECORDER_CONCURRENCY } from './engine/fire-recorder.js';
+import { engineChanges } from './engine/alert-changes.js';
 import { loadFundamentals } from './engine/load-fundamentals.js';
+import { restoreMarket } from './engine/restore-market.js';
 import { createFeed } from './feeds/create-feed.js';
 import type { TickFeed } from './feeds/feed.js';
 import { Authenticator } from './auth/authenticator.js';
@@ -26,6 +30,7 @@ import { TickPipeline } from './ingest/tick-pipeline.js';
 import type { Logger } from './log.js';
 import { MarketState } from './market/market-state.js';
 import { MinuteBars } from './market/minute-bars.js';
+import { TradingDayClock } from './market/trading-day.js';
 import type { NotificationChannel } from './notify/channel.js';
 import { DeliveryService } from './notify/delivery-service.js';
 import { EmailChannel } from './notify/email-channel.js';
@@ -101,11 +106,19 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   // Fires are delivered as soon as they are claimed; their history writes follow, carrying any settled status.
   const history = new HistoryWrites(notifications);
 
+  // Cluster mode: Redis carries accepted ticks, alert changes, sockets' rooms and rate limits between processes.
+  const cluster = config.cluster
+    ? await ClusterNode.connect(config.cluster, config.tablePrefix, log.child({ part: 'cluster' }))
+    : undefined;
+
   const app = express();
   const httpServer = http.createServer(app);
-  const io = createSocketServer(httpServer);
+  const io = createSocketServer(httpServer, cluster?.socketAdapter());
   const fanout = new TickFanout(io, config.tickFlushMs);
+  // What clients see. In a cluster the engine evaluates on a market state of its own, moved only by the ticks of the
+  // shards this process owns, in their streams' order.
   const market = new MarketState();
+  const evaluated = cluster ? new MarketState() : market;
   const bars = new MinuteBars({ ttlSeconds: TICK_TTL_SECONDS });
   // Every writer of the store backs off together: the first success after an outage wakes them all.
   const storeRetries = new RetryGroup();
@@ -121,7 +134,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     notifications,
     history,
     ticks,
-    market,
+    market: evaluated,
     retries: storeRetries,
     recorderConcurrency:
       deps.recorderConcurrency ??
@@ -141,7 +154,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   // The tick path, top to bottom: feed or HTTP → pipeline (store queue, market state) → price fan-out and alert
   // engine → delivery.
   pipeline.onLiveTick((move) => fanout.publish(move.tick));
-  pipeline.onLiveTick((move) => engine.onMove(move));
+  if (!cluster) pipeline.onLiveTick((move) => void engine.onMove(move));
   engine.onFired((record) => delivery.deliver(record));
   attachSocketHandlers(io, {
     auth,
@@ -154,24 +167,48 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       ),
     log: log.child({ part: 'realtime' }),
   });
-  const feed = createFeed(config.feed, (tick) => pipeline.ingestLive(tick), log);
+  // The simulator carries on from the market's last prices (after a restart, or taking the feed over in a cluster).
+  const lastPrice = (symbol: string) => market.latest(symbol)?.price;
+  const feed: TickFeed = cluster
+    ? clusterFeed(config, cluster)
+    : createFeed(config.feed, (tick) => pipeline.ingestLive(tick), log, lastPrice);
+  const changes = cluster?.changes ?? engineChanges(engine);
+  const limiter = (perMinuteLimit: number, what: string, name: string) =>
+    perMinute(perMinuteLimit, what, cluster?.rateLimitStore(name));
 
-  const alertWrites = perMinute(config.rateLimits.alertWritesPerMinute, 'alert changes');
+  const alertWrites = limiter(config.rateLimits.alertWritesPerMinute, 'alert changes', 'alert-writes');
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(securityHeaders());
   app.use('/api', apiCors(config.corsOrigins));
   app.use('/api', express.json({ limit: JSON_BODY_LIMIT }));
-  app.use('/api/auth', perMinute(config.rateLimits.signInPerMinute, 'sign-in attempts'));
-  app.post('/api/ticks', perMinute(config.rateLimits.ingestPerMinute, 'ingest requests'));
+  app.use('/api/auth', limiter(config.rateLimits.signInPerMinute, 'sign-in attempts', 'sign-in'));
+  app.post('/api/ticks', limiter(config.rateLimits.ingestPerMinute, 'ingest requests', 'ingest'));
   app.use('/api/alerts', (req, res, next) => (req.method === 'GET' ? next() : alertWrites(req, res, next)));
   app.use('/api', authRouter(auth));
   app.use('/api', meRouter({ auth, settings, defaultWatchlist: defaultWatchlist(config) }));
-  app.use('/api', ticksRouter({ pipeline, market, bars, ticks, ingestApiKey: config.ingestApiKey }));
-  app.use('/api', alertsRouter({ auth, alerts, settings, engine, maxAlertsPerUser: config.maxAlertsPerUser }));
+  app.use(
+    '/api',
+    ticksRouter({ intake: cluster?.intake ?? pipeline, market, bars, ticks, ingestApiKey: config.ingestApiKey }),
+  );
+  app.use(
+    '/api',
+    alertsRouter({ auth, alerts, settings, engine, changes, maxAlertsPerUser: config.maxAlertsPerUser }),
+  );
   app.use('/api', notificationsRouter({ auth, notifications }));
-  app.use('/api', fundamentalsRouter({ auth, fundamentals, engine, operatorKey: config.ingestApiKey }));
-  app.use('/api', healthRouter({ reachable: store.reachable, store: config.store, feed, pipeline, engine, startedAt }));
+  app.use('/api', fundamentalsRouter({ auth, fundamentals, changes, operatorKey: config.ingestApiKey }));
+  app.use(
+    '/api',
+    healthRouter({
+      reachable: store.reachable,
+      store: config.store,
+      feed,
+      pipeline,
+      engine,
+      startedAt,
+      ...(cluster ? { cluster: () => cluster.health() } : {}),
+    }),
+  );
   app.use('/api', (req) => {
     throw notFound(`No API route ${req.method} ${req.path}`);
   });
@@ -197,11 +234,14 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       // registry lists the symbols with stored ticks; the feed's own symbols are read too, for ticks a version
       // before the registry stored.
       await loadFundamentals(fundamentals, engine, config.fundamentalsFile, log);
-      await engine.load([...(await ticks.registeredSymbols()), ...feedSymbols(config)]);
+      const stored = [...new Set([...(await ticks.registeredSymbols()), ...feedSymbols(config)])];
+      // A cluster process takes alerts over shard by shard (cluster/shard-worker.ts); its live view starts here.
+      if (cluster) await restoreMarkets(market, ticks, stored);
+      else await engine.load(stored);
       // Loading set each stored symbol's latest tick, and no tick has come in yet: the store alone holds those
       // symbols' ticks up to there, and their minute bars read them on their first request.
       for (const symbol of market.symbols()) bars.storedElsewhere(symbol, market.latest(symbol)!.timestamp);
-      delivery.resumeOutbox();
+      if (!cluster) delivery.resumeOutbox();
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => {
@@ -211,12 +251,25 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       });
       if (!store.ttlSupported) stopSweeper = startTtlSweeper(ticks, config.ttlSweepIntervalMs, log);
       stopExpirySweep = engine.startExpirySweep();
-      feed.start();
+      if (cluster) {
+        await cluster.start({
+          pipeline,
+          engine,
+          evaluated,
+          ticks,
+          fundamentals,
+          persistence: { ...config.persistence, retries: storeRetries },
+          createFeed: (sink) => createFeed(config.feed, sink, log, lastPrice),
+          resumeDeliveries: (only) => delivery.resumeOutbox(only),
+        });
+      } else feed.start();
       const { port } = httpServer.address() as AddressInfo;
       return `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     },
     async close() {
       await feed.stop();
+      // Hands the feed and every shard back only after the batch in hand is stored and acknowledged.
+      await cluster?.close(10_000);
       await stopSweeper?.();
       stopExpirySweep?.();
       fanout.close();
@@ -230,6 +283,29 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       return { ticks: ticksFlushed, decisions, deliveries };
     },
   };
+}
+
+/** In a cluster the feed runs in whichever process holds its lease; elsewhere it stands by. */
+function clusterFeed(config: Config, cluster: ClusterNode): TickFeed {
+  return {
+    start() {},
+    async stop() {},
+    status: () =>
+      cluster.feedStatus() ?? {
+        kind: config.feed.kind,
+        state: config.feed.kind === 'none' ? 'idle' : 'standby',
+        lastTickAt: null,
+        ticks: 0,
+        reconnects: 0,
+      },
+  };
+}
+
+/** The live view of stored symbols: a few at a time, as a full-market feed stores many. */
+async function restoreMarkets(market: MarketState, ticks: TicksRepository, symbols: readonly string[]): Promise<void> {
+  const pool = new PQueue({ concurrency: 4 });
+  const dayStart = new TradingDayClock().dayStart(Date.now());
+  await Promise.all(symbols.map((symbol) => pool.add(() => restoreMarket(market, ticks, symbol, dayStart))));
 }
 
 /** The symbols the feed streams, when it names them. */

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { SYMBOL_PATTERN } from '@tickwatch/shared';
@@ -118,6 +119,18 @@ const envSchema = z.object({
   RATE_LIMIT_SIGNIN_PER_MINUTE: positiveInt.default(20),
   RATE_LIMIT_ALERT_WRITES_PER_MINUTE: positiveInt.default(120),
   RATE_LIMIT_INGEST_PER_MINUTE: positiveInt.default(6_000),
+  /**
+   * Cluster mode: every process with the same REDIS_URL, store and TABLE_PREFIX is one system (docs/scaling.md).
+   * Unset: one process on its own.
+   */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** Redis Streams the accepted ticks are sharded over by symbol; every process of a cluster must agree. */
+  TICK_SHARDS: positiveInt.max(1024).default(16),
+  /** This process's name in the cluster (logs, health, stream consumers); default host, pid and a random part. */
+  CLUSTER_NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'may hold only letters, digits, _ . and - (at most 64)')
+    .optional(),
 });
 
 /**
@@ -169,6 +182,14 @@ export interface Config {
   };
   corsOrigins: string[];
   rateLimits: { signInPerMinute: number; alertWritesPerMinute: number; ingestPerMinute: number };
+  /** Set in cluster mode (REDIS_URL). */
+  cluster: ClusterConfig | undefined;
+}
+
+export interface ClusterConfig {
+  redisUrl: string;
+  tickShards: number;
+  nodeId: string;
 }
 
 export class ConfigError extends Error {
@@ -242,6 +263,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     };
   }
 
+  let cluster: ClusterConfig | undefined;
+  if (e.REDIS_URL) {
+    if (store.mode === 'embedded') {
+      throw invalid(
+        'REDIS_URL',
+        'cluster mode needs a DynamoDB every process shares: set DYNAMODB_ENDPOINT (DynamoDB Local) or ' +
+          'DYNAMODB_USE_AWS=true; the embedded store lives inside one process',
+      );
+    }
+    if (!e.JWT_SECRET && !e.JWT_JWKS_URL) {
+      throw invalid('JWT_SECRET', 'cluster mode needs JWT_SECRET (or JWT_JWKS_URL) shared by every process');
+    }
+    cluster = {
+      redisUrl: e.REDIS_URL,
+      tickShards: e.TICK_SHARDS,
+      nodeId: e.CLUSTER_NODE_ID ?? `${os.hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 40)}-${process.pid}`,
+    };
+  }
+
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -272,6 +312,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       alertWritesPerMinute: e.RATE_LIMIT_ALERT_WRITES_PER_MINUTE,
       ingestPerMinute: e.RATE_LIMIT_INGEST_PER_MINUTE,
     },
+    cluster,
   };
 }
 

@@ -53,11 +53,29 @@ export interface HealthReport {
     deadLettered: number;
   };
   uptimeSeconds: number;
+  cluster?: ClusterHealth;
+}
+
+/** A cluster process's part (REDIS_URL set): see docs/scaling.md. */
+export interface ClusterHealth {
+  /** This process: CLUSTER_NODE_ID and a part unique to this run. */
+  node: string;
+  redis: 'ok' | 'unreachable';
+  /** Processes alive in the cluster at the last heartbeat. */
+  members: number;
+  /** Tick shards this process owns: it stores their ticks and evaluates their alerts. */
+  shards: number[];
+  feedLeader: boolean;
+  /** Owned ticks waiting for the store. */
+  storing: number;
+  /** Feed ticks Redis did not take (a blip). */
+  droppedFeedTicks: number;
 }
 
 export interface FeedStatus {
   kind: 'simulator' | 'polygon' | 'none';
-  state: 'idle' | 'connecting' | 'authenticating' | 'streaming' | 'backoff' | 'stopped' | 'failed';
+  /** `standby`: in a cluster, another process runs the feed; this one takes over if that one stops. */
+  state: 'idle' | 'standby' | 'connecting' | 'authenticating' | 'streaming' | 'backoff' | 'stopped' | 'failed';
   lastTickAt: number | null;
   ticks: number;
   reconnects: number;

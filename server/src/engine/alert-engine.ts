@@ -13,8 +13,10 @@ import { TICK_TTL_SECONDS } from '../store/tables.js';
 import { AlertBook, type LiveAlert } from './alert-book.js';
 import { FireRecorder } from './fire-recorder.js';
 import { mayHaveMissedRearm, rearmedByHistory } from './rearm-from-history.js';
+import { restoreLatest, restoreMarket } from './restore-market.js';
 
 const WARM_CONCURRENCY = 4;
+const DECIDED = Promise.resolve();
 /** How often expired alerts are disabled in the store; the API shows them expired from the exact second. */
 export const EXPIRY_SWEEP_MS = 15_000;
 
@@ -151,25 +153,20 @@ export class AlertEngine {
     const warming = this.books.get(symbol)?.trackerKeysWarming() ?? [];
     const window = now - TICK_TTL_SECONDS * 1000;
     if (warming.length === 0 && fired.length === 0) {
-      for await (const page of ticks.scanOldestFirst({ symbol, from: today })) {
-        for (const item of page) market.apply(presentTick(item));
-      }
-    } else {
-      const indicators = warming.length > 0 || fired.some((a) => a.item.condition_type === 'indicator');
-      const oldestFire = Math.min(...fired.map((a) => a.lastFiredMs ?? window));
-      const history = await this.history(symbol, indicators ? window : Math.max(window, Math.min(today, oldestFire)));
-      for (const tick of history) if (tick.timestamp >= today) market.apply(tick);
-      const book = this.bookFor(symbol);
-      for (const key of warming) book.warmTracker(key, history);
-      for (const alert of rearmedByHistory(fired, history, this.fundamentals.get(symbol), this.clock)) {
-        alert.armed = true;
-        this.recorder.record({ kind: 'rearm', alert });
-      }
+      await restoreMarket(market, ticks, symbol, today);
+      return;
     }
-    if (!market.latest(symbol)) {
-      const latest = await ticks.latest(symbol);
-      if (latest) market.apply(presentTick(latest));
+    const indicators = warming.length > 0 || fired.some((a) => a.item.condition_type === 'indicator');
+    const oldestFire = Math.min(...fired.map((a) => a.lastFiredMs ?? window));
+    const history = await this.history(symbol, indicators ? window : Math.max(window, Math.min(today, oldestFire)));
+    for (const tick of history) if (tick.timestamp >= today) market.apply(tick);
+    const book = this.bookFor(symbol);
+    for (const key of warming) book.warmTracker(key, history);
+    for (const alert of rearmedByHistory(fired, history, this.fundamentals.get(symbol), this.clock)) {
+      alert.armed = true;
+      void this.recorder.record({ kind: 'rearm', alert });
     }
+    await restoreLatest(market, ticks, symbol);
   }
 
   /**
@@ -185,7 +182,7 @@ export class AlertEngine {
       this.books.get(alert.item.symbol)?.remove(alert);
       alert.item = { ...alert.item, enabled: false };
       alert.statusNote = 'expired';
-      this.recorder.record({ kind: 'expire', alert });
+      void this.recorder.record({ kind: 'expire', alert });
       expired += 1;
     }
     return expired;
@@ -199,10 +196,58 @@ export class AlertEngine {
     return () => clearInterval(timer);
   }
 
-  /** Evaluates a live price move of the market state against the symbol's alerts. */
-  onMove(move: PriceMove): void {
+  /**
+   * Evaluates a live price move of the market state against the symbol's alerts. Resolves once what it decided is
+   * in the store (fires claimed, re-arms written): a cluster's shard owner acknowledges the tick only then.
+   */
+  onMove(move: PriceMove): Promise<void> {
     const book = this.bookFor(move.tick.symbol);
-    for (const action of book.onMove(move)) this.recorder.record(action);
+    const actions = book.onMove(move);
+    if (actions.length === 0) return DECIDED;
+    return Promise.all(actions.map((action) => this.recorder.record(action))).then(() => undefined);
+  }
+
+  /**
+   * Cluster mode: takes a symbol over, as the owner of its shard does before evaluating its first tick there. Its
+   * alerts come through SymbolIndex, a fire the previous owner left parked is finished, and its market state and
+   * re-arms are restored as at start-up.
+   */
+  async loadSymbol(symbol: string): Promise<void> {
+    const alerts: LiveAlert[] = [];
+    const pending: AlertItem[] = [];
+    const items = await this.deps.alerts.listBySymbol(symbol, ({ alertId, issues }) =>
+      this.deps.log.error({ alertId, issues }, 'skipped a stored alert that is not valid; it is not evaluated'),
+    );
+    for (const item of items) {
+      if (item.pending_notification) pending.push(item);
+      const alert = this.track(item);
+      if (item.enabled) alerts.push(alert);
+    }
+    this.bookFor(symbol).addAll(alerts);
+    await Promise.all(pending.map((item) => this.recorder.finishPending(item)));
+    const now = this.now();
+    await this.warmSymbol(symbol, now, this.clock.dayStart(now), alerts.filter(mayHaveMissedRearm));
+  }
+
+  /**
+   * Cluster mode: hands a symbol over. Its alerts leave the engine and nothing new is decided for them here; what
+   * was already decided is recorded first (for at most `timeoutMs`), so the next owner finds it in the store.
+   */
+  async unloadSymbol(symbol: string, timeoutMs = 5_000): Promise<void> {
+    this.books.delete(symbol);
+    const leaving = [...this.live.values()].filter((alert) => alert.item.symbol === symbol).map((alert) => alert.id);
+    for (const id of leaving) this.live.delete(id);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.recorder.idle(), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+    for (const id of leaving) this.recorder.forget(id);
+  }
+
+  /** Cluster mode: an alert changed through some process; our copy follows the store. */
+  async refresh(alertId: string, owns: (symbol: string) => boolean): Promise<void> {
+    const item = await this.deps.alerts.get(alertId);
+    if (item && owns(item.symbol)) this.upsert(item);
+    else this.remove(alertId);
   }
 
   /**

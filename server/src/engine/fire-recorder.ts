@@ -113,49 +113,55 @@ export class FireRecorder {
     this.generations.set(alertId, (this.generations.get(alertId) ?? 0) + 1);
   }
 
-  record(action: EngineAction | ExpireAction): void {
+  /**
+   * Queues a decision. Resolves once it is decided in the store: a fire claimed (or found stale), a re-arm or expiry
+   * written, or the decision dropped; a fire's history write and clear follow after that.
+   */
+  record(action: EngineAction | ExpireAction): Promise<void> {
     const id = action.alert.id;
     const generation = this.generations.get(id) ?? 0;
-    this.enqueue(id, async () => {
-      if ((this.generations.get(id) ?? 0) !== generation) return;
-      if (action.kind === 'fire') {
-        await this.fire(action);
-        return;
-      }
-      const definition = conditionKey(action.alert.item);
-      if (action.kind === 'rearm') {
-        // Still worth writing if the alert kept its definition and nobody else re-armed it meanwhile.
-        await this.stage(PRIORITY.claim, () =>
-          this.write(
-            id,
-            (version) => this.alerts.rearm(id, version),
-            (current) => !current.armed && conditionKey(current) === definition,
-          ),
-        );
-        return;
-      }
-      // Still due if nobody disabled it, moved its expiry or changed what it watches meanwhile.
-      const expiresAt = action.alert.item.expires_at;
+    return new Promise((decided) =>
+      this.enqueue(id, async () => {
+        // A definition changed since this decision was made: it no longer applies.
+        if ((this.generations.get(id) ?? 0) === generation) await this.decide(action, decided);
+      }).finally(decided),
+    );
+  }
+
+  private async decide(action: EngineAction | ExpireAction, decided: () => void): Promise<void> {
+    const id = action.alert.id;
+    if (action.kind === 'fire') {
+      await this.fire(action, decided);
+      return;
+    }
+    const definition = conditionKey(action.alert.item);
+    if (action.kind === 'rearm') {
+      // Still worth writing if the alert kept its definition and nobody else re-armed it meanwhile.
       await this.stage(PRIORITY.claim, () =>
         this.write(
           id,
-          (version) => this.alerts.expire(id, version),
-          (current) => current.enabled && current.expires_at === expiresAt && conditionKey(current) === definition,
+          (version) => this.alerts.rearm(id, version),
+          (current) => !current.armed && conditionKey(current) === definition,
         ),
       );
-    });
+      return;
+    }
+    // Still due if nobody disabled it, moved its expiry or changed what it watches meanwhile.
+    const expiresAt = action.alert.item.expires_at;
+    await this.stage(PRIORITY.claim, () =>
+      this.write(
+        id,
+        (version) => this.alerts.expire(id, version),
+        (current) => current.enabled && current.expires_at === expiresAt && conditionKey(current) === definition,
+      ),
+    );
   }
 
   /** Writes a parked history record (after a crash) and clears it. Idempotent. */
   finishPending(item: AlertItem): Promise<void> {
     const pending = item.pending_notification;
     if (!pending) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.enqueue(item.alert_id, async () => {
-        await this.finish(item.alert_id, pending, true);
-        resolve();
-      });
-    });
+    return this.enqueue(item.alert_id, () => this.finish(item.alert_id, pending, true));
   }
 
   /** Resolves when everything queued so far is recorded (or abandoned on close). */
@@ -172,7 +178,7 @@ export class FireRecorder {
     this.history.abandonAll();
   }
 
-  private async fire(action: Extract<EngineAction, { kind: 'fire' }>): Promise<void> {
+  private async fire(action: Extract<EngineAction, { kind: 'fire' }>, claimed: () => void): Promise<void> {
     const { alert, tick } = action;
     const item = alert.item;
     const pending: PendingNotification = {
@@ -188,7 +194,7 @@ export class FireRecorder {
       message: describeFire(item, { value: action.value, level: action.level, price: tick.price }),
     };
     const definition = conditionKey(item);
-    const claimed = await this.stage(PRIORITY.claim, () =>
+    const stored = await this.stage(PRIORITY.claim, () =>
       this.write(
         alert.id,
         (version) =>
@@ -205,12 +211,13 @@ export class FireRecorder {
           current.enabled && conditionKey(current) === definition && (current.last_fired_ms ?? -1) < tick.timestamp,
       ),
     );
-    if (!claimed) return;
+    if (!stored) return;
     // Parked in the alert, the fire survives a crash from here on: deliver it now rather than after two more writes.
     // Should a crash come before its history write, start-up writes it and hands it over again; delivery then shows
     // it once more unless a dashboard's acknowledgement was already stored.
     this.history.expect(pending);
     this.hooks.onFired({ ...pending, delivery_status: 'pending', message_id: null });
+    claimed();
     await this.finish(alert.id, pending, false);
   }
 
@@ -318,7 +325,8 @@ export class FireRecorder {
     }
   }
 
-  private enqueue(alertId: string, task: () => Promise<void>): void {
+  /** Runs `task` after the alert's earlier ones; resolves when it has run (errors are logged, never thrown). */
+  private enqueue(alertId: string, task: () => Promise<void>): Promise<void> {
     const previous = this.chains.get(alertId) ?? Promise.resolve();
     this.queued += 1;
     const next = previous
@@ -332,6 +340,7 @@ export class FireRecorder {
         if (this.chains.get(alertId) === next) this.chains.delete(alertId);
       });
     this.chains.set(alertId, next);
+    return next;
   }
 
   /** The dead-letter log: what the store refused, and why. */

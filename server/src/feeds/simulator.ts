@@ -23,6 +23,8 @@ export interface SimulatorOptions {
   ticksPerSecond: number;
   seed?: string;
   now?: () => number;
+  /** The market's last price of a symbol, which the walk continues from (after a restart, or a feed handover). */
+  lastPrice?: (symbol: string) => number | undefined;
 }
 
 /**
@@ -58,6 +60,7 @@ export class SimulatorFeed implements TickFeed {
   start(): void {
     if (this.timer) return;
     this.runState = 'streaming';
+    for (const [symbol, walk] of this.walks) walk.price = this.options.lastPrice?.(symbol) ?? walk.price;
     // Timers fire at most every few ms, so at high rates each firing emits the ticks that fell due since the last.
     const intervalMs = Math.max(10, 1000 / this.options.ticksPerSecond);
     let due = 0;

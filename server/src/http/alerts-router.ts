@@ -9,6 +9,7 @@ import {
   type AlertDefinition,
   type AlertPage,
 } from '@tickwatch/shared';
+import type { AlertChanges } from '../engine/alert-changes.js';
 import type { AlertEngine } from '../engine/alert-engine.js';
 import {
   VersionConflictError,
@@ -27,7 +28,9 @@ export interface AlertsRouterDeps {
   auth: Authenticator;
   alerts: AlertsRepository;
   settings: UserSettingsRepository;
-  engine: AlertEngine;
+  /** What the engine here knows of an alert (undefined for one another process of a cluster evaluates). */
+  engine: Pick<AlertEngine, 'view'>;
+  changes: AlertChanges;
   maxAlertsPerUser: number;
   now?: () => number;
 }
@@ -41,6 +44,7 @@ export function alertsRouter({
   alerts,
   settings,
   engine,
+  changes,
   maxAlertsPerUser,
   now = Date.now,
 }: AlertsRouterDeps): Router {
@@ -81,7 +85,7 @@ export function alertsRouter({
     }
     const item = newAlertItem(definition, userId, Math.floor(now() / 1000));
     await alerts.create(item);
-    engine.upsert(item);
+    changes.changed(item);
     res.status(201).location(`/api/alerts/${item.alert_id}`).json(present(item));
   });
 
@@ -120,7 +124,7 @@ export function alertsRouter({
           Math.floor(now() / 1000),
           rearm,
         );
-        engine.upsert(updated);
+        changes.changed(updated, existing.symbol);
         res.json(present(updated));
         return;
       } catch (err) {
@@ -136,7 +140,7 @@ export function alertsRouter({
   router.delete('/alerts/:alert_id', async (req, res) => {
     const { alert_id } = parseOrThrow(idParams, req.params, 'params');
     if (!(await alerts.deleteOwned(identityOf(res).userId, alert_id))) throw notFound('No such alert');
-    engine.remove(alert_id);
+    changes.removed(alert_id);
     res.status(204).end();
   });
 

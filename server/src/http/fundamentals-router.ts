@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { fundamentalsSchema, symbolSchema } from '@tickwatch/shared';
-import type { AlertEngine } from '../engine/alert-engine.js';
+import type { AlertChanges } from '../engine/alert-changes.js';
 import type { FundamentalsRepository } from '../store/fundamentals-repository.js';
 import { type Authenticator } from '../auth/authenticator.js';
 import { requireUser } from './require-user.js';
@@ -15,7 +15,7 @@ const symbolParams = z.object({ symbol: symbolSchema });
 export function fundamentalsRouter(deps: {
   auth: Authenticator;
   fundamentals: FundamentalsRepository;
-  engine: AlertEngine;
+  changes: AlertChanges;
   operatorKey: string;
   now?: () => number;
 }): Router {
@@ -26,7 +26,7 @@ export function fundamentalsRouter(deps: {
     const { symbol } = parseOrThrow(symbolParams, req.params, 'params');
     const fundamentals = parseOrThrow(fundamentalsSchema, req.body, 'body');
     await deps.fundamentals.put({ symbol, ...fundamentals, updated_at: Math.floor(now() / 1000) });
-    deps.engine.setFundamentals(symbol, fundamentals);
+    deps.changes.fundamentalsChanged(symbol, fundamentals);
     res.json({ symbol, ...fundamentals });
   });
 

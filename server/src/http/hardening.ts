@@ -1,6 +1,6 @@
 import cors from 'cors';
 import type { RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import helmet from 'helmet';
 import { AppError } from '../errors.js';
 
@@ -44,12 +44,14 @@ export function apiCors(origins: string[]): RequestHandler {
 /**
  * A limiter of `perMinute` requests per client address. Credentials are not verified yet at this point, so they
  * cannot tell callers apart (a made-up token per request would get a fresh allowance). The count lives in this
- * process; several processes each allow `perMinute`.
+ * process, or with `store` in Redis so a cluster's processes count together; should Redis be away, requests pass
+ * rather than fail (ingest then answers 503 on its own, as it cannot make ticks durable).
  */
-export function perMinute(perMinute: number, what: string): RequestHandler {
+export function perMinute(perMinute: number, what: string, store?: Store): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
     limit: perMinute,
+    ...(store ? { store, passOnStoreError: true } : {}),
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? '0.0.0.0'),

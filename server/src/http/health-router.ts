@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { HealthReport } from '@tickwatch/shared';
+import type { ClusterHealth, HealthReport } from '@tickwatch/shared';
 import type { StoreConfig } from '../config.js';
 import type { TickFeed } from '../feeds/feed.js';
 import type { TickPipeline } from '../ingest/tick-pipeline.js';
@@ -12,6 +12,8 @@ export interface HealthDeps {
   pipeline: TickPipeline;
   engine: { readonly deadLettered: number; readonly backlog: number };
   startedAt: number;
+  /** Cluster mode: this process's part in the cluster. */
+  cluster?: () => ClusterHealth;
 }
 
 /** Store reachability, feed state and persistence backlog: what an operator needs to tell "slow" from "down". */
@@ -21,8 +23,9 @@ export function healthRouter(deps: HealthDeps): Router {
     const reachable = await deps.reachable(2000);
     const feed = deps.feed.status();
     const queue = deps.pipeline.stats();
+    const cluster = deps.cluster?.();
     const report: HealthReport = {
-      status: reachable && feed.state !== 'failed' ? 'ok' : 'degraded',
+      status: reachable && feed.state !== 'failed' && cluster?.redis !== 'unreachable' ? 'ok' : 'degraded',
       store: {
         mode: deps.store.mode,
         reachable,
@@ -39,6 +42,7 @@ export function healthRouter(deps: HealthDeps): Router {
       },
       alerts: { queued: deps.engine.backlog, deadLettered: deps.engine.deadLettered },
       uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
+      ...(cluster ? { cluster } : {}),
     };
     res.status(report.status === 'ok' ? 200 : 503).json(report);
   });

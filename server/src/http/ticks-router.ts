@@ -15,7 +15,7 @@ import {
   type TradePoint,
 } from '@tickwatch/shared';
 import { notFound, payloadTooLarge, unavailable, validationFailed } from '../errors.js';
-import { PersistenceFullError, type TickPipeline } from '../ingest/tick-pipeline.js';
+import { IngestUnavailableError, type TickIntake } from '../ingest/tick-pipeline.js';
 import { CandleAggregator, rollUp } from '../market/candles.js';
 import type { MarketState } from '../market/market-state.js';
 import { MINUTE_MS, type MinuteBars, type TimeRange } from '../market/minute-bars.js';
@@ -37,7 +37,8 @@ const STORED_TICKS_PAGE = 500;
 const symbolParams = z.object({ symbol: symbolSchema });
 
 export interface TicksRouterDeps {
-  pipeline: TickPipeline;
+  /** Where accepted ticks go: the pipeline, or in a cluster the tick log. */
+  intake: TickIntake;
   market: MarketState;
   bars: MinuteBars;
   ticks: TicksRepository;
@@ -45,20 +46,20 @@ export interface TicksRouterDeps {
   now?: () => number;
 }
 
-export function ticksRouter({ pipeline, market, bars, ticks, ingestApiKey, now = Date.now }: TicksRouterDeps): Router {
+export function ticksRouter({ intake, market, bars, ticks, ingestApiKey, now = Date.now }: TicksRouterDeps): Router {
   const router = Router();
   /** Symbols whose minute bars are reading stored ticks, so requests that arrive meanwhile share the one read. */
   const warming = new Map<string, Promise<void>>();
 
-  router.post('/ticks', requireOperatorKey(ingestApiKey), (req, res) => {
+  router.post('/ticks', requireOperatorKey(ingestApiKey), async (req, res) => {
     const received = parseIngestBody(req.body);
     const batch: Tick[] = received.map((t) => ({ ...t, source: 'http_ingest' }));
     try {
-      res.status(202).json(pipeline.ingest(batch));
+      res.status(202).json(await intake.ingest(batch));
     } catch (err) {
-      if (err instanceof PersistenceFullError) {
+      if (err instanceof IngestUnavailableError) {
         res.setHeader('Retry-After', '1');
-        throw unavailable('The store is behind and cannot take more ticks right now; retry the same batch shortly');
+        throw unavailable(err.publicMessage);
       }
       throw err;
     }

@@ -14,8 +14,41 @@ export interface IngestResult {
   accepted: number;
 }
 
-export class PersistenceFullError extends Error {
+/** The queue between ingestion and the ticks table, with its retries and dead-letter log. */
+export function tickWriteQueue(
+  repository: TicksRepository,
+  options: { capacity: number; concurrency: number; retries: RetryGroup },
+  log: Logger,
+): WriteQueue<TickItem> {
+  return new WriteQueue<TickItem>({
+    write: (batch) => repository.batchPut(batch),
+    capacity: options.capacity,
+    concurrency: options.concurrency,
+    batchSize: BATCH_WRITE_LIMIT,
+    retries: options.retries,
+    onError: (err, attempt) => {
+      if (attempt === 1 || attempt % 20 === 0) log.warn({ err, attempt }, 'writing ticks to DynamoDB failed; retrying');
+    },
+    isPermanent: isPermanentWriteError,
+    // The dead-letter log: the tick and why the store refused it, so an operator can see and replay it.
+    onDeadLetter: (item, err) => log.error({ err, deadLetter: item }, 'the store refused a tick for good; dropped'),
+  });
+}
+
+/** How the HTTP API hands ticks in: the pipeline itself, or in a cluster the tick log (cluster/tick-log.ts). */
+export interface TickIntake {
+  ingest(ticks: readonly Tick[]): IngestResult | Promise<IngestResult>;
+}
+
+/** Nothing of a batch was taken; the client may send the same batch again later (HTTP 503). */
+export abstract class IngestUnavailableError extends Error {
+  /** What the client is told. */
+  abstract readonly publicMessage: string;
+}
+
+export class PersistenceFullError extends IngestUnavailableError {
   override name = 'PersistenceFullError';
+  readonly publicMessage = 'The store is behind and cannot take more ticks right now; retry the same batch shortly';
 }
 
 /**
@@ -24,7 +57,7 @@ export class PersistenceFullError extends Error {
  * market state and hands each live move to listeners (the socket fan-out and the alert engine). Nothing here waits
  * for DynamoDB.
  */
-export class TickPipeline {
+export class TickPipeline implements TickIntake {
   private readonly sequencer = new TickSequencer();
   private readonly queue: WriteQueue<TickItem>;
   private readonly listeners = new Set<LiveTickListener>();
@@ -37,20 +70,7 @@ export class TickPipeline {
     options: { capacity: number; concurrency: number; retries: RetryGroup },
     private readonly log: Logger,
   ) {
-    this.queue = new WriteQueue<TickItem>({
-      write: (batch) => repository.batchPut(batch),
-      capacity: options.capacity,
-      concurrency: options.concurrency,
-      batchSize: BATCH_WRITE_LIMIT,
-      retries: options.retries,
-      onError: (err, attempt) => {
-        if (attempt === 1 || attempt % 20 === 0)
-          log.warn({ err, attempt }, 'writing ticks to DynamoDB failed; retrying');
-      },
-      isPermanent: isPermanentWriteError,
-      // The dead-letter log: the tick and why the store refused it, so an operator can see and replay it.
-      onDeadLetter: (item, err) => log.error({ err, deadLetter: item }, 'the store refused a tick for good; dropped'),
-    });
+    this.queue = tickWriteQueue(repository, options, log);
   }
 
   onLiveTick(listener: LiveTickListener): () => void {
@@ -104,6 +124,17 @@ export class TickPipeline {
     const left = this.queue.size;
     if (left > 0) this.log.warn({ left }, 'shut down before every tick was stored');
     return { stored: queued - left, left };
+  }
+
+  /**
+   * Ticks another part stores and evaluates (a cluster's shard owner): folded into the minute bars under the key the
+   * store gets them with, and shown live.
+   */
+  show(ticks: readonly Tick[]): void {
+    for (const tick of ticks) {
+      this.bars.add(tick, this.sequencer.next(tick.symbol, tick.timestamp));
+      this.publish(tick);
+    }
   }
 
   private publish(tick: Tick): void {

@@ -44,6 +44,11 @@ export class MarketState {
     return { tick, before, after: state.day.update(tick) };
   }
 
+  /** Drops what is known of a symbol: a cluster process that hands the symbol over stops following it. */
+  forget(symbol: string): void {
+    this.bySymbol.delete(symbol);
+  }
+
   latest(symbol: string): Tick | undefined {
     return this.bySymbol.get(symbol)?.latest;
   }

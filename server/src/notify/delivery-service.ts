@@ -70,21 +70,23 @@ export class DeliveryService {
   /**
    * At start-up: takes up every email and SNS record a previous run left pending (a crash or a shutdown between the
    * history write and the provider's answer), from the outbox (UndeliveredIndex), once the fires recovered at
-   * start-up are on their way. Dashboard records are not sent here: they wait for the dashboard's replay.
+   * start-up are on their way. Dashboard records are not sent here: they wait for the dashboard's replay. `only`
+   * narrows it to some symbols' records: a cluster process resumes those of the shards it takes over.
    */
-  resumeOutbox(): void {
+  resumeOutbox(only?: (symbol: string) => boolean): void {
     void this.idle().then(() => {
-      if (!this.closed) this.track(this.readOutbox());
+      if (!this.closed) this.track(this.readOutbox(only));
     });
   }
 
-  private async readOutbox(): Promise<void> {
+  private async readOutbox(only: ((symbol: string) => boolean) | undefined): Promise<void> {
     let resumed = 0;
     try {
       for await (const page of this.deps.notifications.scanUndelivered()) {
         for (const stale of page) {
           if (this.closed) return;
           if (this.channels.get(stale.notification_method)?.deliveredByDashboard) continue;
+          if (only && !only(stale.symbol)) continue;
           if (this.delivering.has(stale.notification_id)) continue;
           // The index is eventually consistent: the record itself says whether it is still pending.
           const record = await this.deps.notifications.get(stale.user_id, stale.triggered_at);

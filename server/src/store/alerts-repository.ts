@@ -122,6 +122,23 @@ export interface InvalidAlertItem {
   issues: string[];
 }
 
+/** The items of a page that are alerts the engine can run; each other one goes to `onInvalid`. */
+function validItems(
+  raw: Record<string, unknown>[] | undefined,
+  onInvalid: (invalid: InvalidAlertItem) => void,
+): AlertItem[] {
+  const items: AlertItem[] = [];
+  for (const item of raw ?? []) {
+    const parsed = storedAlertSchema.safeParse(item);
+    if (parsed.success) items.push(parsed.data);
+    else {
+      const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(item)'}: ${issue.message}`);
+      onInvalid({ alertId: item.alert_id, issues });
+    }
+  }
+  return items;
+}
+
 export class AlertsRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -204,22 +221,30 @@ export class AlertsRepository {
               ExclusiveStartKey: startKey,
             }),
           );
-        for await (const page of pages(read)) {
-          const items: AlertItem[] = [];
-          for (const raw of page.Items ?? []) {
-            const parsed = storedAlertSchema.safeParse(raw);
-            if (parsed.success) items.push(parsed.data);
-            else {
-              const issues = parsed.error.issues.map(
-                (issue) => `${issue.path.join('.') || '(item)'}: ${issue.message}`,
-              );
-              onInvalid({ alertId: raw.alert_id, issues });
-            }
-          }
-          onPage(items);
-        }
+        for await (const page of pages(read)) onPage(validItems(page.Items, onInvalid));
       }),
     );
+  }
+
+  /**
+   * Every alert on one symbol, through SymbolIndex: how a process that takes over a symbol's shard loads its alerts
+   * without scanning the table. The index is eventually consistent; a write it has not caught up with reaches the
+   * engine through the cluster's change stream, and a claim against an old version reloads the alert.
+   */
+  async listBySymbol(symbol: string, onInvalid: (invalid: InvalidAlertItem) => void): Promise<AlertItem[]> {
+    const read = (startKey: Record<string, unknown> | undefined) =>
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'SymbolIndex',
+          KeyConditionExpression: 'symbol = :s',
+          ExpressionAttributeValues: { ':s': symbol },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+    const items: AlertItem[] = [];
+    for await (const page of pages(read)) items.push(...validItems(page.Items, onInvalid));
+    return items;
   }
 
   /**

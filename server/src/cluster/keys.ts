@@ -1,0 +1,54 @@
+/**
+ * Where cluster state lives in Redis. Every key starts with the cluster's name (`tickwatch:` and TABLE_PREFIX), so
+ * clusters on separate tables can share one Redis without seeing each other.
+ */
+export class ClusterKeys {
+  readonly prefix: string;
+
+  constructor(tablePrefix: string) {
+    this.prefix = `tickwatch:${tablePrefix}`;
+  }
+
+  /** The Redis Stream of accepted ticks of one shard. */
+  tickStream(shard: number): string {
+    return `${this.prefix}:ticks:${shard}`;
+  }
+
+  /** The lease naming the one process that stores and evaluates a shard's ticks. */
+  shardLease(shard: number): string {
+    return `${this.prefix}:lease:shard:${shard}`;
+  }
+
+  /** The lease naming the one process that runs the feed. */
+  get feedLease(): string {
+    return `${this.prefix}:lease:feed`;
+  }
+
+  /** Fencing counter of a lease: each new holder gets a higher number. */
+  fence(lease: string): string {
+    return `${lease}:fence`;
+  }
+
+  /** Processes alive in the cluster: a sorted set of heartbeats. */
+  get members(): string {
+    return `${this.prefix}:members`;
+  }
+
+  /** Alert and fundamentals changes, for the engine that owns the symbol. */
+  get changes(): string {
+    return `${this.prefix}:changes`;
+  }
+
+  /** The Socket.IO adapter's stream. */
+  get socketStream(): string {
+    return `${this.prefix}:socket.io`;
+  }
+
+  /** Rate-limit counters. */
+  get rateLimits(): string {
+    return `${this.prefix}:rate:`;
+  }
+}
+
+/** The consumer group of every tick stream: the shard owner reads through it and acknowledges what it finished. */
+export const TICK_GROUP = 'owner';

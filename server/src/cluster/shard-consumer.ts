@@ -1,0 +1,201 @@
+import type { Redis } from 'ioredis';
+import type { Tick } from '@tickwatch/shared';
+import { backoffDelay } from '../backoff.js';
+import type { Logger } from '../log.js';
+import { TICK_GROUP, type ClusterKeys } from './keys.js';
+import { LuaScript } from './redis.js';
+import type { StreamEntry } from './stream-follower.js';
+import { entryTime, parseEntries } from './tick-log.js';
+
+/** Entries read per call. */
+const READ_COUNT = 500;
+/** How long one blocking read waits for new entries; also how soon a newly owned shard joins the read. */
+const BLOCK_MS = 250;
+/**
+ * Entries stay in a stream this long after the owner acknowledged everything before them, for processes whose live
+ * reads were cut off (a Redis blip, a slow process) to catch up on prices; older ones are trimmed.
+ */
+export const RETAIN_MS = 60_000;
+/**
+ * How often an owner looks for entries another consumer still holds unacknowledged and idle for STRAGGLER_IDLE_MS:
+ * a previous owner's read that returned just as its lease ran out.
+ */
+const SWEEP_MS = 5_000;
+const STRAGGLER_IDLE_MS = 10_000;
+
+/**
+ * Acknowledges entries only while our token still holds the shard's lease, and trims what everyone is done with.
+ * KEYS: the lease, the stream. ARGV: the token, the trim point, the ids.
+ */
+const ACK = new LuaScript<number>(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return -1
+end
+redis.call('XACK', KEYS[2], '${TICK_GROUP}', unpack(ARGV, 3))
+redis.call('XTRIM', KEYS[2], 'MINID', '~', ARGV[2])
+return 0`);
+
+/** What the owner does with a shard's entries before they are acknowledged: store them and evaluate alerts. */
+export type ShardWork = (ticks: Tick[]) => Promise<void>;
+
+interface Owned {
+  token: string;
+  /** False until every entry left unacknowledged by earlier owners (or failed here) has been taken over. */
+  caughtUp: boolean;
+  cursor: string;
+  /** Idle time an unacknowledged entry needs before it is taken over in the current pass. */
+  minIdleMs: number;
+  sweptAt: number;
+}
+
+/**
+ * The owner's reading of its shards' streams through their consumer group: entries earlier owners left
+ * unacknowledged first (XAUTOCLAIM), then new ones; each batch is worked on and acknowledged, fenced by the lease,
+ * only after the work finished. A batch whose work failed is left unacknowledged and taken up again after a pause.
+ */
+export class ShardConsumer {
+  private readonly owned = new Map<number, Owned>();
+  private running = false;
+  private loop: Promise<void> | undefined;
+  /** The shard whose batch is being worked on, and that work. */
+  private current: { shard: number; done: Promise<void> } | undefined;
+  private failures = 0;
+
+  constructor(
+    /** A connection of its own: blocking reads hold it. */
+    private readonly redis: Redis,
+    private readonly keys: ClusterKeys,
+    private readonly consumer: string,
+    private readonly work: ShardWork,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  /** Starts consuming a shard we now own. */
+  add(shard: number, token: string): void {
+    this.owned.set(shard, { token, caughtUp: false, cursor: '0-0', minIdleMs: 0, sweptAt: Date.now() });
+  }
+
+  /** Stops consuming a shard; resolves once a batch of it being worked on is finished. */
+  async remove(shard: number): Promise<void> {
+    this.owned.delete(shard);
+    if (this.current?.shard === shard) await this.current.done.catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        const moved = await this.step();
+        this.failures = 0;
+        if (!moved) await sleep(this.owned.size === 0 ? BLOCK_MS : 0);
+      } catch (err) {
+        this.failures += 1;
+        if (this.failures === 1 || this.failures % 20 === 0)
+          this.log.warn({ err, attempt: this.failures }, 'reading or working on owned tick shards failed; retrying');
+        // What failed is still unacknowledged in our name: take it up again from the start of each shard.
+        for (const owned of this.owned.values()) restart(owned, 0);
+        await sleep(backoffDelay(this.failures, { baseMs: 100, maxMs: 2_000 }));
+      }
+    }
+  }
+
+  /** One read and its work; false when there was nothing to do. */
+  private async step(): Promise<boolean> {
+    const now = Date.now();
+    for (const owned of this.owned.values()) if (owned.caughtUp && now - owned.sweptAt >= SWEEP_MS) restart(owned, STRAGGLER_IDLE_MS);
+    for (const [shard, owned] of this.owned) {
+      if (owned.caughtUp) continue;
+      await this.createGroup(shard);
+      const [next, entries] = (await this.redis.xautoclaim(
+        this.keys.tickStream(shard),
+        TICK_GROUP,
+        this.consumer,
+        owned.minIdleMs,
+        owned.cursor,
+        'COUNT',
+        READ_COUNT,
+      )) as [string, (StreamEntry | null)[]];
+      const claimed = entries.filter((e): e is StreamEntry => e !== null);
+      if (claimed.length > 0) await this.handle(shard, owned, claimed);
+      owned.cursor = next;
+      if (next === '0-0') owned.caughtUp = true;
+      return true;
+    }
+    const shards = [...this.owned.keys()];
+    if (shards.length === 0) return false;
+    const reply = (await this.redis.xreadgroup(
+      'GROUP',
+      TICK_GROUP,
+      this.consumer,
+      'COUNT',
+      READ_COUNT,
+      'BLOCK',
+      BLOCK_MS,
+      'STREAMS',
+      ...shards.map((shard) => this.keys.tickStream(shard)),
+      ...shards.map(() => '>'),
+    )) as [string, StreamEntry[]][] | null;
+    if (!reply) return false;
+    for (const [stream, entries] of reply) {
+      const shard = shards.find((s) => this.keys.tickStream(s) === stream)!;
+      const owned = this.owned.get(shard);
+      // Handed over while the read was blocked: the entries stay unacknowledged for the next owner.
+      if (owned) await this.handle(shard, owned, entries);
+    }
+    return true;
+  }
+
+  private async handle(shard: number, owned: Owned, entries: StreamEntry[]): Promise<void> {
+    const parsed = parseEntries(entries);
+    const ticks = parsed.flatMap((entry) => (entry.tick ? [entry.tick] : []));
+    if (ticks.length < parsed.length)
+      this.log.warn({ shard, skipped: parsed.length - ticks.length }, 'skipped stream entries that are not ticks');
+    const done = this.work(ticks);
+    this.current = { shard, done };
+    try {
+      await done;
+    } finally {
+      this.current = undefined;
+    }
+    const ids = parsed.map((entry) => entry.id);
+    const trimTo = `${Math.max(0, entryTime(ids[0]!) - RETAIN_MS)}-0`;
+    const acked = await ACK.run(
+      this.redis,
+      [this.keys.shardLease(shard), this.keys.tickStream(shard)],
+      [owned.token, trimTo, ...ids],
+    );
+    if (acked < 0) {
+      this.log.warn({ shard }, 'the shard changed owner during a batch; the new owner takes it up again');
+      this.owned.delete(shard);
+    }
+  }
+
+  private async createGroup(shard: number): Promise<void> {
+    try {
+      await this.redis.xgroup('CREATE', this.keys.tickStream(shard), TICK_GROUP, '0', 'MKSTREAM');
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith('BUSYGROUP')) throw err;
+    }
+  }
+}
+
+/** Takes over unacknowledged entries idle at least `minIdleMs`, from the start of the stream. */
+function restart(owned: Owned, minIdleMs: number): void {
+  owned.caughtUp = false;
+  owned.cursor = '0-0';
+  owned.minIdleMs = minIdleMs;
+  owned.sweptAt = Date.now();
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,94 @@
+import type { Tick } from '@tickwatch/shared';
+import type { RetryGroup } from '../backoff.js';
+import type { AlertEngine } from '../engine/alert-engine.js';
+import { tickWriteQueue } from '../ingest/tick-pipeline.js';
+import type { WriteQueue } from '../ingest/write-queue.js';
+import type { Logger } from '../log.js';
+import type { MarketState } from '../market/market-state.js';
+import { TickSequencer } from '../store/tick-sequencer.js';
+import { toTickItem, type TickItem, type TicksRepository } from '../store/ticks-repository.js';
+import type { ClusterChange } from './changes.js';
+import { shardOf } from './sharding.js';
+
+/** Longest wait for a batch's ticks to be stored; past it the batch counts as failed and is read again. */
+const STORE_WAIT_MS = 60_000;
+
+/**
+ * What a shard's owner does with a batch of its ticks before acknowledging them: evaluates the symbols' alerts on
+ * its own market state, fed only by the ticks it owns in stream order, waits until every decision is in the store
+ * (fires claimed and on their way to delivery), then stores the ticks. A tick is in the store only once its fires
+ * are claimed, so an owner that takes over after a crash and restores the market state from the store re-evaluates
+ * exactly the ticks whose decisions may be missing; the claims, conditional on the alert's version, make the
+ * re-evaluation of a fire already claimed a no-op.
+ */
+export class ShardWorker {
+  private readonly sequencer = new TickSequencer();
+  private readonly queue: WriteQueue<TickItem>;
+  /** Symbols taken over, with their loading. */
+  private readonly loaded = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly engine: AlertEngine,
+    /** The market state the engine evaluates against: fed only by owned ticks, restored by the engine on take-over. */
+    private readonly market: MarketState,
+    repository: TicksRepository,
+    private readonly shards: number,
+    options: { capacity: number; concurrency: number; retries: RetryGroup },
+    private readonly log: Logger,
+  ) {
+    this.queue = tickWriteQueue(repository, options, log);
+  }
+
+  /** Ticks waiting to be stored. */
+  get queued(): number {
+    return this.queue.size;
+  }
+
+  async work(ticks: Tick[]): Promise<void> {
+    await Promise.all([...new Set(ticks.map((tick) => tick.symbol))].map((symbol) => this.load(symbol)));
+    const decisions: Promise<void>[] = [];
+    const items: TickItem[] = [];
+    for (const tick of ticks) {
+      items.push(toTickItem(tick, this.sequencer.next(tick.symbol, tick.timestamp)));
+      const move = this.market.apply(tick);
+      if (move) decisions.push(this.engine.onMove(move));
+    }
+    await Promise.all(decisions);
+    if (!this.queue.offer(items)) throw new Error('the tick write queue is full');
+    if (!(await this.queue.drain(STORE_WAIT_MS))) throw new Error('the store did not take the ticks in time');
+  }
+
+  /** The shard was handed over: its symbols leave the engine (after what was decided for them is recorded). */
+  async release(shard: number): Promise<void> {
+    const leaving = [...this.loaded.keys()].filter((symbol) => shardOf(symbol, this.shards) === shard);
+    for (const symbol of leaving) this.loaded.delete(symbol);
+    await Promise.all(leaving.map((symbol) => this.engine.unloadSymbol(symbol)));
+    for (const symbol of leaving) this.market.forget(symbol);
+  }
+
+  /** An alert changed through some process's API: applied if it concerns a symbol this process has taken over. */
+  async apply(change: Extract<ClusterChange, { kind: 'alert' }>): Promise<void> {
+    const loading = change.symbols.filter((symbol) => this.loaded.has(symbol)).map((symbol) => this.loaded.get(symbol));
+    if (loading.length === 0) return;
+    await Promise.all(loading);
+    await this.engine.refresh(change.alertId, (symbol) => this.loaded.has(symbol));
+  }
+
+  async close(timeoutMs: number): Promise<void> {
+    await this.queue.drain(timeoutMs);
+    this.queue.close();
+  }
+
+  private load(symbol: string): Promise<void> {
+    let loading = this.loaded.get(symbol);
+    if (!loading) {
+      loading = this.engine.loadSymbol(symbol).catch((err: unknown) => {
+        this.loaded.delete(symbol);
+        this.log.warn({ err, symbol }, 'could not take over a symbol’s alerts; retrying with the next batch');
+        throw err;
+      });
+      this.loaded.set(symbol, loading);
+    }
+    return loading;
+  }
+}
