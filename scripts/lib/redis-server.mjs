@@ -23,17 +23,32 @@ const OUTPUT_LIMIT = 32 * 1024;
  * or `{ missing }` with a sentence saying what to install.
  */
 export function findRedisServer(env = process.env) {
-  const binary = env.REDIS_SERVER || 'redis-server';
+  const binary = env.REDIS_SERVER || onPath('redis-server', env.PATH);
+  if (!binary) return { missing: `No redis-server on the PATH. Install it: ${INSTALL_HINT}.` };
   const run = spawnSync(binary, ['--version'], { encoding: 'utf8' });
   if (run.error || run.status !== 0) {
-    return {
-      missing: env.REDIS_SERVER
-        ? `REDIS_SERVER=${env.REDIS_SERVER} does not run (\`${binary} --version\` failed). Point it at a redis-server binary.`
-        : `No redis-server on the PATH. Install it: ${INSTALL_HINT}.`,
-    };
+    if (env.REDIS_SERVER) {
+      return {
+        missing: `REDIS_SERVER=${env.REDIS_SERVER} does not run: point it at a redis-server binary, or unset it.`,
+      };
+    }
+    return { missing: `${binary} does not run (\`--version\` failed). Reinstall it: ${INSTALL_HINT}.` };
   }
   const version = /\bv=(\S+)/.exec(run.stdout)?.[1] ?? run.stdout.trim();
   return { path: binary, version, from: env.REDIS_SERVER ? 'REDIS_SERVER' : 'PATH' };
+}
+
+function onPath(name, searchPath = '') {
+  for (const dir of searchPath.split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(dir, name);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      if (fs.statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
 }
 
 export async function startRedis({ dir, port, detached = false, onUnexpectedExit } = {}) {
