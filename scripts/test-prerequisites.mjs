@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { findChromium } from './find-chromium.mjs';
+import { findRedisServer } from './lib/redis-server.mjs';
 
 /**
- * First step of `npm test`: the integration tests need Java 17+ (DynamoDB Local) and the browser tests need
- * Chromium. On a Debian machine where we are root we install what is missing; anywhere else we stop at once and
- * say exactly what to install, rather than letting a suite skip or fail obscurely later.
+ * First step of `npm test`: the integration tests need Java 17+ (DynamoDB Local) and redis-server, and the browser
+ * tests need Chromium. On a Debian machine where we are root we install what is missing; anywhere else we stop at
+ * once and say exactly what to install, rather than letting a suite skip or fail obscurely later.
  */
 const missing = [];
 
@@ -19,6 +20,10 @@ function javaMajor() {
 
 if (javaMajor() < 17) missing.push({ what: 'Java 17 or newer (for DynamoDB Local)', apt: 'openjdk-17-jre-headless' });
 if (findChromium().missing) missing.push({ what: 'Chromium (for the browser tests)', apt: 'chromium' });
+// A REDIS_SERVER that does not run is the caller's to fix: installing the package would not change it.
+if (findRedisServer().missing && !process.env.REDIS_SERVER) {
+  missing.push({ what: 'redis-server (for the cluster integration tests)', apt: 'redis-server' });
+}
 
 if (missing.length > 0) {
   const canApt = process.getuid?.() === 0 && spawnSync('apt-get', ['--version']).status === 0;
@@ -40,13 +45,21 @@ if (missing.length > 0) {
     for (const m of missing) console.error(`  - ${m.what}: Debian/Ubuntu package ${m.apt}`);
     const chromium = findChromium();
     if (chromium.missing) console.error(`  ${chromium.missing}`);
+    const redis = findRedisServer();
+    if (redis.missing) console.error(`  ${redis.missing}`);
     process.exit(1);
   }
 }
 
 const chromium = findChromium();
-if (chromium.missing) {
-  console.error(chromium.missing);
-  process.exit(1);
+const redis = findRedisServer();
+for (const found of [chromium, redis]) {
+  if (found.missing) {
+    console.error(found.missing);
+    process.exit(1);
+  }
 }
-console.log(`Test prerequisites: Java ${javaMajor()}, Chromium at ${chromium.path} (${chromium.from})`);
+console.log(
+  `Test prerequisites: Java ${javaMajor()}, Chromium at ${chromium.path} (${chromium.from}), ` +
+    `Redis ${redis.version} (${redis.path})`,
+);
