@@ -165,6 +165,8 @@ async function enableTtl(client: DynamoDBClient, name: string, attribute: string
       log.info({ table: name }, 'store has no TTL support; expired ticks are swept by the server');
       return false;
     }
+    // Processes of a cluster starting together race to turn TTL on; losing that race is not a failure.
+    if ((err as Error).name === 'ValidationException' && /already enabled/i.test((err as Error).message)) return true;
     throw err;
   }
 }
