@@ -203,7 +203,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       reachable: store.reachable,
       store: config.store,
       feed,
-      pipeline,
+      persistence: cluster ?? pipeline,
       engine,
       startedAt,
       ...(cluster ? { cluster: () => cluster.health() } : {}),

@@ -9,6 +9,7 @@ import type { AlertChanges } from '../engine/alert-changes.js';
 import type { AlertEngine } from '../engine/alert-engine.js';
 import type { TickFeed, TickSink } from '../feeds/feed.js';
 import type { IngestResult, TickIntake, TickPipeline } from '../ingest/tick-pipeline.js';
+import type { WriteQueueStats } from '../ingest/write-queue.js';
 import type { Logger } from '../log.js';
 import type { MarketState } from '../market/market-state.js';
 import type { FundamentalsRepository } from '../store/fundamentals-repository.js';
@@ -194,6 +195,12 @@ export class ClusterNode {
     return this.feedLeader?.status();
   }
 
+  /** The owned shards' ticks on their way to the store; feed ticks Redis did not take count as dropped. */
+  stats(): WriteQueueStats & { dropped: number } {
+    const idle = { queued: 0, capacity: 0, inFlight: 0, written: 0, failedBatches: 0, deadLettered: 0 };
+    return { ...(this.worker?.stats() ?? idle), dropped: this.feedLeader?.droppedTicks ?? 0 };
+  }
+
   health(): ClusterHealth {
     return {
       node: this.instance,
@@ -201,7 +208,7 @@ export class ClusterNode {
       members: this.ownership?.liveMembers().length ?? 0,
       shards: this.ownership?.owned() ?? [],
       feedLeader: this.feedLeader?.isLeader ?? false,
-      storing: this.worker?.queued ?? 0,
+      storing: this.worker?.stats().queued ?? 0,
       droppedFeedTicks: this.feedLeader?.droppedTicks ?? 0,
     };
   }

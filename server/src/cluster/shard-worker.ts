@@ -2,7 +2,7 @@ import type { Tick } from '@tickwatch/shared';
 import type { RetryGroup } from '../backoff.js';
 import type { AlertEngine } from '../engine/alert-engine.js';
 import { tickWriteQueue } from '../ingest/tick-pipeline.js';
-import type { WriteQueue } from '../ingest/write-queue.js';
+import type { WriteQueue, WriteQueueStats } from '../ingest/write-queue.js';
 import type { Logger } from '../log.js';
 import type { MarketState } from '../market/market-state.js';
 import { TickSequencer } from '../store/tick-sequencer.js';
@@ -39,9 +39,9 @@ export class ShardWorker {
     this.queue = tickWriteQueue(repository, options, log);
   }
 
-  /** Ticks waiting to be stored. */
-  get queued(): number {
-    return this.queue.size;
+  /** The owned ticks on their way to the store. */
+  stats(): WriteQueueStats {
+    return this.queue.stats();
   }
 
   async work(ticks: Tick[]): Promise<void> {

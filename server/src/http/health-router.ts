@@ -9,7 +9,8 @@ export interface HealthDeps {
   reachable(timeoutMs: number): Promise<boolean>;
   store: StoreConfig;
   feed: TickFeed;
-  pipeline: TickPipeline;
+  /** Where ticks wait for the store: the pipeline's queue, or in a cluster the owned shards' (ClusterNode). */
+  persistence: Pick<TickPipeline, 'stats'>;
   engine: { readonly deadLettered: number; readonly backlog: number };
   startedAt: number;
   /** Cluster mode: this process's part in the cluster. */
@@ -22,7 +23,7 @@ export function healthRouter(deps: HealthDeps): Router {
   router.get('/health', async (_req, res) => {
     const reachable = await deps.reachable(2000);
     const feed = deps.feed.status();
-    const queue = deps.pipeline.stats();
+    const queue = deps.persistence.stats();
     const cluster = deps.cluster?.();
     const report: HealthReport = {
       status: reachable && feed.state !== 'failed' && cluster?.redis !== 'unreachable' ? 'ok' : 'degraded',
