@@ -504,3 +504,40 @@ describe('loadConfig production rules', () => {
     }
   });
 });
+
+describe('loadConfig cluster mode', () => {
+  const CLUSTER: NodeJS.ProcessEnv = { REDIS_URL: 'redis://127.0.0.1:6379', DYNAMODB_ENDPOINT: ENDPOINT, ...JWT };
+
+  it('is off without REDIS_URL', () => {
+    expect(loadConfig({}).cluster).toBeUndefined();
+  });
+
+  it('reads REDIS_URL, TICK_SHARDS and CLUSTER_NODE_ID', () => {
+    expect(loadConfig({ ...CLUSTER, TICK_SHARDS: '32', CLUSTER_NODE_ID: 'node-1' }).cluster).toEqual({
+      redisUrl: 'redis://127.0.0.1:6379',
+      tickShards: 32,
+      nodeId: 'node-1',
+    });
+    const defaults = loadConfig(CLUSTER).cluster!;
+    expect(defaults.tickShards).toBe(16);
+    expect(defaults.nodeId).toMatch(new RegExp(`-${process.pid}$`));
+  });
+
+  it('refuses the embedded store, which lives inside one process', () => {
+    const err = configError({ REDIS_URL: 'redis://127.0.0.1:6379', ...JWT });
+    expect(namesVariable(err, 'REDIS_URL')).toBe(true);
+    expect(err.message).toMatch(/DYNAMODB_ENDPOINT/);
+  });
+
+  it('needs a signing secret every process shares', () => {
+    const err = configError({ ...CLUSTER, JWT_SECRET: undefined, AUTH_MODE: 'dev' });
+    expect(namesVariable(err, 'JWT_SECRET')).toBe(true);
+  });
+
+  it('refuses a URL that is not Redis, and bad shard counts and node names', () => {
+    expect(namesVariable(configError({ ...CLUSTER, REDIS_URL: 'http://127.0.0.1:6379' }), 'REDIS_URL')).toBe(true);
+    for (const TICK_SHARDS of ['0', '1025', 'x'])
+      expect(namesVariable(configError({ ...CLUSTER, TICK_SHARDS }), 'TICK_SHARDS')).toBe(true);
+    expect(namesVariable(configError({ ...CLUSTER, CLUSTER_NODE_ID: 'a:b' }), 'CLUSTER_NODE_ID')).toBe(true);
+  });
+});

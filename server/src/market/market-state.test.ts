@@ -24,6 +24,17 @@ describe('MarketState', () => {
     expect(latest.size).toBe(1);
   });
 
+  it('forgets a symbol: its next tick starts it afresh, and other symbols stay', () => {
+    const market = new MarketState();
+    market.apply(tick('AAPL', T, 1));
+    market.apply(tick('MSFT', T, 5));
+    market.forget('AAPL');
+    expect(market.latest('AAPL')).toBeUndefined();
+    expect(market.dayBar('AAPL')).toBeNull();
+    expect(market.symbols()).toEqual(['MSFT']);
+    expect(market.apply(tick('AAPL', T - 1, 2))?.before).toBeUndefined();
+  });
+
   it('replaces the tick with a newer one', () => {
     const latest = new MarketState();
     latest.apply(tick('AAPL', T, 1));
