@@ -191,10 +191,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     '/api',
     ticksRouter({ intake: cluster?.intake ?? pipeline, market, bars, ticks, ingestApiKey: config.ingestApiKey }),
   );
-  app.use(
-    '/api',
-    alertsRouter({ auth, alerts, settings, engine, changes, maxAlertsPerUser: config.maxAlertsPerUser }),
-  );
+  app.use('/api', alertsRouter({ auth, alerts, settings, engine, changes, maxAlertsPerUser: config.maxAlertsPerUser }));
   app.use('/api', notificationsRouter({ auth, notifications }));
   app.use('/api', fundamentalsRouter({ auth, fundamentals, changes, operatorKey: config.ingestApiKey }));
   app.use(

@@ -278,7 +278,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cluster = {
       redisUrl: e.REDIS_URL,
       tickShards: e.TICK_SHARDS,
-      nodeId: e.CLUSTER_NODE_ID ?? `${os.hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 40)}-${process.pid}`,
+      nodeId:
+        e.CLUSTER_NODE_ID ??
+        `${os
+          .hostname()
+          .replace(/[^A-Za-z0-9_.-]/g, '-')
+          .slice(0, 40)}-${process.pid}`,
     };
   }
 

@@ -26,7 +26,6 @@ import { shardOf } from './sharding.js';
 import { StreamFollower } from './stream-follower.js';
 import { TickLog, ticksOf } from './tick-log.js';
 
-
 export interface ClusterParts {
   pipeline: TickPipeline;
   engine: AlertEngine;
@@ -233,7 +232,10 @@ export class ClusterNode {
       } else if (change.kind === 'alert-removed') parts.engine.remove(change.alertId);
       else await this.worker?.apply(change);
     } catch (err) {
-      this.logger.warn({ err, change }, 'could not apply an alert change from the cluster; it applies at the next load');
+      this.logger.warn(
+        { err, change },
+        'could not apply an alert change from the cluster; it applies at the next load',
+      );
     }
   }
 
@@ -244,4 +246,3 @@ export class ClusterNode {
     return redis;
   }
 }
-

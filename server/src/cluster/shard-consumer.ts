@@ -111,7 +111,8 @@ export class ShardConsumer {
   /** One read and its work; false when there was nothing to do. */
   private async step(): Promise<boolean> {
     const now = Date.now();
-    for (const owned of this.owned.values()) if (owned.caughtUp && now - owned.sweptAt >= SWEEP_MS) restart(owned, STRAGGLER_IDLE_MS);
+    for (const owned of this.owned.values())
+      if (owned.caughtUp && now - owned.sweptAt >= SWEEP_MS) restart(owned, STRAGGLER_IDLE_MS);
     for (const [shard, owned] of this.owned) {
       if (owned.caughtUp) continue;
       await this.createGroup(shard);

@@ -23,7 +23,8 @@ return #KEYS - 1`);
 /** Redis did not take the ticks: nothing of the batch was appended, so the same batch may be sent again. */
 export class TickLogUnavailableError extends IngestUnavailableError {
   override name = 'TickLogUnavailableError';
-  readonly publicMessage = 'Ticks cannot be stored durably right now (Redis is unreachable); retry the same batch shortly';
+  readonly publicMessage =
+    'Ticks cannot be stored durably right now (Redis is unreachable); retry the same batch shortly';
 }
 
 /** The feed's lease moved to another process: this process must stop feeding. */
