@@ -20,7 +20,11 @@ const store = await openStore(config, log).catch((err: unknown) => {
   console.error(storeFailure(config, err));
   process.exit(1);
 });
-const app = await createApp(config, { store, log });
+// Cluster mode connects to Redis here: an unreachable Redis or a mismatched cluster stops the start with one line.
+const app = await createApp(config, { store, log }).catch((err: unknown) => {
+  console.error(`Tickwatch could not start: ${(err as Error).message}`);
+  process.exit(1);
+});
 const url = await app.listen().catch((err: unknown) => {
   const { code, message } = err as NodeJS.ErrnoException;
   const reason =

@@ -73,6 +73,16 @@ export class ClusterNode {
   static async connect(config: ClusterConfig, tablePrefix: string, logger: Logger): Promise<ClusterNode> {
     const node = new ClusterNode(config, tablePrefix, logger);
     await connectRedis(node.commands);
+    // Every process must shard symbols alike, or two would own one symbol's ticks: the first sets the number.
+    await node.commands.set(node.keys.shardCount, config.tickShards, 'NX');
+    const shards = Number(await node.commands.get(node.keys.shardCount));
+    if (shards !== config.tickShards) {
+      node.commands.disconnect();
+      throw new Error(
+        `TICK_SHARDS is ${config.tickShards}, but this cluster (REDIS_URL, TABLE_PREFIX) runs ${shards} shards; ` +
+          'every process must use the same number',
+      );
+    }
     return node;
   }
 
@@ -128,6 +138,7 @@ export class ClusterNode {
       parts.evaluated,
       parts.ticks,
       this.config.tickShards,
+      (shard) => this.ownership?.owned().includes(shard) ?? false,
       parts.persistence,
       logger.child({ part: 'shard-worker' }),
     );

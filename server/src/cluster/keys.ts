@@ -39,6 +39,11 @@ export class ClusterKeys {
     return `${this.prefix}:changes`;
   }
 
+  /** The number of tick shards the cluster runs with. */
+  get shardCount(): string {
+    return `${this.prefix}:shards`;
+  }
+
   /** The Socket.IO adapter's stream. */
   get socketStream(): string {
     return `${this.prefix}:socket.io`;

@@ -26,6 +26,11 @@ export class ShardWorker {
   private readonly queue: WriteQueue<TickItem>;
   /** Symbols taken over, with their loading. */
   private readonly loaded = new Map<string, Promise<void>>();
+  /**
+   * Alerts changed on owned symbols not loaded yet. SymbolIndex, which loading reads, is eventually consistent and
+   * may not show the change yet: these are read again, consistently, once the symbol is loaded.
+   */
+  private readonly early = new Map<string, Set<string>>();
 
   constructor(
     private readonly engine: AlertEngine,
@@ -33,6 +38,7 @@ export class ShardWorker {
     private readonly market: MarketState,
     repository: TicksRepository,
     private readonly shards: number,
+    private readonly ownsShard: (shard: number) => boolean,
     options: { capacity: number; concurrency: number; retries: RetryGroup },
     private readonly log: Logger,
   ) {
@@ -62,6 +68,7 @@ export class ShardWorker {
   async release(shard: number): Promise<void> {
     const leaving = [...this.loaded.keys()].filter((symbol) => shardOf(symbol, this.shards) === shard);
     for (const symbol of leaving) this.loaded.delete(symbol);
+    for (const symbol of [...this.early.keys()]) if (shardOf(symbol, this.shards) === shard) this.early.delete(symbol);
     await Promise.all(leaving.map((symbol) => this.engine.unloadSymbol(symbol)));
     for (const symbol of leaving) this.market.forget(symbol);
   }
@@ -69,7 +76,15 @@ export class ShardWorker {
   /** An alert changed through some process's API: applied if it concerns a symbol this process has taken over. */
   async apply(change: Extract<ClusterChange, { kind: 'alert' }>): Promise<void> {
     const loading = change.symbols.filter((symbol) => this.loaded.has(symbol)).map((symbol) => this.loaded.get(symbol));
-    if (loading.length === 0) return;
+    if (loading.length === 0) {
+      for (const symbol of change.symbols) {
+        if (!this.ownsShard(shardOf(symbol, this.shards))) continue;
+        const ids = this.early.get(symbol) ?? new Set<string>();
+        ids.add(change.alertId);
+        this.early.set(symbol, ids);
+      }
+      return;
+    }
     await Promise.all(loading);
     await this.engine.refresh(change.alertId, (symbol) => this.loaded.has(symbol));
   }
@@ -79,14 +94,25 @@ export class ShardWorker {
     this.queue.close();
   }
 
+  private async refreshEarly(symbol: string): Promise<void> {
+    const ids = this.early.get(symbol);
+    if (!ids) return;
+    this.early.delete(symbol);
+    const owns = (other: string) => this.loaded.has(other);
+    await Promise.all([...ids].map((alertId) => this.engine.refresh(alertId, owns)));
+  }
+
   private load(symbol: string): Promise<void> {
     let loading = this.loaded.get(symbol);
     if (!loading) {
-      loading = this.engine.loadSymbol(symbol).catch((err: unknown) => {
-        this.loaded.delete(symbol);
-        this.log.warn({ err, symbol }, 'could not take over a symbol’s alerts; retrying with the next batch');
-        throw err;
-      });
+      loading = this.engine
+        .loadSymbol(symbol)
+        .then(() => this.refreshEarly(symbol))
+        .catch((err: unknown) => {
+          this.loaded.delete(symbol);
+          this.log.warn({ err, symbol }, 'could not take over a symbol’s alerts; retrying with the next batch');
+          throw err;
+        });
       this.loaded.set(symbol, loading);
     }
     return loading;

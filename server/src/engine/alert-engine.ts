@@ -213,6 +213,9 @@ export class AlertEngine {
    * re-arms are restored as at start-up.
    */
   async loadSymbol(symbol: string): Promise<void> {
+    // A load that failed part way leaves nothing behind to be counted twice when it is tried again.
+    this.books.delete(symbol);
+    for (const alert of [...this.live.values()]) if (alert.item.symbol === symbol) this.live.delete(alert.id);
     const alerts: LiveAlert[] = [];
     const pending: AlertItem[] = [];
     const items = await this.deps.alerts.listBySymbol(symbol, ({ alertId, issues }) =>
