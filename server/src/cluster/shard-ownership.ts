@@ -26,6 +26,8 @@ interface Held {
   token: string;
   lease: Lease;
   renewedAt: number;
+  /** Being handed back: still renewed, so nobody takes it before the work on it here has finished. */
+  leaving: boolean;
 }
 
 /**
@@ -43,6 +45,7 @@ export class ShardOwnership {
   private running: Promise<void> | undefined;
   private members: string[] = [];
   private stopped = false;
+  private readonly handovers = new Set<Promise<void>>();
 
   constructor(
     private readonly redis: Redis,
@@ -69,9 +72,12 @@ export class ShardOwnership {
     this.timer.unref();
   }
 
-  /** Shards held now. */
+  /** Shards held now and worked on (not being handed back). */
   owned(): number[] {
-    return [...this.held.keys()].sort((a, b) => a - b);
+    return [...this.held]
+      .filter(([, held]) => !held.leaving)
+      .map(([shard]) => shard)
+      .sort((a, b) => a - b);
   }
 
   /** Live members at the last heartbeat. */
@@ -85,6 +91,7 @@ export class ShardOwnership {
     clearInterval(this.timer);
     await this.running;
     await Promise.all(this.owned().map((shard) => this.giveUp(shard, true)));
+    await Promise.all(this.handovers);
     await this.membership.leave().catch(() => undefined);
   }
 
@@ -105,21 +112,21 @@ export class ShardOwnership {
     const held = this.held.get(shard);
     try {
       if (held) {
-        if (preferred !== undefined && preferred !== this.instance) {
-          await this.giveUp(shard, true);
+        if (!held.leaving && preferred !== undefined && preferred !== this.instance) {
+          void this.giveUp(shard, true);
           return;
         }
         if (await held.lease.renew(held.token)) held.renewedAt = Date.now();
         else {
           this.log.warn({ shard }, 'lost the lease of a shard to another process');
-          await this.giveUp(shard, false);
+          await this.giveUp(shard, false, held);
         }
         return;
       }
       if (preferred !== this.instance) return;
       const token = await this.leases[shard]!.acquire(this.instance);
       if (!token || this.stopped) return;
-      this.held.set(shard, { token, lease: this.leases[shard]!, renewedAt: Date.now() });
+      this.held.set(shard, { token, lease: this.leases[shard]!, renewedAt: Date.now(), leaving: false });
       this.log.info({ shard, token }, 'took ownership of a tick shard');
       this.hooks.acquired(shard, token);
     } catch (err) {
@@ -132,16 +139,31 @@ export class ShardOwnership {
   private lapse(): void {
     const now = Date.now();
     for (const [shard, held] of this.held) {
-      if (now - held.renewedAt >= this.timing.leaseMs - this.timing.intervalMs) void this.giveUp(shard, false);
+      if (now - held.renewedAt >= this.timing.leaseMs - this.timing.intervalMs) {
+        // Whatever is still being finished here, the lease may be gone: nothing more may be acknowledged.
+        void this.giveUp(shard, false, held);
+      }
     }
   }
 
-  private async giveUp(shard: number, release: boolean): Promise<void> {
-    const held = this.held.get(shard);
+  /**
+   * Stops working on a shard. When handing it back (`release`) the lease stays ours, renewed, until the work here has
+   * finished, so the next owner starts from what this one recorded.
+   */
+  private async giveUp(shard: number, release: boolean, held = this.held.get(shard)): Promise<void> {
     if (!held) return;
-    this.held.delete(shard);
-    await this.hooks.lost(shard);
-    if (release) await held.lease.release(held.token).catch(() => undefined);
-    this.log.info({ shard }, 'gave up ownership of a tick shard');
+    if (!release && this.held.get(shard) === held) this.held.delete(shard);
+    if (held.leaving) return;
+    held.leaving = true;
+    const handover = (async () => {
+      await this.hooks.lost(shard);
+      if (release && this.held.get(shard) === held) {
+        this.held.delete(shard);
+        await held.lease.release(held.token).catch(() => undefined);
+      }
+      this.log.info({ shard }, 'gave up ownership of a tick shard');
+    })();
+    this.handovers.add(handover);
+    await handover.finally(() => this.handovers.delete(handover));
   }
 }
