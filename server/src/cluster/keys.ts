@@ -14,6 +14,11 @@ export class ClusterKeys {
     return `${this.prefix}:ticks:${shard}`;
   }
 
+  /** Each symbol's last millisecond in a shard and its count of trades: where storage keys are handed out. */
+  tickKeys(shard: number): string {
+    return `${this.prefix}:tick-keys:${shard}`;
+  }
+
   /** The lease naming the one process that stores and evaluates a shard's ticks. */
   shardLease(shard: number): string {
     return `${this.prefix}:lease:shard:${shard}`;

@@ -1,11 +1,10 @@
 import type { Redis } from 'ioredis';
-import type { Tick } from '@tickwatch/shared';
 import { backoffDelay } from '../backoff.js';
 import type { Logger } from '../log.js';
 import { TICK_GROUP, type ClusterKeys } from './keys.js';
 import { LuaScript } from './redis.js';
 import type { StreamEntry } from './stream-follower.js';
-import { entryTime, parseEntries } from './tick-log.js';
+import { entryTime, parseEntries, type LoggedTick } from './tick-log.js';
 
 /** Entries read per call. */
 const READ_COUNT = 500;
@@ -36,7 +35,7 @@ redis.call('XTRIM', KEYS[2], 'MINID', '~', ARGV[2])
 return 0`);
 
 /** What the owner does with a shard's entries before they are acknowledged: store them and evaluate alerts. */
-export type ShardWork = (ticks: Tick[]) => Promise<void>;
+export type ShardWork = (ticks: LoggedTick[]) => Promise<void>;
 
 interface Owned {
   token: string;
@@ -157,7 +156,7 @@ export class ShardConsumer {
 
   private async handle(shard: number, owned: Owned, entries: StreamEntry[]): Promise<void> {
     const parsed = parseEntries(entries);
-    const ticks = parsed.flatMap((entry) => (entry.tick ? [entry.tick] : []));
+    const ticks = parsed.flatMap((entry) => (entry.logged ? [entry.logged] : []));
     if (ticks.length < parsed.length)
       this.log.warn({ shard, skipped: parsed.length - ticks.length }, 'skipped stream entries that are not ticks');
     const done = this.work(ticks);

@@ -119,7 +119,7 @@ export class ShardOwnership {
         if (await held.lease.renew(held.token)) held.renewedAt = Date.now();
         else {
           this.log.warn({ shard }, 'lost the lease of a shard to another process');
-          await this.giveUp(shard, false, held);
+          void this.giveUp(shard, false, held);
         }
         return;
       }

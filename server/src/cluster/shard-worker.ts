@@ -1,28 +1,30 @@
-import type { Tick } from '@tickwatch/shared';
 import type { RetryGroup } from '../backoff.js';
 import type { AlertEngine } from '../engine/alert-engine.js';
 import { tickWriteQueue } from '../ingest/tick-pipeline.js';
 import type { WriteQueue, WriteQueueStats } from '../ingest/write-queue.js';
 import type { Logger } from '../log.js';
 import type { MarketState } from '../market/market-state.js';
-import { TickSequencer } from '../store/tick-sequencer.js';
 import { toTickItem, type TickItem, type TicksRepository } from '../store/ticks-repository.js';
 import type { ClusterChange } from './changes.js';
 import { shardOf } from './sharding.js';
+import type { LoggedTick } from './tick-log.js';
 
 /** Longest wait for a batch's ticks to be stored; past it the batch counts as failed and is read again. */
 const STORE_WAIT_MS = 60_000;
 
 /**
  * What a shard's owner does with a batch of its ticks before acknowledging them: evaluates the symbols' alerts on
- * its own market state, fed only by the ticks it owns in stream order, waits until every decision is in the store
- * (fires claimed and on their way to delivery), then stores the ticks. A tick is in the store only once its fires
- * are claimed, so an owner that takes over after a crash and restores the market state from the store re-evaluates
- * exactly the ticks whose decisions may be missing; the claims, conditional on the alert's version, make the
- * re-evaluation of a fire already claimed a no-op.
+ * its own market state, fed only by the ticks it owns in stream order, tick by tick with each tick's decisions in the
+ * store (fires claimed and on their way to delivery) before the next, then stores the ticks under the keys the tick
+ * log gave them.
+ *
+ * A new owner (after a crash, or a lease that lapsed) starts from the alerts as the store holds them and evaluates
+ * again every tick not acknowledged. Each fire and re-arm is recorded with its tick's key (`decided_at`), and the
+ * store refuses one on a tick at or before the last recorded, so a tick evaluated twice is recorded once; the refusal
+ * brings the alert's state back to the stored one, which the following ticks are evaluated from. Storing a tick
+ * again writes the same item.
  */
 export class ShardWorker {
-  private readonly sequencer = new TickSequencer();
   private readonly queue: WriteQueue<TickItem>;
   /** Symbols taken over, with their loading. */
   private readonly loaded = new Map<string, Promise<void>>();
@@ -50,16 +52,16 @@ export class ShardWorker {
     return this.queue.stats();
   }
 
-  async work(ticks: Tick[]): Promise<void> {
-    await Promise.all([...new Set(ticks.map((tick) => tick.symbol))].map((symbol) => this.load(symbol)));
-    const decisions: Promise<void>[] = [];
+  async work(ticks: LoggedTick[]): Promise<void> {
+    await Promise.all([...new Set(ticks.map(({ tick }) => tick.symbol))].map((symbol) => this.load(symbol)));
     const items: TickItem[] = [];
-    for (const tick of ticks) {
-      items.push(toTickItem(tick, this.sequencer.next(tick.symbol, tick.timestamp)));
-      const move = this.market.apply(tick);
-      if (move) decisions.push(this.engine.onMove(move));
+    for (const { tick, key } of ticks) {
+      items.push(toTickItem(tick, key));
+      const move = this.market.apply(tick, key);
+      // Each tick's decisions are in the store before the next tick is evaluated: a decision the store refuses (an
+      // earlier owner had recorded this tick already) brings the alert's state back to the stored one first.
+      if (move) await this.engine.onMove(move);
     }
-    await Promise.all(decisions);
     if (!this.queue.offer(items)) throw new Error('the tick write queue is full');
     if (!(await this.queue.drain(STORE_WAIT_MS))) throw new Error('the store did not take the ticks in time');
   }

@@ -66,7 +66,7 @@ export class AlertEngine {
         onFired: (record) => {
           for (const listener of this.firedListeners) listener(record);
         },
-        onStale: (alertId, item) => (item ? this.upsert(item) : this.remove(alertId)),
+        onStale: (alertId, item) => (item ? this.resync(item) : this.remove(alertId)),
         onStored: (item) => this.absorb(item),
       },
       deps.log.child({ part: 'recorder' }),
@@ -204,7 +204,7 @@ export class AlertEngine {
     const book = this.bookFor(move.tick.symbol);
     const actions = book.onMove(move);
     if (actions.length === 0) return DECIDED;
-    return Promise.all(actions.map((action) => this.recorder.record(action))).then(() => undefined);
+    return Promise.all(actions.map((action) => this.recorder.record(action, move.key))).then(() => undefined);
   }
 
   /**
@@ -273,6 +273,23 @@ export class AlertEngine {
     const book = this.bookFor(item.symbol);
     const warming = book.add(alert);
     if (warming) this.warmTrackerLater(book, warming);
+  }
+
+  /**
+   * A decision of ours was refused because the store holds a different one (another evaluator's, or a previous
+   * shard owner's on the same or a later tick): our trigger state follows the store's, so what we decide next
+   * starts from what was recorded. A changed definition or enabled flag is an upsert as from the API.
+   */
+  private resync(item: AlertItem): void {
+    const alert = this.live.get(item.alert_id);
+    if (!alert || alert.item.enabled !== item.enabled || conditionKey(alert.item) !== conditionKey(item)) {
+      this.upsert(item);
+      return;
+    }
+    const { pending_notification: _pending, ...stored } = item;
+    alert.item = stored;
+    alert.armed = item.armed;
+    alert.lastFiredMs = item.last_fired_ms;
   }
 
   private track(item: AlertItem): LiveAlert {

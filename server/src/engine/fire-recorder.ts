@@ -61,6 +61,11 @@ class RefusedWrite extends Error {
 
 const REFUSED = Symbol('refused');
 
+/** Whether every decision the stored alert records was made on a tick before `at` (always, without `at`). */
+function decidedBefore(current: AlertItem, at: number | undefined): boolean {
+  return at === undefined || current.decided_at === undefined || current.decided_at < at;
+}
+
 /**
  * Records what the evaluator decided, off the tick path, one alert at a time in decision order.
  *
@@ -117,31 +122,39 @@ export class FireRecorder {
    * Queues a decision. Resolves once it is decided in the store: a fire claimed (or found stale), a re-arm or expiry
    * written, or the decision dropped; a fire's history write and clear follow after that.
    */
-  record(action: EngineAction | ExpireAction): Promise<void> {
+  /**
+   * `at` is the storage key of the tick the decision was made on (PriceMove.key): recorded with a fire or re-arm, it
+   * keeps a later evaluation of that tick or an earlier one from recording it again (see AlertsRepository.claimFire).
+   */
+  record(action: EngineAction | ExpireAction, at?: number): Promise<void> {
     const id = action.alert.id;
     const generation = this.generations.get(id) ?? 0;
     return new Promise((decided) =>
       this.enqueue(id, async () => {
         // A definition changed since this decision was made: it no longer applies.
-        if ((this.generations.get(id) ?? 0) === generation) await this.decide(action, decided);
+        if ((this.generations.get(id) ?? 0) === generation) await this.decide(action, at, decided);
       }).finally(decided),
     );
   }
 
-  private async decide(action: EngineAction | ExpireAction, decided: () => void): Promise<void> {
+  private async decide(
+    action: EngineAction | ExpireAction,
+    at: number | undefined,
+    decided: () => void,
+  ): Promise<void> {
     const id = action.alert.id;
     if (action.kind === 'fire') {
-      await this.fire(action, decided);
+      await this.fire(action, at, decided);
       return;
     }
     const definition = conditionKey(action.alert.item);
     if (action.kind === 'rearm') {
-      // Still worth writing if the alert kept its definition and nobody else re-armed it meanwhile.
+      // Still worth writing if the alert kept its definition and nobody else re-armed it, or decided on a later tick.
       await this.stage(PRIORITY.claim, () =>
         this.write(
           id,
-          (version) => this.alerts.rearm(id, version),
-          (current) => !current.armed && conditionKey(current) === definition,
+          (version) => this.alerts.rearm(id, version, at),
+          (current) => !current.armed && conditionKey(current) === definition && decidedBefore(current, at),
         ),
       );
       return;
@@ -178,7 +191,11 @@ export class FireRecorder {
     this.history.abandonAll();
   }
 
-  private async fire(action: Extract<EngineAction, { kind: 'fire' }>, claimed: () => void): Promise<void> {
+  private async fire(
+    action: Extract<EngineAction, { kind: 'fire' }>,
+    at: number | undefined,
+    claimed: () => void,
+  ): Promise<void> {
     const { alert, tick } = action;
     const item = alert.item;
     const pending: PendingNotification = {
@@ -204,11 +221,15 @@ export class FireRecorder {
             disarm: action.disarm,
             disable: action.disable,
             pending,
+            ...(at === undefined ? {} : { decidedAt: at }),
           }),
         // An edit that kept the definition (a note, the method) does not undo the fire; another evaluator that
         // already recorded a fire for this tick or a later one does.
         (current) =>
-          current.enabled && conditionKey(current) === definition && (current.last_fired_ms ?? -1) < tick.timestamp,
+          current.enabled &&
+          conditionKey(current) === definition &&
+          (current.last_fired_ms ?? -1) < tick.timestamp &&
+          decidedBefore(current, at),
       ),
     );
     if (!stored) return;

@@ -90,7 +90,7 @@ export class TickPipeline implements TickIntake {
     this.queue.offer(items);
     for (const [i, tick] of ticks.entries()) {
       this.bars.add(tick, items[i]!.timestamp);
-      this.publish(tick);
+      this.publish(tick, items[i]!.timestamp);
     }
     return { accepted: ticks.length };
   }
@@ -109,7 +109,7 @@ export class TickPipeline implements TickIntake {
         this.log.warn({ dropped: this.dropped }, 'persistence queue full; feed ticks are not being stored');
       }
     }
-    this.publish(tick);
+    this.publish(tick, item.timestamp);
   }
 
   stats(): WriteQueueStats & { dropped: number } {
@@ -130,16 +130,16 @@ export class TickPipeline implements TickIntake {
    * Ticks another part stores and evaluates (a cluster's shard owner): folded into the minute bars under the key the
    * store gets them with, and shown live.
    */
-  show(ticks: readonly Tick[]): void {
-    for (const tick of ticks) {
-      this.bars.add(tick, this.sequencer.next(tick.symbol, tick.timestamp));
-      this.publish(tick);
+  show(ticks: readonly { tick: Tick; key: number }[]): void {
+    for (const { tick, key } of ticks) {
+      this.bars.add(tick, key);
+      this.publish(tick, key);
     }
   }
 
-  private publish(tick: Tick): void {
+  private publish(tick: Tick, key: number): void {
     // A late tick (older than the latest we have) is history, not a price move: stored, not broadcast.
-    const move = this.market.apply(tick);
+    const move = this.market.apply(tick, key);
     if (!move) return;
     for (const listener of this.listeners) {
       try {

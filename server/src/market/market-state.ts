@@ -5,6 +5,11 @@ import { TradingDayClock } from './trading-day.js';
 /** A live tick and what it did to its symbol's trading-day bar: what the alert engine evaluates. */
 export interface PriceMove {
   tick: Tick;
+  /**
+   * Where the tick stands among the symbol's trades: its storage key (the millisecond, plus n/1000 for the n-th
+   * extra trade of that millisecond), unique and rising with each live tick. Decisions are recorded against it.
+   */
+  key: number;
   /** The bar before this tick; undefined for the symbol's first tick. */
   before: DayBarValue | undefined;
   after: DayBarValue;
@@ -30,18 +35,18 @@ export class MarketState {
    * the move is returned. An older one is late history (stored, never a price move): undefined, nothing changes.
    * Ties are live, so the last arrival of one millisecond wins.
    */
-  apply(tick: Tick): PriceMove | undefined {
+  apply(tick: Tick, key = tick.timestamp): PriceMove | undefined {
     const state = this.bySymbol.get(tick.symbol);
     if (!state) {
       const day = new DayBar(this.clock);
       const after = day.update(tick);
       this.bySymbol.set(tick.symbol, { latest: tick, day });
-      return { tick, before: undefined, after };
+      return { tick, key, before: undefined, after };
     }
     if (tick.timestamp < state.latest.timestamp) return undefined;
     const before = state.day.current();
     state.latest = tick;
-    return { tick, before, after: state.day.update(tick) };
+    return { tick, key, before, after: state.day.update(tick) };
   }
 
   /** Drops what is known of a symbol: a cluster process that hands the symbol over stops following it. */

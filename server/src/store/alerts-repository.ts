@@ -38,6 +38,8 @@ export type AlertItem = AlertDefinition &
     version: number;
     /** Epoch ms of the last fire's tick, for cooldowns across restarts. */
     last_fired_ms: number | null;
+    /** Storage key of the tick of the last fire or re-arm recorded with one (see claimFire). */
+    decided_at?: number;
     pending_notification?: PendingNotification;
   };
 
@@ -93,6 +95,7 @@ const storedFields = {
   armed: z.boolean(),
   version: z.number().int(),
   last_fired_ms: z.number().nullable(),
+  decided_at: z.number().optional(),
   pending_notification: pendingNotificationSchema.optional(),
 };
 
@@ -120,6 +123,20 @@ export const LOAD_SEGMENTS = 16;
 export interface InvalidAlertItem {
   alertId: unknown;
   issues: string[];
+}
+
+/** The part of a decision's update that records the tick it was made on and refuses it after a later one. */
+function decidedAtClause(decidedAt: number | undefined): {
+  set: string;
+  condition: string;
+  values: Record<string, number>;
+} {
+  if (decidedAt === undefined) return { set: '', condition: '', values: {} };
+  return {
+    set: ', decided_at = :d',
+    condition: ' AND (attribute_not_exists(decided_at) OR decided_at < :d)',
+    values: { ':d': decidedAt },
+  };
 }
 
 /** The items of a page that are alerts the engine can run; each other one goes to `onInvalid`. */
@@ -307,7 +324,10 @@ export class AlertsRepository {
   /**
    * Claims one fire: counts it, disarms (level conditions), disables (trigger_mode once) and parks the history
    * record in the item, in one conditional write. Two evaluators racing for the same fire both expect the same
-   * version; exactly one wins, the other gets VersionConflictError.
+   * version; exactly one wins, the other gets VersionConflictError. With `decidedAt` (the tick's storage key) the
+   * claim also needs every decision recorded so far to be about an earlier tick: a cluster's new shard owner that
+   * evaluates a tick again, having loaded the alert as its previous owner left it, cannot record a second fire for
+   * it, nor one on an earlier tick.
    */
   async claimFire(
     alertId: string,
@@ -318,17 +338,20 @@ export class AlertsRepository {
       disarm: boolean;
       disable: boolean;
       pending: PendingNotification;
+      decidedAt?: number;
     },
   ): Promise<AlertItem> {
+    const decided = decidedAtClause(fire.decidedAt);
     return this.conditionalUpdate({
       Key: { alert_id: alertId },
       UpdateExpression:
         'SET last_triggered = :lt, last_fired_ms = :lf, trigger_count = trigger_count + :one, #version = #version + :one, ' +
-        'pending_notification = :p, armed = :armed, enabled = :enabled',
+        `pending_notification = :p, armed = :armed, enabled = :enabled${decided.set}`,
       // A parked record must reach the history table before the next fire may park its own.
-      ConditionExpression: '#version = :v AND enabled = :true AND attribute_not_exists(pending_notification)',
+      ConditionExpression: `#version = :v AND enabled = :true AND attribute_not_exists(pending_notification)${decided.condition}`,
       ExpressionAttributeNames: { '#version': 'version' },
       ExpressionAttributeValues: {
+        ...decided.values,
         ':lt': fire.lastTriggered,
         ':lf': fire.lastFiredMs,
         ':one': 1,
@@ -341,14 +364,15 @@ export class AlertsRepository {
     });
   }
 
-  /** Re-arms a level alert whose condition went false after it fired. */
-  async rearm(alertId: string, expectedVersion: number): Promise<AlertItem> {
+  /** Re-arms a level alert whose condition went false after it fired; `decidedAt` as for claimFire. */
+  async rearm(alertId: string, expectedVersion: number, decidedAt?: number): Promise<AlertItem> {
+    const decided = decidedAtClause(decidedAt);
     return this.conditionalUpdate({
       Key: { alert_id: alertId },
-      UpdateExpression: 'SET armed = :true, #version = #version + :one',
-      ConditionExpression: '#version = :v',
+      UpdateExpression: `SET armed = :true, #version = #version + :one${decided.set}`,
+      ConditionExpression: `#version = :v${decided.condition}`,
       ExpressionAttributeNames: { '#version': 'version' },
-      ExpressionAttributeValues: { ':true': true, ':one': 1, ':v': expectedVersion },
+      ExpressionAttributeValues: { ':true': true, ':one': 1, ':v': expectedVersion, ...decided.values },
     });
   }
 

@@ -34,8 +34,13 @@ export class TickSequencer {
     }
     const n = Math.min(previous + 1, MAX_TRADES_PER_MS - 1);
     recent.set(timestampMs, n);
-    return timestampMs + n / MAX_TRADES_PER_MS;
+    return tickKey(timestampMs, n);
   }
+}
+
+/** The sort key of the n-th extra trade of a millisecond (n = 0 for the first). */
+export function tickKey(timestampMs: number, n: number): number {
+  return n === 0 ? timestampMs : timestampMs + n / MAX_TRADES_PER_MS;
 }
 
 /** The trade time in whole milliseconds, from a stored sort key. */
