@@ -324,11 +324,14 @@ export async function signInOn(node: NodeProcess, userId: string): Promise<Clust
   };
 }
 
-/** A crossing alert of the failover tests: last price crossing `level`, re-arming, no cooldown. */
-export interface CrossingAlert {
+/**
+ * An alert of the failover tests, on the last price, re-arming, no cooldown: a crossing (`crosses_above`,
+ * `crosses_below`) or a level (`>`, `<`).
+ */
+export interface OracleAlert {
   alertId: string;
   symbol: string;
-  operator: 'crosses_above' | 'crosses_below';
+  operator: 'crosses_above' | 'crosses_below' | '>' | '<';
   level: number;
 }
 
@@ -340,24 +343,36 @@ export interface ExpectedFire {
 
 /**
  * Every fire `ticks` (in the order posted; strictly increasing timestamps per symbol) must produce, from
- * docs/alerts.md alone: `crosses_above` fires when the previous price was at or below the level and this one is
- * above it (`crosses_below` mirrors it), on every crossing (cooldown 0), and never on the first price of a symbol.
+ * docs/alerts.md alone (cooldown 0, trigger_mode rearm, alerts created before the symbol's first tick):
+ * - a crossing fires on every crossing: `crosses_above` when the previous price was at or below the level and this
+ *   one is above it (`crosses_below` mirrors it), never on the first price of a symbol;
+ * - a level starts armed, fires on the first tick at which its condition holds while armed (the symbol's first
+ *   tick included), and is armed again by the first tick at which it does not hold.
  */
-export function expectedCrossings(alerts: readonly CrossingAlert[], ticks: readonly PlannedTick[]): ExpectedFire[] {
-  const bySymbol = new Map<string, CrossingAlert[]>();
+export function expectedFires(alerts: readonly OracleAlert[], ticks: readonly PlannedTick[]): ExpectedFire[] {
+  const bySymbol = new Map<string, OracleAlert[]>();
   for (const alert of alerts) bySymbol.set(alert.symbol, [...(bySymbol.get(alert.symbol) ?? []), alert]);
   const previous = new Map<string, number>();
+  const armed = new Map(alerts.map((alert) => [alert.alertId, true]));
   const fires: ExpectedFire[] = [];
   for (const tick of ticks) {
     const before = previous.get(tick.symbol);
     previous.set(tick.symbol, tick.price);
-    if (before === undefined) continue;
     for (const alert of bySymbol.get(tick.symbol) ?? []) {
-      const crossed =
-        alert.operator === 'crosses_above'
-          ? before <= alert.level && tick.price > alert.level
-          : before >= alert.level && tick.price < alert.level;
-      if (crossed) fires.push({ alertId: alert.alertId, timestamp: tick.timestamp });
+      const { operator, level } = alert;
+      let fired: boolean;
+      if (operator === '>' || operator === '<') {
+        const holds = operator === '>' ? tick.price > level : tick.price < level;
+        fired = holds && armed.get(alert.alertId)!;
+        armed.set(alert.alertId, !holds);
+      } else {
+        fired =
+          before !== undefined &&
+          (operator === 'crosses_above'
+            ? before <= level && tick.price > level
+            : before >= level && tick.price < level);
+      }
+      if (fired) fires.push({ alertId: alert.alertId, timestamp: tick.timestamp });
     }
   }
   return fires;
@@ -369,8 +384,8 @@ export interface FireComparison {
   recorded: number;
   /** Expected fires with no record. */
   lost: ExpectedFire[];
-  /** Expected fires with more than one record (each extra record counted once). */
-  duplicated: ExpectedFire[];
+  /** Expected fires with more than one record (each extra record counted once), with every record's triggered_at. */
+  duplicated: (ExpectedFire & { triggeredAt: number[] })[];
   /** Records of no expected fire. */
   spurious: ExpectedFire[];
 }
@@ -382,20 +397,20 @@ export function compareFires(
 ): FireComparison {
   const key = (alertId: string, timestamp: number) => `${alertId}@${Math.floor(timestamp)}`;
   const wanted = new Set(expected.map((fire) => key(fire.alertId, fire.timestamp)));
-  const seen = new Map<string, number>();
+  const seen = new Map<string, number[]>();
   const spurious: ExpectedFire[] = [];
-  const duplicated: ExpectedFire[] = [];
   for (const record of records) {
     const k = key(record.alert_id, record.triggered_at);
-    const fire = { alertId: record.alert_id, timestamp: Math.floor(record.triggered_at) };
     if (!wanted.has(k)) {
-      spurious.push(fire);
+      spurious.push({ alertId: record.alert_id, timestamp: Math.floor(record.triggered_at) });
       continue;
     }
-    const times = (seen.get(k) ?? 0) + 1;
-    seen.set(k, times);
-    if (times > 1) duplicated.push(fire);
+    seen.set(k, [...(seen.get(k) ?? []), record.triggered_at]);
   }
+  const duplicated = expected.flatMap((fire) => {
+    const triggeredAt = seen.get(key(fire.alertId, fire.timestamp)) ?? [];
+    return triggeredAt.slice(1).map(() => ({ ...fire, triggeredAt }));
+  });
   return {
     expected: expected.length,
     recorded: records.length,
