@@ -20,7 +20,10 @@ import { startRedis, type RedisServer } from './redis.js';
  * A cluster of real server processes for the tests under server/test/cluster: a private redis-server, the run's
  * DynamoDB Local with a table prefix of its own, and N `node server/dist/main.js` sharing them (REDIS_URL), each
  * with a handle that can SIGKILL it like a crashed host. Plus the oracle the failover tests compare the alert
- * history against: the crossings a posted tick sequence must fire, from docs/alerts.md alone.
+ * history against: the fires a posted tick sequence must make, from docs/alerts.md alone.
+ *
+ * With CLUSTER_TEST_LOG_DIR set, each node's whole log also goes to `<dir>/<table prefix><node>.log`, to read
+ * after a failure.
  */
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -152,7 +155,11 @@ async function startNode(name: string, env: Record<string, string>): Promise<Nod
   });
   killOnExit(child);
   let output = '';
+  const logDir = process.env.CLUSTER_TEST_LOG_DIR;
+  const logFile = logDir ? path.join(logDir, `${env.TABLE_PREFIX ?? ''}${name}.log`) : undefined;
+  if (logDir) fs.mkdirSync(logDir, { recursive: true });
   const collect = (chunk: Buffer) => {
+    if (logFile) fs.appendFileSync(logFile, chunk);
     output += chunk.toString();
     if (output.length > 2 * OUTPUT_LIMIT) output = output.slice(-OUTPUT_LIMIT);
   };
