@@ -207,7 +207,7 @@ describe('ShardConsumer', () => {
       keys,
       'second',
       async (ticks) => {
-        seen.push(...ticks.map((t) => t.price));
+        seen.push(...ticks.map(({ tick }) => tick.price));
       },
       log,
     );
