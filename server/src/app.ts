@@ -174,7 +174,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     : createFeed(config.feed, (tick) => pipeline.ingestLive(tick), log, lastPrice);
   const changes = cluster?.changes ?? engineChanges(engine);
   const limiter = (perMinuteLimit: number, what: string, name: string) =>
-    perMinute(perMinuteLimit, what, cluster?.rateLimitStore(name));
+    perMinute(perMinuteLimit, what, cluster && { store: cluster.rateLimitStore(name), log });
 
   const alertWrites = limiter(config.rateLimits.alertWritesPerMinute, 'alert changes', 'alert-writes');
   app.disable('x-powered-by');

@@ -1,8 +1,22 @@
 import cors from 'cors';
 import type { RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Logger as LimiterLogger, type Store } from 'express-rate-limit';
 import helmet from 'helmet';
 import { AppError } from '../errors.js';
+import type { Logger } from '../log.js';
+
+/** How often a limiter whose store is unreachable says so: every request meanwhile would otherwise log a stack. */
+const STORE_ERROR_LOG_MS = 10_000;
+
+function storeLogger(log: Logger, what: string): LimiterLogger {
+  let loggedAt = -Infinity;
+  const report = (level: 'warn' | 'error') => (err: unknown) => {
+    if (Date.now() - loggedAt < STORE_ERROR_LOG_MS) return;
+    loggedAt = Date.now();
+    log[level]({ err: (err as Error).message }, `rate limit of ${what} cannot be counted (Redis); requests pass`);
+  };
+  return { error: report('error'), warn: report('warn') };
+}
 
 /**
  * Security headers for the API and the dashboard. The dashboard needs its socket (ws:/wss: to itself) and inline
@@ -47,11 +61,11 @@ export function apiCors(origins: string[]): RequestHandler {
  * process, or with `store` in Redis so a cluster's processes count together; should Redis be away, requests pass
  * rather than fail (ingest then answers 503 on its own, as it cannot make ticks durable).
  */
-export function perMinute(perMinute: number, what: string, store?: Store): RequestHandler {
+export function perMinute(perMinute: number, what: string, shared?: { store: Store; log: Logger }): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
     limit: perMinute,
-    ...(store ? { store, passOnStoreError: true } : {}),
+    ...(shared ? { store: shared.store, passOnStoreError: true, logger: storeLogger(shared.log, what) } : {}),
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? '0.0.0.0'),
