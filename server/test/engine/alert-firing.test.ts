@@ -258,6 +258,51 @@ describe(`alert firing on ${inject('dynamoKind')}`, () => {
     await Promise.all(engines.map((e) => e.close()));
   });
 
+  it('records nothing twice when a new owner evaluates ticks already decided, and goes on from the stored state', async () => {
+    const server = await start();
+    const user = await signIn(server, 'owner');
+    await user.createAlert(priceAlert('OWN', '>', 100));
+    await user.createAlert(priceAlert('OWN', 'crosses_above', 100));
+    const deps = {
+      alerts: new AlertsRepository(server.store.clients.doc, server.store.tables.alerts),
+      notifications: new NotificationsRepository(server.store.clients.doc, server.store.tables.notifications),
+      ticks: new TicksRepository(server.store.clients.doc, server.store.tables.ticks),
+      log: silentLog,
+    };
+    const now = Date.now() - 100;
+    const tick = (i: number, price: number): Tick => ({
+      symbol: 'OWN',
+      timestamp: now + i,
+      price,
+      volume: 1,
+      source: 'http_ingest',
+    });
+    // As a shard owner works: tick by tick, each tick's decisions recorded before the next.
+    const evaluate = async (engine: AlertEngine, market: MarketState, ticks: Tick[]) => {
+      for (const t of ticks) await engine.onMove(market.apply(t)!);
+      await engine.idle();
+    };
+    const played = [tick(0, 90), tick(1, 110), tick(2, 95), tick(3, 120), tick(4, 99)];
+    const first = new MarketState();
+    const previous = new AlertEngine({ ...deps, market: first });
+    await previous.loadSymbol('OWN');
+    await evaluate(previous, first, played);
+    expect((await user.notifications()).items).toHaveLength(4);
+    await previous.close();
+
+    // The next owner loads the alerts as they are now (fired twice, re-armed after 99) and is handed the same ticks.
+    const second = new MarketState();
+    const next = new AlertEngine({ ...deps, market: second });
+    await next.loadSymbol('OWN');
+    await evaluate(next, second, played);
+    expect((await user.notifications()).items).toHaveLength(4);
+    await evaluate(next, second, [tick(5, 101), tick(6, 98), tick(7, 102)]);
+    const prices = (await user.notifications()).items.map((n) => n.current_price).sort((a, b) => a - b);
+    // The level alert fires at 101 (re-armed at 99) and 102 (re-armed at 98); the crossing at 101 and 102.
+    expect(prices).toEqual([101, 101, 102, 102, 110, 110, 120, 120]);
+    await next.close();
+  });
+
   it('applies cooldown, once and expiry', async () => {
     const server = await start();
     const user = await signIn(server, 'rules');
