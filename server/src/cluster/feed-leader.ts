@@ -2,6 +2,7 @@ import type { Tick } from '@tickwatch/shared';
 import type { TickFeed, TickSink } from '../feeds/feed.js';
 import type { Logger } from '../log.js';
 import type { Lease } from './lease.js';
+import { startRounds } from './rounds.js';
 import { NotFeedLeaderError, type TickLog } from './tick-log.js';
 
 export interface FeedTiming {
@@ -22,8 +23,7 @@ export class FeedLeader {
   private feed: TickFeed | undefined;
   private token: string | undefined;
   private renewedAt = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private rounds: { stop(): Promise<void> } | undefined;
   private batch: Tick[] = [];
   private flushing = false;
   private dropped = 0;
@@ -54,17 +54,12 @@ export class FeedLeader {
   }
 
   async start(): Promise<void> {
-    await this.round();
-    this.timer = setInterval(() => {
-      if (!this.running) this.running = this.round().finally(() => (this.running = undefined));
-    }, this.timing.intervalMs);
-    this.timer.unref();
+    this.rounds = await startRounds(() => this.round(), this.timing.intervalMs);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
+    await this.rounds?.stop();
     const token = this.token;
     await this.resign('shutting down');
     if (token) await this.lease.release(token).catch(() => undefined);

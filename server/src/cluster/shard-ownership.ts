@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
 import type { ClusterKeys } from './keys.js';
 import { Lease } from './lease.js';
+import { startRounds } from './rounds.js';
 import { Membership } from './membership.js';
 import { preferredOwner } from './sharding.js';
 
@@ -41,8 +42,7 @@ export class ShardOwnership {
   private readonly held = new Map<number, Held>();
   private readonly membership: Membership;
   private readonly leases: Lease[];
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private rounds: { stop(): Promise<void> } | undefined;
   private members: string[] = [];
   private stopped = false;
   private readonly handovers = new Set<Promise<void>>();
@@ -65,11 +65,7 @@ export class ShardOwnership {
 
   /** Takes part in the division now and then every interval. */
   async start(): Promise<void> {
-    await this.round();
-    this.timer = setInterval(() => {
-      if (!this.running) this.running = this.round().finally(() => (this.running = undefined));
-    }, this.timing.intervalMs);
-    this.timer.unref();
+    this.rounds = await startRounds(() => this.round(), this.timing.intervalMs);
   }
 
   /** Shards held now and worked on (not being handed back). */
@@ -88,8 +84,7 @@ export class ShardOwnership {
   /** Hands every shard back (after the hooks finish with them) and leaves the member set. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
+    await this.rounds?.stop();
     await Promise.all(this.owned().map((shard) => this.giveUp(shard, true)));
     await Promise.all(this.handovers);
     await this.membership.leave().catch(() => undefined);

@@ -1,9 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import type { Alert, AlertDefinitionInput, HealthReport, NotificationRecord } from '@tickwatch/shared';
 import { allNotifications, devLogin, health, postTicks } from '../../src/chaos/api.js';
@@ -15,6 +12,7 @@ import { silentLog, uniquePrefix } from './harness.js';
 import { killOnExit } from '../../../scripts/lib/processes.mjs';
 import { freePort, stopProcess } from './processes.js';
 import { startRedis, type RedisServer } from './redis.js';
+import { buildServer, spawnServer } from './server-process.js';
 
 /**
  * A cluster of real server processes for the tests under server/test/cluster: a private redis-server, the run's
@@ -26,8 +24,6 @@ import { startRedis, type RedisServer } from './redis.js';
  * after a failure.
  */
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const MAIN = path.join(ROOT, 'server/dist/main.js');
 export const CLUSTER_INGEST_KEY = 'cluster-ingest-key-0123456789';
 /** Every tick shard of a test cluster (the server's default). */
 export const TICK_SHARDS = 16;
@@ -69,6 +65,7 @@ export interface ClusterOptions {
 /** Starts Redis, creates the tables, starts the nodes and waits until they have divided the shards among them. */
 export async function startCluster(options: ClusterOptions = {}): Promise<TestCluster> {
   const count = options.nodes ?? 3;
+  buildServer();
   const redis = await startRedis();
   const tablePrefix = uniquePrefix();
   const nodes: NodeProcess[] = [];
@@ -137,22 +134,8 @@ function running(pid: number): boolean {
 
 async function startNode(name: string, env: Record<string, string>): Promise<NodeProcess> {
   const port = await freePort();
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'tickwatch-home-'));
-  const child: ChildProcess = spawn(process.execPath, [MAIN], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: home,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      ...env,
-      PORT: String(port),
-      CLUSTER_NODE_ID: name,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const spawned = spawnServer({ ...env, PORT: String(port), CLUSTER_NODE_ID: name });
+  const child = spawned.child;
   killOnExit(child);
   let output = '';
   const logDir = process.env.CLUSTER_TEST_LOG_DIR;
@@ -165,12 +148,7 @@ async function startNode(name: string, env: Record<string, string>): Promise<Nod
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      fs.rmSync(home, { recursive: true, force: true });
-      resolve();
-    }),
-  );
+  const exited = spawned.exited;
   const alive = () => child.exitCode === null && child.signalCode === null;
   return {
     name,

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -28,13 +28,12 @@ export interface ServerProcess {
 }
 
 /**
- * Runs `node server/dist/main.js` (what `npm start` runs) with exactly `env` on top of a minimal environment:
+ * Spawns `node server/dist/main.js` (what `npm start` runs) with exactly `env` on top of a minimal environment:
  * nothing from the developer's shell (no AWS credentials or profile, a throw-away HOME), and the SDK never asks
- * the instance metadata service, so every connection it makes is one the test chose.
+ * the instance metadata service, so every connection it makes is one the test chose. `exited` resolves with the
+ * exit code (null when a signal ended it), once the throw-away HOME is removed.
  */
-export function startServerProcess(env: Record<string, string>): ServerProcess {
-  let stdout = '';
-  let stderr = '';
+export function spawnServer(env: Record<string, string>): { child: ChildProcess; exited: Promise<number | null> } {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'tickwatch-home-'));
   const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
@@ -50,14 +49,22 @@ export function startServerProcess(env: Record<string, string>): ServerProcess {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => {
       fs.rmSync(home, { recursive: true, force: true });
       resolve(code);
     }),
   );
+  return { child, exited };
+}
+
+/** The built server in a process of its own (spawnServer), with its output kept for error messages. */
+export function startServerProcess(env: Record<string, string>): ServerProcess {
+  let stdout = '';
+  let stderr = '';
+  const { child, exited } = spawnServer(env);
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return { exited, stdout: () => stdout, stderr: () => stderr, stop: () => stopProcess(child, 10_000) };
 }
 
