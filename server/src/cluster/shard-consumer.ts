@@ -175,7 +175,7 @@ export class ShardConsumer {
     );
     if (acked < 0) {
       this.log.warn({ shard }, 'the shard changed owner during a batch; the new owner takes it up again');
-      this.owned.delete(shard);
+      if (this.owned.get(shard) === owned) this.owned.delete(shard);
     }
   }
 

@@ -45,7 +45,8 @@ export class ShardOwnership {
   private rounds: { stop(): Promise<void> } | undefined;
   private members: string[] = [];
   private stopped = false;
-  private readonly handovers = new Set<Promise<void>>();
+  /** Shards whose work here is being stopped, with that stopping. */
+  private readonly handingOver = new Map<number, Promise<void>>();
 
   constructor(
     private readonly redis: Redis,
@@ -86,7 +87,7 @@ export class ShardOwnership {
     this.stopped = true;
     await this.rounds?.stop();
     await Promise.all(this.owned().map((shard) => this.giveUp(shard, true)));
-    await Promise.all(this.handovers);
+    await Promise.all(this.handingOver.values());
     await this.membership.leave().catch(() => undefined);
   }
 
@@ -118,7 +119,8 @@ export class ShardOwnership {
         }
         return;
       }
-      if (preferred !== this.instance) return;
+      // Taken again only once the work of the last time we held it has stopped here.
+      if (preferred !== this.instance || this.handingOver.has(shard)) return;
       const token = await this.leases[shard]!.acquire(this.instance);
       if (!token || this.stopped) return;
       this.held.set(shard, { token, lease: this.leases[shard]!, renewedAt: Date.now(), leaving: false });
@@ -158,7 +160,7 @@ export class ShardOwnership {
       }
       this.log.info({ shard }, 'gave up ownership of a tick shard');
     })();
-    this.handovers.add(handover);
-    await handover.finally(() => this.handovers.delete(handover));
+    this.handingOver.set(shard, handover);
+    await handover.finally(() => this.handingOver.delete(shard));
   }
 }
