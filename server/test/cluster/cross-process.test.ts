@@ -12,7 +12,6 @@ import {
   type TestCluster,
 } from '../support/cluster.js';
 import { eventually } from '../support/harness.js';
-import { buildServer } from '../support/server-process.js';
 import { connectClient, type ConnectedClient } from '../support/sockets.js';
 import { priceAlert } from '../support/users.js';
 
@@ -44,7 +43,6 @@ describe.skipIf(kind !== 'dynamodb-local')(
     const tick = (symbol: string, price: number) => ({ seq: 0, symbol, price, timestamp: nextTime() });
 
     beforeAll(async () => {
-      buildServer();
       cluster = await startCluster();
       [a, b, c] = cluster.nodes as [NodeProcess, NodeProcess, NodeProcess];
       shards = await waitForDivision(cluster.nodes);

@@ -22,7 +22,6 @@ import {
   type Posting,
   type TestCluster,
 } from '../support/cluster.js';
-import { buildServer } from '../support/server-process.js';
 import { priceAlert } from '../support/users.js';
 
 const kind = inject('dynamoKind');
@@ -56,7 +55,6 @@ describe.skipIf(kind !== 'dynamodb-local')(
     const tickChecks: { fault: string; ticks: TickCheck }[] = [];
 
     beforeAll(async () => {
-      buildServer();
       cluster = await startCluster();
     }, 120_000);
 

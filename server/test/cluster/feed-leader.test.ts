@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { HealthReport, TickPage } from '@tickwatch/shared';
 import { storedTickTimes } from '../../src/chaos/api.js';
 import { healthOf, sleep, startCluster, type NodeProcess, type TestCluster } from '../support/cluster.js';
-import { buildServer } from '../support/server-process.js';
 
 const kind = inject('dynamoKind');
 
@@ -27,7 +26,6 @@ describe.skipIf(kind !== 'dynamodb-local')(
     let cluster: TestCluster;
 
     beforeAll(async () => {
-      buildServer();
       cluster = await startCluster({
         env: { FEED: 'simulator', SIM_TICKS_PER_SECOND: String(RATE), SIM_SYMBOLS: SYMBOLS.join(',') },
       });
