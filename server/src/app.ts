@@ -258,6 +258,9 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
           persistence: { ...config.persistence, retries: storeRetries },
           createFeed: (sink) => createFeed(config.feed, sink, log, lastPrice),
           resumeDeliveries: (only) => delivery.resumeOutbox(only),
+          // Every retry's back-off at most, and time for each attempt's provider call.
+          deliveryWindowMs:
+            config.notify.retryBaseMs * 2 ** (config.notify.maxAttempts - 1) + config.notify.maxAttempts * 10_000,
         });
       } else feed.start();
       const { port } = httpServer.address() as AddressInfo;

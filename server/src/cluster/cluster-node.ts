@@ -38,6 +38,11 @@ export interface ClusterParts {
   createFeed(sink: TickSink): TickFeed;
   /** Email and SNS deliveries a dead owner left pending, for the symbols of a shard this process took over. */
   resumeDeliveries(owns: (symbol: string) => boolean): void;
+  /**
+   * How long a delivery can still be under way at its previous owner (every retry of a handed-over shard's email);
+   * the outbox of a shard taken over is read only after that, so a delivery is never made by two processes.
+   */
+  deliveryWindowMs: number;
 }
 
 /**
@@ -179,7 +184,11 @@ export class ClusterNode {
       {
         acquired: (shard, token) => {
           consumer.add(shard, token);
-          parts.resumeDeliveries((symbol) => shardOf(symbol, this.config.tickShards) === shard);
+          const resume = setTimeout(() => {
+            if (!this.ownership?.owned().includes(shard)) return;
+            parts.resumeDeliveries((symbol) => shardOf(symbol, this.config.tickShards) === shard);
+          }, parts.deliveryWindowMs);
+          resume.unref();
         },
         lost: async (shard) => {
           await consumer.remove(shard);
