@@ -2,7 +2,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Alert, Tick } from '@tickwatch/shared';
 import { AlertsRepository } from '../../src/store/alerts-repository.js';
 import { TicksRepository, toTickItem } from '../../src/store/ticks-repository.js';
-import { startTestServer, uniquePrefix, type TestServer } from '../support/harness.js';
+import { eventually, startTestServer, uniquePrefix, type TestServer } from '../support/harness.js';
 import { priceAlert, signIn } from '../support/users.js';
 
 /** What a restarted server makes of what the previous run stored (or failed to store). */
@@ -24,8 +24,10 @@ describe(`after a restart, on ${inject('dynamoKind')}`, () => {
     return start(prefix);
   }
 
+  /** Posts one tick and waits until it is stored and evaluated (202 only means it is queued). */
   async function post(server: TestServer, symbol: string, timestamp: number, price: number) {
     expect((await server.ingest({ symbol, timestamp, price, volume: 1 })).status).toBe(202);
+    await eventually(() => expect(server.app.pipeline.stats().queued).toBe(0));
     await server.app.engine.idle();
   }
 
