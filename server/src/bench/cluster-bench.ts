@@ -12,6 +12,7 @@ import { startDynamoDbLocal } from '../../../scripts/lib/dynamodb-local.mjs';
 import { freePort, killOnExit, stopProcess } from '../../../scripts/lib/processes.mjs';
 import { startRedis } from '../../../scripts/lib/redis-server.mjs';
 import { ClusterKeys } from '../cluster/keys.js';
+import { shardOf } from '../cluster/sharding.js';
 import { connectBenchSocket, type BenchSocket } from './bench-sockets.js';
 import { requiredMessage } from './child-messages.js';
 import {
@@ -88,6 +89,13 @@ const POLL_MS = 100;
 const MAX_LATENCY_MS = 60_000;
 const SERVER_STOP_GRACE_MS = 25_000;
 const CLUSTER_READY_MS = 60_000;
+/**
+ * Before each configuration, at most this long for the machine to go quiet (other processes using less than
+ * QUIET_CORE_SHARE of a core over a second): on a shared machine someone else's tests would take the cores the
+ * figures are about. The table says how much CPU went outside the bench during each window either way.
+ */
+const QUIET_WAIT_MS = 120_000;
+const QUIET_CORE_SHARE = 0.15;
 /** Nothing here may run longer than this: the whole bench gives up and exits non-zero. */
 const WATCHDOG_MS = 12 * 60_000;
 const INGEST_KEY = 'bench-ingest-key-0123456789';
@@ -562,6 +570,18 @@ async function ended(child: ChildProcess | undefined): Promise<void> {
   clearTimeout(timer);
 }
 
+/** Waits until the machine's CPU use (the bench's idle Redis and DynamoDB Local included) is low; the ms waited. */
+async function machineQuiet(): Promise<number> {
+  const begin = Date.now();
+  while (Date.now() - begin < QUIET_WAIT_MS) {
+    const before = machineBusyMs();
+    await sleep(1_000);
+    if (machineBusyMs() - before < QUIET_CORE_SHARE * 1_000) return Date.now() - begin;
+  }
+  console.warn(`  the machine did not go quiet within ${QUIET_WAIT_MS / 1000} s; measuring anyway`);
+  return Date.now() - begin;
+}
+
 async function runConfiguration(n: number, shared: Shared): Promise<ConfigResult> {
   const prefix = `cbench${n}_${crypto.randomBytes(3).toString('hex')}_`;
   const keyPrefix = new ClusterKeys(prefix).prefix;
@@ -810,6 +830,22 @@ function report(results: ConfigResult[]): void {
   const serverCpu = (r: ConfigResult) => sum(r.serverCpuMs);
   table('per configuration', results, [
     ['tick shards owned per process', (r) => r.shards.map((s) => s.length).join(' / ')],
+    [
+      '  their ticks /s (stored and evaluated there)',
+      (r) =>
+        each(
+          r.shards.map((owned) =>
+            perSecond(
+              r.drive.perSymbol.reduce(
+                (total, ticks, i) => total + (owned.includes(shardOf(SYMBOLS[i]!, TICK_SHARDS)) ? ticks : 0),
+                0,
+              ),
+              r,
+            ),
+          ),
+          0,
+        ),
+    ],
     ['ticks accepted /s (POST /api/ticks)', (r) => fixed(perSecond(ticks(r), r), 0)],
     ['  ingest requests /s', (r) => fixed(perSecond(r.drive.requests, r), 0)],
     ['  POST round trip p50 / p99 (ms)', (r) => `${fixed(r.post.p50, 1)} / ${fixed(r.post.p99, 1)}`],
@@ -994,9 +1030,13 @@ async function main(): Promise<void> {
   const results: ConfigResult[] = [];
   try {
     for (const n of PROCESS_COUNTS) {
+      const waited = await machineQuiet();
       const began = Date.now();
       results.push(await runConfiguration(n, shared));
-      console.log(`  ${n} process${n === 1 ? '' : 'es'}: done in ${((Date.now() - began) / 1000).toFixed(0)} s`);
+      console.log(
+        `  ${n} process${n === 1 ? '' : 'es'}: done in ${((Date.now() - began) / 1000).toFixed(0)} s` +
+          (waited > 1_500 ? ` (after ${(waited / 1000).toFixed(0)} s waiting for a quiet machine)` : ''),
+      );
     }
     report(results);
   } finally {
