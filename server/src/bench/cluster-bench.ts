@@ -96,6 +96,10 @@ const CLUSTER_READY_MS = 60_000;
  */
 const QUIET_WAIT_MS = 120_000;
 const QUIET_CORE_SHARE = 0.15;
+/** A configuration whose window had more than this share of a core taken by other processes is measured again. */
+const NOISY_CORE_SHARE = 0.25;
+/** Repeats in one run at most, so that a busy machine cannot stretch the bench much past its usual few minutes. */
+const MAX_REPEATS = 2;
 /** Nothing here may run longer than this: the whole bench gives up and exits non-zero. */
 const WATCHDOG_MS = 12 * 60_000;
 const INGEST_KEY = 'bench-ingest-key-0123456789';
@@ -809,6 +813,12 @@ async function runConfiguration(n: number, shared: Shared): Promise<ConfigResult
 
 // ---- The report ----
 
+/** Cores' worth of CPU that processes outside the bench used during the window (anyone else's, on a shared machine). */
+function outsideCores(r: ConfigResult): number {
+  const ours = r.serverCpuMs.reduce((a, b) => a + b, 0) + r.redisCpuMs + r.dynamoCpuMs + r.clientsCpuMs + r.benchCpuMs;
+  return (r.machineCpuMs - ours) / 1000 / r.windowSeconds;
+}
+
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
 const each = (values: number[], digits: number) => values.map((v) => fixed(v, digits)).join(' / ');
 
@@ -900,14 +910,7 @@ function report(results: ConfigResult[]): void {
       `whole machine busy (% of ${os.cpus().length} cores)`,
       (r) => fixed(cores(r.machineCpuMs, r) / os.cpus().length, 0),
     ],
-    [
-      '  of which outside this bench (% of a core)',
-      (r) =>
-        fixed(
-          cores(r.machineCpuMs - serverCpu(r) - r.redisCpuMs - r.dynamoCpuMs - r.clientsCpuMs - r.benchCpuMs, r),
-          0,
-        ),
-    ],
+    ['  of which outside this bench (% of a core)', (r) => fixed(100 * outsideCores(r), 0)],
   ]);
 
   const commands = [...new Set(results.flatMap((r) => [...r.redis.keys()]))].sort(
@@ -1029,14 +1032,34 @@ async function main(): Promise<void> {
   );
   const results: ConfigResult[] = [];
   try {
+    let repeats = 0;
     for (const n of PROCESS_COUNTS) {
-      const waited = await machineQuiet();
-      const began = Date.now();
-      results.push(await runConfiguration(n, shared));
-      console.log(
-        `  ${n} process${n === 1 ? '' : 'es'}: done in ${((Date.now() - began) / 1000).toFixed(0)} s` +
-          (waited > 1_500 ? ` (after ${(waited / 1000).toFixed(0)} s waiting for a quiet machine)` : ''),
-      );
+      const name = `${n} process${n === 1 ? '' : 'es'}`;
+      const measure = async () => {
+        const waited = await machineQuiet();
+        const began = Date.now();
+        const result = await runConfiguration(n, shared);
+        console.log(
+          `  ${name}: done in ${((Date.now() - began) / 1000).toFixed(0)} s` +
+            (waited > 1_500 ? ` (after ${(waited / 1000).toFixed(0)} s waiting for a quiet machine)` : ''),
+        );
+        return result;
+      };
+      let result = await measure();
+      if (outsideCores(result) > NOISY_CORE_SHARE && repeats < MAX_REPEATS) {
+        repeats += 1;
+        console.log(
+          `  ${name}: other processes took ${(100 * outsideCores(result)).toFixed(0)}% of a core during the ` +
+            `window; measuring again, keeping the quieter of the two`,
+        );
+        const first = result;
+        const again = await measure();
+        const [kept, dropped] = outsideCores(again) < outsideCores(first) ? [again, first] : [first, again];
+        // A check that failed in the attempt not kept still fails the bench.
+        kept.problems.push(...dropped.problems.map((problem) => `in the attempt not shown: ${problem}`));
+        result = kept;
+      }
+      results.push(result);
     }
     report(results);
   } finally {
