@@ -443,6 +443,8 @@ interface ConfigResult {
   redis: Map<string, CommandStat>;
   dynamo: Map<string, OperationCount>;
   sample: SampledCommands;
+  /** Commands Redis counted over the sample (commandstats), against which the sample's own count can be checked. */
+  sampleCounted: number;
   problems: string[];
 }
 
@@ -767,10 +769,16 @@ async function runConfiguration(n: number, shared: Shared): Promise<ConfigResult
     if (silent > 0) problems.push(`${silent} price sockets received no tick in the window`);
 
     // Who sends Redis what, after the window: MONITOR over a short drive of the same load.
+    const sampleBefore = await commandStats(shared.admin);
     const [sample] = await Promise.all([
       sampleCommands(shared.admin, shared.redisUrl, keyPrefix, SAMPLE_SECONDS),
       drive(SAMPLE_SECONDS, FIRE_RATE),
     ]);
+    // What Redis itself counted meanwhile (a little longer: the drive ends after the sample), to check the sample.
+    const sampleCounted = [...commandDelta(sampleBefore, await commandStats(shared.admin)).values()].reduce(
+      (total, stat) => total + stat.calls,
+      0,
+    );
 
     const serverCpuMs = cpuAfter.servers.map((after, i) => after - cpuBefore.servers[i]!);
     return {
@@ -799,6 +807,7 @@ async function runConfiguration(n: number, shared: Shared): Promise<ConfigResult
       redis: commandDelta(redisBefore, redisAfter),
       dynamo: operationDelta(dynamoBefore, dynamoAfter),
       sample,
+      sampleCounted,
       problems,
     };
   } catch (err) {
@@ -935,6 +944,10 @@ function report(results: ConfigResult[]): void {
     ['  ticks appended in the sample', (r: ConfigResult) => String(r.sample.ticks)] as [
       string,
       (r: ConfigResult) => string,
+    ],
+    [
+      '  commands sorted here / counted by Redis',
+      (r: ConfigResult) => `${[...r.sample.counts.values()].reduce((a, b) => a + b, 0)} / ${r.sampleCounted}`,
     ],
     ...roles.map((role): [string, (r: ConfigResult) => string] => [
       `  ${role}`,
