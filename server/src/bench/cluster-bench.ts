@@ -1,6 +1,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -11,8 +12,19 @@ import type { HealthReport, NotificationRecord, Tick } from '@tickwatch/shared';
 import { startDynamoDbLocal } from '../../../scripts/lib/dynamodb-local.mjs';
 import { freePort, killOnExit, stopProcess } from '../../../scripts/lib/processes.mjs';
 import { startRedis } from '../../../scripts/lib/redis-server.mjs';
+import { RetryGroup } from '../backoff.js';
 import { ClusterKeys } from '../cluster/keys.js';
 import { shardOf } from '../cluster/sharding.js';
+import type { StreamEntry } from '../cluster/stream-follower.js';
+import { ticksOf } from '../cluster/tick-log.js';
+import { TickPipeline } from '../ingest/tick-pipeline.js';
+import { createLogger } from '../log.js';
+import { MarketState } from '../market/market-state.js';
+import { MinuteBars } from '../market/minute-bars.js';
+import { createSocketServer } from '../realtime/io.js';
+import { TickFanout } from '../realtime/tick-fanout.js';
+import { TICK_TTL_SECONDS } from '../store/tables.js';
+import type { TicksRepository } from '../store/ticks-repository.js';
 import { connectBenchSocket, type BenchSocket } from './bench-sockets.js';
 import { requiredMessage } from './child-messages.js';
 import {
@@ -67,6 +79,8 @@ const RATE = Number(process.env.BENCH_RATE ?? 500);
 const FIRE_RATE = Number(process.env.BENCH_FIRE_RATE ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARMUP_SECONDS = 5;
+/** Before the load: each process's CPU with nothing to do. */
+const IDLE_SECONDS = 3;
 /** The MONITOR sample after each window. */
 const SAMPLE_SECONDS = 3;
 const SYMBOLS = Array.from({ length: 50 }, (_, i) => `SYM${i}`);
@@ -445,6 +459,9 @@ interface ConfigResult {
   sample: SampledCommands;
   /** Commands Redis counted over the sample (commandstats), against which the sample's own count can be checked. */
   sampleCounted: number;
+  follow: FollowCost;
+  /** Each process's CPU with no load, as a share of a core. */
+  idleCpuShare: number[];
   problems: string[];
 }
 
@@ -588,6 +605,74 @@ async function machineQuiet(): Promise<number> {
   return Date.now() - begin;
 }
 
+/** What following the tick streams costs one process, apart from its sockets: per tick and per read. */
+interface FollowCost {
+  ticks: number;
+  /** CPU per tick when reads are large (COUNT 1000 per stream): parsing, validating, bars, market, fan-out queue. */
+  usPerTick: number;
+  /** CPU per read on top of that, from a second pass with one entry per stream per read. */
+  usPerRead: number;
+}
+
+/**
+ * Replays what every process does with every tick it follows (cluster-node.ts: the tick follower's XREAD over all
+ * shards, ticksOf, pipeline.show into the minute bars, the market state and the price fan-out), here in the bench
+ * process on the ticks a configuration left in its streams (they keep a minute behind the owners' acknowledgements):
+ * the part of a process's CPU that grows with the cluster's tick rate whatever its own share of sockets and shards.
+ * The fan-out has no sockets here: what it costs per delivery is measured by bench:fanout.
+ */
+async function followCost(redisUrl: string, prefix: string): Promise<FollowCost> {
+  const keys = new ClusterKeys(prefix);
+  const streams = Array.from({ length: TICK_SHARDS }, (_, shard) => keys.tickStream(shard));
+  const redis = new Redis(redisUrl, { connectionName: 'bench-follow' });
+  const pass = async (count: number) => {
+    const io = createSocketServer(http.createServer());
+    const fanout = new TickFanout(io, TICK_FLUSH_MS);
+    // show() stores nothing: the repository is never called.
+    const pipeline = new TickPipeline(
+      new MarketState(),
+      new MinuteBars({ ttlSeconds: TICK_TTL_SECONDS }),
+      undefined as unknown as TicksRepository,
+      { capacity: 1, concurrency: 1, retries: new RetryGroup() },
+      createLogger('silent', false),
+    );
+    pipeline.onLiveTick((move) => fanout.publish(move.tick));
+    const last = streams.map(() => '0-0');
+    let ticks = 0;
+    let reads = 0;
+    const cpu = process.cpuUsage();
+    for (;;) {
+      const reply = (await redis.xread('COUNT', count, 'STREAMS', ...streams, ...last)) as
+        [string, StreamEntry[]][] | null;
+      if (!reply) break;
+      reads += 1;
+      for (const [stream, entries] of reply) {
+        last[streams.indexOf(stream)] = entries[entries.length - 1]![0];
+        const parsed = ticksOf(entries);
+        ticks += parsed.length;
+        pipeline.show(parsed);
+      }
+    }
+    const used = process.cpuUsage(cpu);
+    fanout.close();
+    await new Promise<void>((resolve) => void io.close(() => resolve()));
+    return { ticks, reads, us: used.user + used.system };
+  };
+  try {
+    await pass(1000); // warm-up: the JIT, and the streams into Redis's cache
+    const bulk = await pass(1000);
+    const small = await pass(1);
+    const usPerTick = bulk.us / bulk.ticks;
+    return {
+      ticks: bulk.ticks,
+      usPerTick,
+      usPerRead: Math.max(0, (small.us - usPerTick * small.ticks) / small.reads),
+    };
+  } finally {
+    redis.disconnect();
+  }
+}
+
 async function runConfiguration(n: number, shared: Shared): Promise<ConfigResult> {
   const prefix = `cbench${n}_${crypto.randomBytes(3).toString('hex')}_`;
   const keyPrefix = new ClusterKeys(prefix).prefix;
@@ -605,6 +690,13 @@ async function runConfiguration(n: number, shared: Shared): Promise<ConfigResult
   };
   try {
     const shards = await clusterReady(servers);
+    // What a process costs with nothing to do: heartbeats, lease renewals, blocking reads, the fan-out's timer.
+    const idleBefore = servers.map((server) => cpuMsOf(server.child.pid));
+    const idleBegin = clock();
+    await sleep(IDLE_SECONDS * 1000);
+    const idleCpuShare = servers.map(
+      (server, i) => (cpuMsOf(server.child.pid) - idleBefore[i]!) / (clock() - idleBegin),
+    );
 
     // Users and alerts through the API, spread over the processes like the sockets.
     const tokens = await Promise.all(
@@ -780,6 +872,7 @@ async function runConfiguration(n: number, shared: Shared): Promise<ConfigResult
       0,
     );
 
+    const follow = await followCost(shared.redisUrl, prefix);
     const serverCpuMs = cpuAfter.servers.map((after, i) => after - cpuBefore.servers[i]!);
     return {
       processes: n,
@@ -808,6 +901,8 @@ async function runConfiguration(n: number, shared: Shared): Promise<ConfigResult
       dynamo: operationDelta(dynamoBefore, dynamoAfter),
       sample,
       sampleCounted,
+      follow,
+      idleCpuShare,
       problems,
     };
   } catch (err) {
@@ -847,6 +942,8 @@ function report(results: ConfigResult[]): void {
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
   const cores = (ms: number, r: ConfigResult) => (100 * ms) / 1000 / r.windowSeconds;
   const serverCpu = (r: ConfigResult) => sum(r.serverCpuMs);
+  const followerReads = (r: ConfigResult) =>
+    (r.sample.counts.get('ticks · XREAD') ?? 0) / r.sample.seconds / r.processes;
   table('per configuration', results, [
     ['tick shards owned per process', (r) => r.shards.map((s) => s.length).join(' / ')],
     [
@@ -887,8 +984,26 @@ function report(results: ConfigResult[]): void {
           0,
         ),
     ],
+    [
+      '    the same idle, before the load',
+      (r) =>
+        each(
+          r.idleCpuShare.map((share) => 100 * share),
+          1,
+        ),
+    ],
     ['server CPU s per M deliveries', (r) => fixed((serverCpu(r) * 1000) / r.deliveries, 2)],
     ['server CPU ms per ingested tick', (r) => fixed(serverCpu(r) / ticks(r), 3)],
+    [
+      'following every tick: µs per tick + per read',
+      (r) => `${fixed(r.follow.usPerTick, 1)} + ${fixed(r.follow.usPerRead, 0)}`,
+    ],
+    ['  reads /s of each tick follower (MONITOR)', (r) => fixed(followerReads(r), 0)],
+    [
+      '  so each process follows for (% of a core)',
+      (r) =>
+        fixed((100 * (r.follow.usPerTick * perSecond(ticks(r), r) + r.follow.usPerRead * followerReads(r))) / 1e6, 1),
+    ],
     [
       'event-loop delay p99 per process (ms)',
       (r) =>
