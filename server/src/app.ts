@@ -178,7 +178,9 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
 
   const alertWrites = limiter(config.rateLimits.alertWritesPerMinute, 'alert changes', 'alert-writes');
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // A client's address (rate limits, the page's scheme) comes from X-Forwarded-For only through as many proxies as
+  // the operator says are in front.
+  app.set('trust proxy', config.trustProxyHops > 0 ? config.trustProxyHops : false);
   app.use(securityHeaders());
   app.use('/api', apiCors(config.corsOrigins));
   app.use('/api', express.json({ limit: JSON_BODY_LIMIT }));

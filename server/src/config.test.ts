@@ -541,3 +541,11 @@ describe('loadConfig cluster mode', () => {
     expect(namesVariable(configError({ ...CLUSTER, CLUSTER_NODE_ID: 'a:b' }), 'CLUSTER_NODE_ID')).toBe(true);
   });
 });
+
+describe('loadConfig TRUST_PROXY_HOPS', () => {
+  it('trusts no proxy by default, and the given number of hops', () => {
+    expect(loadConfig({}).trustProxyHops).toBe(0);
+    expect(loadConfig({ TRUST_PROXY_HOPS: '1' }).trustProxyHops).toBe(1);
+    expect(namesVariable(configError({ TRUST_PROXY_HOPS: '-1' }), 'TRUST_PROXY_HOPS')).toBe(true);
+  });
+});

@@ -116,6 +116,11 @@ const envSchema = z.object({
         .filter(Boolean),
     )
     .pipe(z.array(z.url({ protocol: /^https?$/ }))),
+  /**
+   * Proxies in front of the server (a load balancer) whose X-Forwarded-For is believed: 0 trusts none, so behind a
+   * balancer every client would share the balancer's address and its rate limits.
+   */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   RATE_LIMIT_SIGNIN_PER_MINUTE: positiveInt.default(20),
   RATE_LIMIT_ALERT_WRITES_PER_MINUTE: positiveInt.default(120),
   RATE_LIMIT_INGEST_PER_MINUTE: positiveInt.default(6_000),
@@ -181,6 +186,7 @@ export interface Config {
     email: { smtpUrl: string; from: string } | undefined;
   };
   corsOrigins: string[];
+  trustProxyHops: number;
   rateLimits: { signInPerMinute: number; alertWritesPerMinute: number; ingestPerMinute: number };
   /** Set in cluster mode (REDIS_URL). */
   cluster: ClusterConfig | undefined;
@@ -312,6 +318,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       email: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM } : undefined,
     },
     corsOrigins: e.CORS_ORIGINS,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
     rateLimits: {
       signInPerMinute: e.RATE_LIMIT_SIGNIN_PER_MINUTE,
       alertWritesPerMinute: e.RATE_LIMIT_ALERT_WRITES_PER_MINUTE,

@@ -123,7 +123,12 @@ export class ClusterNode {
     redis.options.maxRetriesPerRequest = null;
     this.readers.push(redis);
     void redis.connect().catch(() => undefined);
-    return createAdapter(redis, { streamName: this.keys.socketStream });
+    // Named after the cluster, so clusters sharing one Redis never see each other's rooms or fires.
+    return createAdapter(redis, {
+      streamName: this.keys.socketStream,
+      channelPrefix: this.keys.socketStream,
+      sessionKeyPrefix: `${this.keys.socketStream}:session:`,
+    });
   }
 
   /** A rate-limit store counting across the cluster; `name` keeps each limiter's counts apart. */

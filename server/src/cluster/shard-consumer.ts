@@ -56,8 +56,8 @@ export class ShardConsumer {
   private readonly owned = new Map<number, Owned>();
   private running = false;
   private loop: Promise<void> | undefined;
-  /** The shard whose batch is being worked on, and that work. */
-  private current: { shard: number; done: Promise<void> } | undefined;
+  /** The batches being worked on, by shard. */
+  private readonly working = new Map<number, Promise<void>>();
   private failures = 0;
 
   constructor(
@@ -87,7 +87,7 @@ export class ShardConsumer {
   /** Stops consuming a shard; resolves once a batch of it being worked on is finished. */
   async remove(shard: number): Promise<void> {
     this.owned.delete(shard);
-    if (this.current?.shard === shard) await this.current.done.catch(() => undefined);
+    await this.working.get(shard)?.catch(() => undefined);
   }
 
   private async run(): Promise<void> {
@@ -145,12 +145,19 @@ export class ShardConsumer {
       ...shards.map(() => '>'),
     )) as [string, StreamEntry[]][] | null;
     if (!reply) return false;
-    for (const [stream, entries] of reply) {
-      const shard = shards.find((s) => this.keys.tickStream(s) === stream)!;
-      const owned = this.owned.get(shard);
-      // Handed over while the read was blocked: the entries stay unacknowledged for the next owner.
-      if (owned) await this.handle(shard, owned, entries);
-    }
+    // Shards are independent (a symbol lives in one): their batches are worked on side by side, so a fire never
+    // waits for other shards' store writes.
+    const settled = await Promise.allSettled(
+      reply.map(async ([stream, entries]) => {
+        const shard = shards.find((s) => this.keys.tickStream(s) === stream)!;
+        const owned = this.owned.get(shard);
+        // Handed over while the read was blocked: the entries stay unacknowledged for the next owner.
+        if (owned) await this.handle(shard, owned, entries);
+      }),
+    );
+    // Only once every batch is done: what failed is then taken up again with nothing else still working on it.
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
     return true;
   }
 
@@ -160,11 +167,11 @@ export class ShardConsumer {
     if (ticks.length < parsed.length)
       this.log.warn({ shard, skipped: parsed.length - ticks.length }, 'skipped stream entries that are not ticks');
     const done = this.work(ticks);
-    this.current = { shard, done };
+    this.working.set(shard, done);
     try {
       await done;
     } finally {
-      this.current = undefined;
+      this.working.delete(shard);
     }
     const ids = parsed.map((entry) => entry.id);
     const trimTo = `${Math.max(0, entryTime(ids[0]!) - RETAIN_MS)}-0`;

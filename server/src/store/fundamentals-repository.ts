@@ -15,7 +15,10 @@ export class FundamentalsRepository {
   }
 
   async get(symbol: string): Promise<FundamentalsItem | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { symbol } }));
+    // Consistent: a cluster process reads a change another one just wrote.
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { symbol }, ConsistentRead: true }),
+    );
     return Item as FundamentalsItem | undefined;
   }
 
