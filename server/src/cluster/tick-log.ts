@@ -72,10 +72,6 @@ export class TickLog {
     readonly shards: number,
   ) {}
 
-  streamOf(symbol: string): string {
-    return this.keys.tickStream(shardOf(symbol, this.shards));
-  }
-
   /** Appends all of `ticks` or none; with `fence`, only while that token holds the feed's lease. */
   async append(ticks: readonly Tick[], fence?: string): Promise<void> {
     if (ticks.length === 0) return;

@@ -5,6 +5,7 @@ import { ClusterKeys, TICK_GROUP } from '../../src/cluster/keys.js';
 import { Lease } from '../../src/cluster/lease.js';
 import { ShardConsumer } from '../../src/cluster/shard-consumer.js';
 import { ShardOwnership } from '../../src/cluster/shard-ownership.js';
+import { shardOf } from '../../src/cluster/sharding.js';
 import { NotFeedLeaderError, TickLog, TickLogUnavailableError } from '../../src/cluster/tick-log.js';
 import { createLogger } from '../../src/log.js';
 import { startRedis, type RedisServer } from '../support/redis.js';
@@ -87,16 +88,14 @@ describe('TickLog', () => {
     await log.append([tick('AAPL', now), tick('MSFT', now), tick('AAPL', now + 1)]);
     const lengths = await Promise.all([0, 1, 2, 3].map((shard) => redis.xlen(keys.tickStream(shard))));
     expect(lengths.reduce((a, b) => a + b)).toBe(3);
-    expect(await redis.xlen(log.streamOf('AAPL'))).toBeGreaterThanOrEqual(2);
+    expect(await redis.xlen(keys.tickStream(shardOf('AAPL', 4)))).toBeGreaterThanOrEqual(2);
 
     const lease = new Lease(redis, keys.feedLease, keys.fence(keys.feedLease), 5_000);
     const token = (await lease.acquire('leader'))!;
     await log.append([tick('AAPL', now + 2)], token);
     await lease.release(token);
     await expect(log.append([tick('AAPL', now + 3)], token)).rejects.toBeInstanceOf(NotFeedLeaderError);
-    expect(await redis.xlen(log.streamOf('AAPL'))).toBe(
-      lengths[[0, 1, 2, 3].find((s) => keys.tickStream(s) === log.streamOf('AAPL'))!]! + 1,
-    );
+    expect(await redis.xlen(keys.tickStream(shardOf('AAPL', 4)))).toBe(lengths[shardOf('AAPL', 4)]! + 1);
   });
 
   it('says Redis did not take the ticks when it is unreachable', async () => {
