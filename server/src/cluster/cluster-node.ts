@@ -15,7 +15,7 @@ import type { MarketState } from '../market/market-state.js';
 import type { FundamentalsRepository } from '../store/fundamentals-repository.js';
 import type { TicksRepository } from '../store/ticks-repository.js';
 import { ChangePublisher, parseChanges, type ClusterChange } from './changes.js';
-import { FeedLeader } from './feed-leader.js';
+import { FEED_TIMING, FeedLeader } from './feed-leader.js';
 import { ClusterKeys } from './keys.js';
 import { Lease } from './lease.js';
 import { connectRedis, openRedis } from './redis.js';
@@ -61,6 +61,7 @@ export class ClusterNode {
   private ownership: ShardOwnership | undefined;
   private feedLeader: FeedLeader | undefined;
   private followers: StreamFollower[] = [];
+  private applying = Promise.resolve();
 
   private constructor(
     private readonly config: ClusterConfig,
@@ -165,7 +166,9 @@ export class ClusterNode {
         await this.reader('changes'),
         [this.keys.changes],
         (_, entries) => {
-          for (const change of parseChanges(entries)) void this.applyChange(change, parts);
+          // In order, one at a time: two quick edits of one alert must not land in the engine the wrong way round.
+          for (const change of parseChanges(entries))
+            this.applying = this.applying.then(() => this.applyChange(change, parts));
         },
         logger.child({ part: 'change-follower' }),
       ),
@@ -205,7 +208,7 @@ export class ClusterNode {
     await this.ownership.start();
 
     this.feedLeader = new FeedLeader(
-      new Lease(this.commands, this.keys.feedLease, this.keys.fence(this.keys.feedLease), 10_000),
+      new Lease(this.commands, this.keys.feedLease, this.keys.fence(this.keys.feedLease), FEED_TIMING.leaseMs),
       this.instance,
       this.log,
       parts.createFeed,
