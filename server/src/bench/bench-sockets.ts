@@ -1,3 +1,4 @@
+import seedrandom from 'seedrandom';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '@tickwatch/shared';
 
@@ -26,4 +27,20 @@ export async function connectBenchSocket(
     if (!ack.ok) throw new Error(`subscribe refused: ${ack.error.message}`);
   }
   return socket;
+}
+
+/**
+ * Which symbols each of `clients` sockets watches: `perClient` of `symbols`, drawn with a seeded generator so every
+ * run (and every process of a run) subscribes alike.
+ */
+export function seededSubscriptions(seed: string, clients: number, symbols: readonly string[], perClient: number) {
+  const random = seedrandom(seed);
+  return Array.from({ length: clients }, () => {
+    const pool = [...symbols];
+    for (let i = 0; i < perClient; i++) {
+      const j = i + Math.floor(random() * (pool.length - i));
+      [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+    }
+    return pool.slice(0, perClient);
+  });
 }

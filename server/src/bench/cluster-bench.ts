@@ -25,7 +25,7 @@ import { createSocketServer } from '../realtime/io.js';
 import { TickFanout } from '../realtime/tick-fanout.js';
 import { TICK_TTL_SECONDS } from '../store/tables.js';
 import type { TicksRepository } from '../store/ticks-repository.js';
-import { connectBenchSocket, type BenchSocket } from './bench-sockets.js';
+import { connectBenchSocket, seededSubscriptions, type BenchSocket } from './bench-sockets.js';
 import { requiredMessage } from './child-messages.js';
 import {
   commandDelta,
@@ -332,19 +332,6 @@ function runTabs(): void {
 
 // ---- Child process: a crowd of price sockets ----
 
-/** Which symbols each crowd socket watches: seeded, so every configuration subscribes alike. */
-function subscriptions(): string[][] {
-  const random = seedrandom('cluster-bench-subscriptions');
-  return Array.from({ length: CLIENTS }, () => {
-    const pool = [...SYMBOLS];
-    for (let i = 0; i < SYMBOLS_PER_CLIENT; i++) {
-      const j = i + Math.floor(random() * (pool.length - i));
-      [pool[i], pool[j]] = [pool[j]!, pool[i]!];
-    }
-    return pool.slice(0, SYMBOLS_PER_CLIENT);
-  });
-}
-
 async function runCrowd(urls: string[], from: number, count: number, base: number): Promise<void> {
   process.on('disconnect', () => process.exit(1));
   const histogram = new Uint32Array(MAX_LATENCY_MS + 1);
@@ -352,7 +339,7 @@ async function runCrowd(urls: string[], from: number, count: number, base: numbe
   let frames = 0;
   let deliveries = 0;
   const sockets: BenchSocket[] = [];
-  const subs = subscriptions();
+  const subs = seededSubscriptions('cluster-bench-subscriptions', CLIENTS, SYMBOLS, SYMBOLS_PER_CLIENT);
   for (let i = from; i < from + count; i += CONNECT_BATCH) {
     const batch = Array.from({ length: Math.min(CONNECT_BATCH, from + count - i) }, (_, k) => i + k);
     await Promise.all(
@@ -851,7 +838,7 @@ async function runConfiguration(n: number, shared: Shared): Promise<ConfigResult
 
     // Price deliveries against one update per tick and subscriber.
     const subscribers = new Map(SYMBOLS.map((symbol) => [symbol, 0]));
-    for (const symbols of subscriptions())
+    for (const symbols of seededSubscriptions('cluster-bench-subscriptions', CLIENTS, SYMBOLS, SYMBOLS_PER_CLIENT))
       for (const symbol of symbols) subscribers.set(symbol, subscribers.get(symbol)! + 1);
     const oneper = driven.perSymbol.reduce((sum, ticks, i) => sum + ticks * subscribers.get(SYMBOLS[i]!)!, 0);
     const histogram = new Map<number, number>();

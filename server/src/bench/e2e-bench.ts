@@ -6,7 +6,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import seedrandom from 'seedrandom';
 import { alertDefinitionSchema, type NotificationRecord } from '@tickwatch/shared';
-import { connectBenchSocket, type BenchSocket } from './bench-sockets.js';
+import { connectBenchSocket, seededSubscriptions, type BenchSocket } from './bench-sockets.js';
 import { requiredMessage } from './child-messages.js';
 import { startBenchServer } from './bench-server.js';
 import { tickRoom, userRoom } from '../realtime/rooms.js';
@@ -235,24 +235,11 @@ function runTabs(): void {
 
 // ---- Child process: the crowd of subscribers ----
 
-/** Which symbols each crowd socket watches: seeded, so every run subscribes alike. */
-function subscriptions(): string[][] {
-  const random = seedrandom('e2e-bench-subscriptions');
-  return Array.from({ length: CLIENTS }, () => {
-    const pool = [...SYMBOLS];
-    for (let i = 0; i < SYMBOLS_PER_CLIENT; i++) {
-      const j = i + Math.floor(random() * (pool.length - i));
-      [pool[i], pool[j]] = [pool[j]!, pool[i]!];
-    }
-    return pool.slice(0, SYMBOLS_PER_CLIENT);
-  });
-}
-
 async function runCrowd(url: string): Promise<void> {
   process.on('disconnect', () => process.exit(1));
   let frames = 0;
   const sockets: BenchSocket[] = [];
-  const subs = subscriptions();
+  const subs = seededSubscriptions('e2e-bench-subscriptions', CLIENTS, SYMBOLS, SYMBOLS_PER_CLIENT);
   for (let i = 0; i < subs.length; i += CONNECT_BATCH) {
     await Promise.all(
       subs.slice(i, i + CONNECT_BATCH).map(async (symbols) => {

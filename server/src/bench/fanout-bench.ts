@@ -6,7 +6,7 @@ import { createHistogram, monitorEventLoopDelay, performance } from 'node:perf_h
 import { fileURLToPath } from 'node:url';
 import seedrandom from 'seedrandom';
 import type { Tick } from '@tickwatch/shared';
-import { connectBenchSocket, type BenchSocket } from './bench-sockets.js';
+import { connectBenchSocket, seededSubscriptions, type BenchSocket } from './bench-sockets.js';
 import { requiredMessage } from './child-messages.js';
 import { loadConfig } from '../config.js';
 import { startBenchServer } from './bench-server.js';
@@ -139,19 +139,6 @@ function timeFlushes(): () => FlushTimes {
   };
 }
 
-/** Which symbols each client watches: seeded, so both runs (and all processes) agree. */
-function subscriptions(clients: number): string[][] {
-  const random = seedrandom('fanout-bench-subscriptions');
-  return Array.from({ length: clients }, () => {
-    const pool = [...SYMBOLS];
-    for (let i = 0; i < SYMBOLS_PER_CLIENT; i++) {
-      const j = i + Math.floor(random() * (pool.length - i));
-      [pool[i], pool[j]] = [pool[j]!, pool[i]!];
-    }
-    return pool.slice(0, SYMBOLS_PER_CLIENT);
-  });
-}
-
 // ---- Child processes: the clients ----
 
 async function runClients(url: string, total: number, from: number, count: number): Promise<void> {
@@ -172,7 +159,10 @@ async function runClients(url: string, total: number, from: number, count: numbe
   };
 
   const sockets: BenchSocket[] = [];
-  const subs = subscriptions(total).slice(from, from + count);
+  const subs = seededSubscriptions('fanout-bench-subscriptions', total, SYMBOLS, SYMBOLS_PER_CLIENT).slice(
+    from,
+    from + count,
+  );
   for (let i = 0; i < subs.length; i += CONNECT_BATCH) {
     await Promise.all(
       subs.slice(i, i + CONNECT_BATCH).map(async (symbols) => {

@@ -67,25 +67,14 @@ function market(start: number) {
       };
       return rollUp([...fromStore(slice.before), ...slice.bars, ...fromStore(slice.after)], intervalMs);
     },
-    /** What folding the stored ticks oldest first gives, as the endpoint did before the minute bars. */
+    /**
+     * What folding every stored tick gives, as the endpoint did before the minute bars (CandleAggregator, checked
+     * against a naive fold in candles.test.ts).
+     */
     reference(symbol: string, from: number, to: number, intervalMs: number): Candle[] {
-      const inOrder = this.read(symbol, { from, to }).sort((a, b) => a.key - b.key);
-      const candles: Candle[] = [];
-      for (const { tick } of inOrder) {
-        const start = Math.floor(tick.timestamp / intervalMs) * intervalMs;
-        const last = candles.at(-1);
-        if (last?.start === start) {
-          last.high = Math.max(last.high, tick.price);
-          last.low = Math.min(last.low, tick.price);
-          last.close = tick.price;
-          last.volume += tick.volume;
-          last.trades += 1;
-        } else {
-          const { price, volume } = tick;
-          candles.push({ start, open: price, high: price, low: price, close: price, volume, trades: 1 });
-        }
-      }
-      return candles;
+      const aggregator = new CandleAggregator(intervalMs);
+      for (const { tick, key } of this.read(symbol, { from, to })) aggregator.add(tick, key);
+      return aggregator.result();
     },
     /** Reads what warmUp asks for, in the store's pages (newest first), and merges it. */
     warm(symbol: string, from: number) {
