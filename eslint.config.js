@@ -12,6 +12,7 @@ import tseslint from 'typescript-eslint';
 const LAYERS = [
   { name: 'base', paths: ['config.ts', 'log.ts', 'errors.ts', 'backoff.ts'] },
   { name: 'store', paths: ['store'] },
+  { name: 'usage', paths: ['usage'] },
   { name: 'market', paths: ['market'], pure: true },
   { name: 'engine', paths: ['engine'] },
   { name: 'ingest', paths: ['ingest'] },
@@ -20,6 +21,7 @@ const LAYERS = [
   { name: 'auth', paths: ['auth'] },
   { name: 'cluster', paths: ['cluster'] },
   { name: 'realtime', paths: ['realtime'] },
+  { name: 'metrics', paths: ['metrics'] },
   { name: 'http', paths: ['http'] },
   { name: 'app', paths: ['app.ts'] },
   { name: 'main', paths: ['main.ts', 'bench', 'chaos'] },

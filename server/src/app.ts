@@ -24,8 +24,10 @@ import { fundamentalsRouter } from './http/fundamentals-router.js';
 import { apiCors, perMinute, securityHeaders } from './http/hardening.js';
 import { healthRouter } from './http/health-router.js';
 import { meRouter } from './http/me-router.js';
+import { metricsRouter } from './http/metrics-router.js';
 import { notificationsRouter } from './http/notifications-router.js';
 import { ticksRouter } from './http/ticks-router.js';
+import { usageRouter } from './http/usage-router.js';
 import { TickPipeline } from './ingest/tick-pipeline.js';
 import type { Logger } from './log.js';
 import { MarketState } from './market/market-state.js';
@@ -36,7 +38,8 @@ import { DeliveryService } from './notify/delivery-service.js';
 import { EmailChannel } from './notify/email-channel.js';
 import { SnsChannel } from './notify/sns-channel.js';
 import { WebsocketChannel } from './notify/websocket-channel.js';
-import { createSocketServer, type TickServer } from './realtime/io.js';
+import { createMetricsRegistry } from './metrics/prometheus.js';
+import { connectedSockets, createSocketServer, type TickServer } from './realtime/io.js';
 import { SocketDashboards } from './realtime/socket-dashboards.js';
 import { attachSocketHandlers } from './realtime/socket-handlers.js';
 import { TickFanout } from './realtime/tick-fanout.js';
@@ -45,10 +48,13 @@ import { FundamentalsRepository } from './store/fundamentals-repository.js';
 import { HistoryWrites } from './store/history-writes.js';
 import { NotificationsRepository } from './store/notifications-repository.js';
 import type { OpenStore } from './store/open-store.js';
+import { tableSizes } from './store/table-sizes.js';
 import { TICK_TTL_SECONDS } from './store/tables.js';
 import { TicksRepository } from './store/ticks-repository.js';
 import { startTtlSweeper } from './store/ttl-sweeper.js';
 import { UserSettingsRepository } from './store/user-settings-repository.js';
+import { UsageLedger } from './usage/usage-ledger.js';
+import { resolvePrices } from './usage/usage-report.js';
 
 const DEFAULT_CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
 /** JSON bodies: 1000 ticks at ~120 bytes each, with room to spare. */
@@ -177,11 +183,21 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     perMinute(perMinuteLimit, what, cluster && { store: cluster.rateLimitStore(name), log });
 
   const alertWrites = limiter(config.rateLimits.alertWritesPerMinute, 'alert changes', 'alert-writes');
+  const ledger = new UsageLedger(startedAt);
+  store.capacity.onConsumed((consumed) => ledger.record(consumed.table, consumed.kind, consumed.units, Date.now()));
+  const metrics = createMetricsRegistry({
+    capacity: store.capacity,
+    firesRecorded: () => engine.firesRecorded,
+    deliveries: () => delivery.outcomeCounts(),
+    sockets: () => connectedSockets(io),
+    framesSent: () => fanout.stats().framesSent,
+  });
   app.disable('x-powered-by');
   // A client's address (rate limits, the page's scheme) comes from X-Forwarded-For only through as many proxies as
   // the operator says are in front.
   app.set('trust proxy', config.trustProxyHops > 0 ? config.trustProxyHops : false);
   app.use(securityHeaders());
+  app.use(metricsRouter({ registry: metrics, operatorKey: config.ingestApiKey }));
   app.use('/api', apiCors(config.corsOrigins));
   app.use('/api', express.json({ limit: JSON_BODY_LIMIT }));
   app.use('/api/auth', limiter(config.rateLimits.signInPerMinute, 'sign-in attempts', 'sign-in'));
@@ -206,6 +222,17 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       engine,
       startedAt,
       ...(cluster ? { cluster: () => cluster.health() } : {}),
+    }),
+  );
+  app.use(
+    '/api',
+    usageRouter({
+      operatorKey: config.ingestApiKey,
+      scope: 'process',
+      store: { mode: config.store.mode },
+      prices: resolvePrices(config.pricing),
+      window: (windowMs, at) => ledger.window(windowMs, at),
+      sizes: () => tableSizes(store.clients.raw, store.tables),
     }),
   );
   app.use('/api', (req) => {

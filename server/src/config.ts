@@ -47,6 +47,12 @@ const envSchema = z.object({
    */
   DYNAMODB_USE_AWS: z.stringbool().default(false),
   AWS_REGION: z.string().min(1).default('ca-west-1'),
+  /** Whose on-demand prices /api/usage projects with (server/src/usage/prices.ts); default AWS_REGION. */
+  DYNAMODB_PRICE_REGION: z.string().min(1).optional(),
+  /** Override one price of that region, or price a region the table lacks (all three then). US dollars. */
+  DYNAMODB_PRICE_PER_MILLION_WRITES: z.coerce.number().nonnegative().optional(),
+  DYNAMODB_PRICE_PER_MILLION_READS: z.coerce.number().nonnegative().optional(),
+  DYNAMODB_PRICE_PER_GB_MONTH: z.coerce.number().nonnegative().optional(),
   TABLE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.-]*$/, 'may hold only letters, digits, _ . and -')
@@ -170,6 +176,11 @@ export interface Config {
   store: StoreConfig;
   region: string;
   tablePrefix: string;
+  /** Prices for /api/usage: a region of the price table, and any prices set in its place. */
+  pricing: {
+    region: string;
+    overrides: { writePerMillion?: number; readPerMillion?: number; storagePerGbMonth?: number };
+  };
   feed: FeedConfig;
   ingestApiKey: string;
   persistence: { capacity: number; concurrency: number };
@@ -301,6 +312,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     store,
     region: e.AWS_REGION,
     tablePrefix: e.TABLE_PREFIX,
+    pricing: {
+      region: e.DYNAMODB_PRICE_REGION ?? e.AWS_REGION,
+      overrides: {
+        ...(e.DYNAMODB_PRICE_PER_MILLION_WRITES === undefined
+          ? {}
+          : { writePerMillion: e.DYNAMODB_PRICE_PER_MILLION_WRITES }),
+        ...(e.DYNAMODB_PRICE_PER_MILLION_READS === undefined
+          ? {}
+          : { readPerMillion: e.DYNAMODB_PRICE_PER_MILLION_READS }),
+        ...(e.DYNAMODB_PRICE_PER_GB_MONTH === undefined ? {} : { storagePerGbMonth: e.DYNAMODB_PRICE_PER_GB_MONTH }),
+      },
+    },
     feed,
     ingestApiKey: e.INGEST_API_KEY ?? DEV_INGEST_API_KEY,
     persistence: { capacity: e.PERSIST_QUEUE_CAPACITY, concurrency: e.PERSIST_CONCURRENCY },

@@ -109,3 +109,49 @@ export interface Quote {
   last: Tick | null;
   day: DayBarQuote | null;
 }
+
+/** GET /api/usage (operator key): DynamoDB capacity consumed and what it costs a month at on-demand prices. */
+export interface UsageReport {
+  /** Whose calls are counted: this process's, or (cluster mode) every process's. */
+  scope: 'process' | 'cluster';
+  store: { mode: 'embedded' | 'external' | 'aws' };
+  /** The prices projections use, or null with the reason when the region has none and none are configured. */
+  prices: UsagePrices | null;
+  pricesMissing?: string;
+  lastHour: UsageWindowReport;
+  last24h: UsageWindowReport;
+  /** Table sizes as the store reports them (AWS refreshes them about every six hours) and their monthly price. */
+  storage: {
+    tables: Record<string, { bytes: number; items: number }>;
+    projectedMonthlyUsd: number | null;
+  };
+}
+
+export interface UsagePrices {
+  region: string;
+  writePerMillion: number;
+  readPerMillion: number;
+  storagePerGbMonth: number;
+  /** Where the table's prices come from and when they were listed; `configured` when the operator set them all. */
+  source: string;
+  asOf: string | null;
+  /** Which prices the operator set (DYNAMODB_PRICE_*) in place of the table's. */
+  overridden: ('writePerMillion' | 'readPerMillion' | 'storagePerGbMonth')[];
+}
+
+export interface UsageWindowReport {
+  from: string;
+  to: string;
+  /** The part of the window that was measured: shorter than the window while the server is younger than it. */
+  coveredSeconds: number;
+  /** By table name as in the seed (without TABLE_PREFIX). */
+  tables: Record<string, UsageUnits>;
+  total: UsageUnits;
+}
+
+export interface UsageUnits {
+  readUnits: number;
+  writeUnits: number;
+  /** The window's rate carried over a month (365.25 / 12 days) at on-demand prices; null without prices. */
+  projectedMonthlyUsd: number | null;
+}

@@ -56,6 +56,7 @@ export class AlertEngine {
   private readonly recorder: FireRecorder;
   private readonly warmups = new Set<Promise<void>>();
   private readonly now: () => number;
+  private fired = 0;
 
   constructor(private readonly deps: AlertEngineDeps) {
     this.now = deps.now ?? Date.now;
@@ -64,6 +65,7 @@ export class AlertEngine {
       deps.history ?? new HistoryWrites(deps.notifications),
       {
         onFired: (record) => {
+          this.fired += 1;
           for (const listener of this.firedListeners) listener(record);
         },
         onStale: (alertId, item) => (item ? this.resync(item) : this.remove(alertId)),
@@ -73,6 +75,11 @@ export class AlertEngine {
       deps.retries,
       deps.recorderConcurrency,
     );
+  }
+
+  /** Fires claimed in the store (and so handed to delivery) since start-up. */
+  get firesRecorded(): number {
+    return this.fired;
   }
 
   /** Alert decisions queued and not yet recorded. */

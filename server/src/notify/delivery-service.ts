@@ -35,6 +35,8 @@ export class DeliveryService {
   private closed = false;
   /** Deliveries a shutdown cut short; their records stay in the outbox for the next start. */
   private leftPending = 0;
+  /** Outcomes by channel and status (`sent`, `failed`, `retried`), since start-up. */
+  private readonly outcomes = new Map<string, { channel: NotificationMethod; status: string; count: number }>();
 
   constructor(
     private readonly deps: {
@@ -105,6 +107,7 @@ export class DeliveryService {
   async acknowledged(record: NotificationRecord): Promise<void> {
     if (!this.channels.get(record.notification_method)?.deliveredByDashboard) return;
     if (record.delivery_status === 'sent') return;
+    this.count(record.notification_method, 'sent');
     await this.setStatus(record, { delivery_status: 'sent', message_id: null });
   }
 
@@ -196,6 +199,7 @@ export class DeliveryService {
           { err, attempt, method: record.notification_method },
           'notification delivery failed; retrying',
         );
+        this.count(record.notification_method, 'retried');
         await sleep(backoffDelay(attempt, { baseMs: retryBaseMs, maxMs: MAX_RETRY_DELAY_MS }));
         continue;
       }
@@ -212,6 +216,7 @@ export class DeliveryService {
     record: NotificationRecord,
     change: Pick<NotificationRecord, 'delivery_status' | 'message_id'>,
   ): Promise<void> {
+    this.count(record.notification_method, change.delivery_status);
     const { maxAttempts, retryBaseMs } = this.deps.options;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -239,12 +244,25 @@ export class DeliveryService {
       { notification: record.notification_id, method: record.notification_method, failure, detail },
       'notification failed',
     );
+    this.count(record.notification_method, 'failed');
     await this.setStatus(record, {
       delivery_status: 'failed',
       message_id: null,
       failure_id: failure,
       failure_reason: DELIVERY_FAILURES[failure],
     });
+  }
+
+  /** Deliveries by channel and outcome since start-up: what /metrics reports. */
+  outcomeCounts(): { channel: NotificationMethod; status: string; count: number }[] {
+    return [...this.outcomes.values()].map((outcome) => ({ ...outcome }));
+  }
+
+  private count(channel: NotificationMethod, status: string): void {
+    const key = `${channel}|${status}`;
+    const outcome = this.outcomes.get(key);
+    if (outcome) outcome.count += 1;
+    else this.outcomes.set(key, { channel, status, count: 1 });
   }
 
   private async setStatus(

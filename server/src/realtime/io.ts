@@ -14,3 +14,11 @@ export function createSocketServer(httpServer: HttpServer, adapter?: ServerOptio
     maxHttpBufferSize: 64 * 1024,
   });
 }
+
+/** This process's sockets: on the public price feed only, or signed in as a user. */
+export function connectedSockets(io: TickServer): { public: number; signedIn: number } {
+  let signedIn = 0;
+  const sockets = io.of('/').sockets;
+  for (const socket of sockets.values()) if (socket.data.userId !== undefined) signedIn += 1;
+  return { public: sockets.size - signedIn, signedIn };
+}

@@ -2,6 +2,7 @@ import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { createDynamoClients, type DynamoClientOptions, type DynamoClients } from './client.js';
+import { CapacityMeter, meterConsumedCapacity } from './consumed-capacity.js';
 import { startEmbeddedStore } from './embedded-store.js';
 import { ensureTables } from './provision.js';
 import { tableNames, type TableNames } from './tables.js';
@@ -9,6 +10,8 @@ import { tableNames, type TableNames } from './tables.js';
 export interface OpenStore {
   clients: DynamoClients;
   tables: TableNames;
+  /** The capacity every call of `clients` consumed, as the store reported it or as computed (consumed-capacity.ts). */
+  capacity: CapacityMeter;
   /** False when the store never expires items by itself, so the server must sweep expired ticks. */
   ttlSupported: boolean;
   /** Whether the store answers a cheap call within `timeoutMs`: for health checks. */
@@ -41,6 +44,8 @@ export async function openStore(config: Config, log: Logger): Promise<OpenStore>
       : { credentials: 'default-chain' };
   const clients = createDynamoClients({ region: config.region, ...target });
   const tables = tableNames(config.tablePrefix);
+  const capacity = new CapacityMeter();
+  meterConsumedCapacity(clients.raw, { tables, computeIndexUnits: embedded !== undefined }, capacity.record);
   try {
     await probe({ region: config.region, ...target }, config);
     const { created, ttlSupported } = await ensureTables(clients.raw, tables, log);
@@ -55,6 +60,7 @@ export async function openStore(config: Config, log: Logger): Promise<OpenStore>
     return {
       clients,
       tables,
+      capacity,
       ttlSupported,
       reachable: (timeoutMs) =>
         clients.raw.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(timeoutMs) }).then(

@@ -1,0 +1,36 @@
+import { Router } from 'express';
+import type { UsagePrices, UsageReport } from '@tickwatch/shared';
+import type { TableSizes } from '../store/table-sizes.js';
+import { usageReport } from '../usage/usage-report.js';
+import type { UsageWindow } from '../usage/usage-ledger.js';
+import { requireOperatorKey } from './operator-key.js';
+
+const HOUR_MS = 3_600_000;
+
+export interface UsageDeps {
+  operatorKey: string;
+  scope: UsageReport['scope'];
+  store: UsageReport['store'];
+  prices: UsagePrices | { missing: string };
+  /** Consumed units over the `windowMs` up to `at`. */
+  window(windowMs: number, at: number): Promise<UsageWindow> | UsageWindow;
+  sizes(): Promise<TableSizes>;
+  now?: () => number;
+}
+
+/** GET /api/usage (operator key): consumed units per table over the last hour and 24 h, and their monthly price. */
+export function usageRouter(deps: UsageDeps): Router {
+  const router = Router();
+  const now = deps.now ?? Date.now;
+  router.get('/usage', requireOperatorKey(deps.operatorKey), async (_req, res) => {
+    const at = now();
+    const [lastHour, last24h, sizes] = await Promise.all([
+      deps.window(HOUR_MS, at),
+      deps.window(24 * HOUR_MS, at),
+      deps.sizes(),
+    ]);
+    res.set('Cache-Control', 'no-store');
+    res.json(usageReport({ scope: deps.scope, store: deps.store, prices: deps.prices, lastHour, last24h, sizes }));
+  });
+  return router;
+}

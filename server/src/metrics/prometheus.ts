@@ -1,0 +1,82 @@
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CapacityMeter } from '../store/consumed-capacity.js';
+
+/**
+ * Where each figure comes from. The parts keep plain running counts of their own (a field incremented on the path it
+ * counts); the registry reads them only when scraped, so metrics add nothing to the tick path but a scrape.
+ */
+export interface MetricSources {
+  capacity: CapacityMeter;
+  /** Fires claimed in the store since start-up. */
+  firesRecorded(): number;
+  deliveries(): { channel: string; status: string; count: number }[];
+  /** Sockets connected to this process: on a public widget feed, or signed in to a dashboard. */
+  sockets(): { public: number; signedIn: number };
+  /** Price frames written to sockets since start-up. */
+  framesSent(): number;
+}
+
+/**
+ * The Prometheus registry behind GET /metrics: a registry of its own per server (tests run several in one process),
+ * with prom-client's default process metrics (event-loop lag, memory, CPU, GC) beside ours.
+ */
+export function createMetricsRegistry(sources: MetricSources): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  new Counter({
+    name: 'tickwatch_dynamodb_consumed_units_total',
+    help:
+      'DynamoDB capacity units consumed, by table, API operation and kind (read/write). source="reported": the ' +
+      'store\'s own ConsumedCapacity; source="computed": by DynamoDB\'s billing rules where the store reports none ' +
+      '(docs/cost.md)',
+    labelNames: ['table', 'operation', 'kind', 'source'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const c of sources.capacity.totals()) {
+        this.labels({ table: c.table, operation: c.operation, kind: c.kind, source: c.source }).inc(c.units);
+      }
+    },
+  });
+  new Counter({
+    name: 'tickwatch_fires_recorded_total',
+    help: 'Alert fires claimed in the store (each handed to delivery once)',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(sources.firesRecorded());
+    },
+  });
+  new Counter({
+    name: 'tickwatch_deliveries_total',
+    help: 'Notification deliveries by channel and outcome: sent, failed, or retried (an attempt failed, another follows)',
+    labelNames: ['channel', 'status'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const d of sources.deliveries()) this.labels({ channel: d.channel, status: d.status }).inc(d.count);
+    },
+  });
+  new Gauge({
+    name: 'tickwatch_sockets_connected',
+    help: 'Socket.IO connections to this process: public (widgets, no sign-in) and signed_in (dashboards)',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    collect() {
+      const sockets = sources.sockets();
+      this.labels({ kind: 'public' }).set(sockets.public);
+      this.labels({ kind: 'signed_in' }).set(sockets.signedIn);
+    },
+  });
+  new Counter({
+    name: 'tickwatch_socket_frames_total',
+    help: 'Price frames written to sockets by this process (rate() of it is frames per second)',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(sources.framesSent());
+    },
+  });
+  return registry;
+}
