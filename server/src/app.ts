@@ -183,7 +183,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     perMinute(perMinuteLimit, what, cluster && { store: cluster.rateLimitStore(name), log });
 
   const alertWrites = limiter(config.rateLimits.alertWritesPerMinute, 'alert changes', 'alert-writes');
-  const ledger = new UsageLedger(startedAt);
+  // In a cluster every process's units are summed in Redis, so any process answers for the whole cluster.
+  const ledger = cluster?.usage ?? new UsageLedger(startedAt);
   store.capacity.onConsumed((consumed) => ledger.record(consumed.table, consumed.kind, consumed.units, Date.now()));
   const metrics = createMetricsRegistry({
     capacity: store.capacity,
@@ -228,7 +229,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     '/api',
     usageRouter({
       operatorKey: config.ingestApiKey,
-      scope: 'process',
+      scope: cluster ? 'cluster' : 'process',
       store: { mode: config.store.mode },
       prices: resolvePrices(config.pricing),
       window: (windowMs, at) => ledger.window(windowMs, at),

@@ -15,6 +15,7 @@ import type { MarketState } from '../market/market-state.js';
 import type { FundamentalsRepository } from '../store/fundamentals-repository.js';
 import type { TicksRepository } from '../store/ticks-repository.js';
 import { ChangePublisher, parseChanges, type ClusterChange } from './changes.js';
+import { ClusterUsage } from './cluster-usage.js';
 import { FEED_TIMING, FeedLeader } from './feed-leader.js';
 import { ClusterKeys } from './keys.js';
 import { Lease } from './lease.js';
@@ -52,6 +53,8 @@ export interface ClusterParts {
 export class ClusterNode {
   readonly instance: string;
   readonly keys: ClusterKeys;
+  /** Consumed DynamoDB units of the whole cluster, for /api/usage. */
+  readonly usage: ClusterUsage;
   private readonly commands: Redis;
   private readonly readers: Redis[] = [];
   private readonly log: TickLog;
@@ -73,6 +76,7 @@ export class ClusterNode {
     this.commands = openRedis(config.redisUrl, `${config.nodeId}:commands`, logger);
     this.log = new TickLog(this.commands, this.keys, config.tickShards);
     this.publisher = new ChangePublisher(this.commands, this.keys.changes, logger);
+    this.usage = new ClusterUsage(this.commands, this.keys, logger);
   }
 
   /** Connects to Redis; fails with a sentence naming REDIS_URL when it does not answer. */
@@ -89,6 +93,7 @@ export class ClusterNode {
           'every process must use the same number',
       );
     }
+    await node.usage.start(Date.now());
     return node;
   }
 
@@ -246,6 +251,7 @@ export class ClusterNode {
     await this.ownership?.stop();
     await this.consumer?.stop();
     await this.worker?.close(timeoutMs);
+    await this.usage.close();
     for (const follower of this.followers) void follower.stop();
     for (const redis of [...this.readers, this.commands]) redis.disconnect();
   }

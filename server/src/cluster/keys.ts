@@ -54,6 +54,16 @@ export class ClusterKeys {
     return `${this.prefix}:socket.io`;
   }
 
+  /** One minute's consumed DynamoDB units of every process, by `table:kind`. */
+  usage(minute: number): string {
+    return `${this.prefix}:usage:${minute}`;
+  }
+
+  /** When the cluster began counting consumed units (epoch ms). */
+  get usageSince(): string {
+    return `${this.prefix}:usage:since`;
+  }
+
   /** Rate-limit counters. */
   get rateLimits(): string {
     return `${this.prefix}:rate:`;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Alert, Tick } from '@tickwatch/shared';
+import type { Alert, Tick, UsageReport } from '@tickwatch/shared';
 import {
+  CLUSTER_INGEST_KEY,
   postUntilAccepted,
   signInOn,
   sleep,
@@ -12,6 +13,7 @@ import {
   type TestCluster,
 } from '../support/cluster.js';
 import { eventually } from '../support/harness.js';
+import { parsePrometheusText, sampleSum } from '../support/prometheus-text.js';
 import { connectClient, type ConnectedClient } from '../support/sockets.js';
 import { priceAlert } from '../support/users.js';
 
@@ -139,6 +141,39 @@ describe.skipIf(kind !== 'dynamodb-local')(
       const history = await user.history(c);
       expect(history.filter((r) => r.alert_id === disabled.alert_id)).toHaveLength(1);
       expect(history.filter((r) => r.alert_id === control.alert_id)).toHaveLength(2);
+    });
+
+    it("answers /api/usage on any process with the whole cluster's consumed units", async () => {
+      // Each process stores the ticks of its own shards: the ticks table's writes are spread over all three.
+      const posted = [0, 1, 2].map((i) => symbolsWhere(`USG${i}X`, 1, (shard) => shards[i]!.includes(shard))[0]!);
+      for (const symbol of posted) await postUntilAccepted(a, [tick(symbol, 50)], posting);
+      const usageOf = async (node: NodeProcess) => {
+        const res = await fetch(`${node.url}/api/usage`, { headers: { 'x-api-key': CLUSTER_INGEST_KEY } });
+        expect(res.status).toBe(200);
+        return (await res.json()) as UsageReport;
+      };
+      /** What one process consumed since it started, by its own /metrics. */
+      const consumedBy = async (node: NodeProcess) => {
+        const res = await fetch(`${node.url}/metrics`, { headers: { 'x-api-key': CLUSTER_INGEST_KEY } });
+        const families = parsePrometheusText(await res.text());
+        return {
+          ticks: sampleSum(families, 'tickwatch_dynamodb_consumed_units_total', { table: 'ticks', kind: 'write' }),
+          all: sampleSum(families, 'tickwatch_dynamodb_consumed_units_total'),
+        };
+      };
+      await eventually(async () => {
+        const reports = await Promise.all(cluster.nodes.map(usageOf));
+        const own = await Promise.all(cluster.nodes.map(consumedBy));
+        for (const report of reports) expect(report.scope).toBe('cluster');
+        // Each process adds its units every few seconds; once all have, each answers with the sum of all three.
+        const sum = (values: number[]) => Math.round(values.reduce((s, v) => s + v, 0) * 1e6) / 1e6;
+        expect(own.every((node) => node.ticks > 0)).toBe(true);
+        for (const report of reports) {
+          expect(report.lastHour.tables.realtime_ticks!.writeUnits).toBe(sum(own.map((node) => node.ticks)));
+          const { readUnits, writeUnits } = report.lastHour.total;
+          expect(Math.round((readUnits + writeUnits) * 1e6) / 1e6).toBe(sum(own.map((node) => node.all)));
+        }
+      }, 20_000);
     });
   },
 );
