@@ -229,7 +229,7 @@ export class ClusterNode {
 
   /** The owned shards' ticks on their way to the store; feed ticks Redis did not take count as dropped. */
   stats(): WriteQueueStats & { dropped: number } {
-    const idle = { queued: 0, capacity: 0, inFlight: 0, written: 0, failedBatches: 0, deadLettered: 0 };
+    const idle = { queued: 0, capacity: 0, inFlight: 0, written: 0, failedBatches: 0, deadLettered: 0, oldestAgeMs: 0 };
     return { ...(this.worker?.stats() ?? idle), dropped: this.feedLeader?.droppedTicks ?? 0 };
   }
 

@@ -221,7 +221,7 @@ describe('WriteQueue capacity and size', () => {
 
   it('counts in-flight items in size, so a busy store still fills the queue', async () => {
     const store = controllableStore<number>();
-    const queue = makeQueue({ write: store.write, capacity: 10, batchSize: 2, concurrency: 1 });
+    const queue = makeQueue({ write: store.write, capacity: 10, batchSize: 2, concurrency: 1, now: () => 0 });
     queue.offer(range(0, 5));
     expect(store.call(0).batch).toEqual([0, 1]);
     expect(queue.size).toBe(5);
@@ -232,6 +232,7 @@ describe('WriteQueue capacity and size', () => {
       written: 0,
       failedBatches: 0,
       deadLettered: 0,
+      oldestAgeMs: 0,
     });
     expect(queue.hasRoomFor(5)).toBe(true);
     expect(queue.hasRoomFor(6)).toBe(false);
@@ -281,7 +282,42 @@ describe('WriteQueue capacity and size', () => {
       written: 0,
       failedBatches: 0,
       deadLettered: 0,
+      oldestAgeMs: 0,
     });
+  });
+});
+
+describe('WriteQueue age', () => {
+  it('reports how long the oldest unwritten item has waited, in flight, retried or refused alike', async () => {
+    let now = 1_000;
+    const store = controllableStore<number>();
+    const queue = makeQueue({
+      write: store.write,
+      batchSize: 2,
+      now: () => now,
+      isPermanent: (err) => err === 'refused',
+      backoff: { baseMs: 0, maxMs: 0 },
+    });
+    queue.offer([1, 2]);
+    now = 1_200;
+    queue.offer([3]);
+    now = 1_500;
+    expect(queue.stats().oldestAgeMs).toBe(500);
+    // Left unprocessed: back in the queue with the time of the batch it came from.
+    store.call(0).resolve([2]);
+    await flush();
+    await vi.waitFor(() => expect(store.calls.length).toBeGreaterThan(1));
+    expect(queue.stats().oldestAgeMs).toBe(500);
+    // Refused for good: its items are written alone, still as old.
+    store.call(1).reject('refused');
+    await flush();
+    expect(queue.stats().oldestAgeMs).toBe(500);
+    for (let i = 2; i < store.calls.length || queue.size > 0; i++) {
+      await vi.waitFor(() => expect(store.calls.length).toBeGreaterThan(i));
+      store.call(i).resolve();
+      await flush();
+    }
+    expect(queue.stats()).toMatchObject({ queued: 0, oldestAgeMs: 0 });
   });
 });
 

@@ -23,6 +23,8 @@ export interface WriteQueueOptions<T> {
   onDeadLetter?: (item: T, err: unknown) => void;
   /** Shared with the store's other writers: a success anywhere ends this queue's back-off early. */
   retries?: RetryGroup;
+  /** The clock items are timed by (default Date.now). */
+  now?: () => number;
 }
 
 export interface WriteQueueStats {
@@ -33,13 +35,21 @@ export interface WriteQueueStats {
   failedBatches: number;
   /** Items the store refused for good and that were dropped. */
   deadLettered: number;
+  /** How long the oldest item still waiting or being written has been in the queue; 0 when it is empty. */
+  oldestAgeMs: number;
 }
 
 export class WriteQueue<T> {
   private readonly pending: T[] = [];
+  /** When each pending item was offered, index for index (a retried item keeps its batch's oldest time). */
+  private readonly pendingAt: number[] = [];
   private head = 0;
   /** Items of a refused batch, written one per call to find the one the store cannot hold; they go first. */
   private solo: T[] = [];
+  private soloAt: number[] = [];
+  /** The oldest offer time of each batch being written. */
+  private readonly inFlightSince = new Set<{ at: number }>();
+  private readonly now: () => number;
   private deadLettered = 0;
   private readonly retries: RetryGroup;
   private inFlightItems = 0;
@@ -53,6 +63,7 @@ export class WriteQueue<T> {
 
   constructor(private readonly options: WriteQueueOptions<T>) {
     this.retries = options.retries ?? new RetryGroup();
+    this.now = options.now ?? Date.now;
   }
 
   /** Items waiting or being written. */
@@ -67,7 +78,11 @@ export class WriteQueue<T> {
   /** Queues all of `items`, or none of them when they do not fit. */
   offer(items: readonly T[]): boolean {
     if (this.closed || !this.hasRoomFor(items.length)) return false;
-    for (const item of items) this.pending.push(item);
+    const at = this.now();
+    for (const item of items) {
+      this.pending.push(item);
+      this.pendingAt.push(at);
+    }
     this.pump();
     return true;
   }
@@ -80,7 +95,14 @@ export class WriteQueue<T> {
       written: this.written,
       failedBatches: this.failedBatches,
       deadLettered: this.deadLettered,
+      oldestAgeMs: this.oldestAgeMs(),
     };
+  }
+
+  private oldestAgeMs(): number {
+    let oldest = Math.min(this.pendingAt[this.head] ?? Infinity, ...this.soloAt);
+    for (const batch of this.inFlightSince) oldest = Math.min(oldest, batch.at);
+    return oldest === Infinity ? 0 : Math.max(0, this.now() - oldest);
   }
 
   /** Resolves once everything queued so far is written, or after `timeoutMs`; returns whether it drained. */
@@ -111,14 +133,15 @@ export class WriteQueue<T> {
       (this.solo.length > 0 || this.pending.length > this.head)
     ) {
       if (this.solo.length > 0) {
-        void this.writeBatch([this.solo.shift()!]);
+        void this.writeBatch([this.solo.shift()!], this.soloAt.shift()!);
         continue;
       }
       const end = Math.min(this.head + this.options.batchSize, this.pending.length);
       const batch = this.pending.slice(this.head, end);
+      const at = this.pendingAt[this.head]!;
       this.head = end;
       this.compact();
-      void this.writeBatch(batch);
+      void this.writeBatch(batch, at);
     }
     if (this.size === 0) {
       const waiters = this.idleWaiters;
@@ -127,7 +150,9 @@ export class WriteQueue<T> {
     }
   }
 
-  private async writeBatch(batch: T[]): Promise<void> {
+  private async writeBatch(batch: T[], at: number): Promise<void> {
+    const since = { at };
+    this.inFlightSince.add(since);
     this.inFlightBatches += 1;
     this.inFlightItems += batch.length;
     let left: T[];
@@ -138,30 +163,34 @@ export class WriteQueue<T> {
     } catch (err) {
       this.failedBatches += 1;
       if (this.options.isPermanent?.(err)) {
+        this.inFlightSince.delete(since);
         this.inFlightBatches -= 1;
         this.inFlightItems -= batch.length;
-        this.refused(batch, err);
+        this.refused(batch, at, err);
         this.pump();
         return;
       }
       this.options.onError?.(err, this.consecutiveFailures + 1);
       left = batch;
     }
+    this.inFlightSince.delete(since);
     this.inFlightBatches -= 1;
     this.inFlightItems -= batch.length;
     this.written += batch.length - left.length;
     if (left.length > 0) {
       // Unwritten items go back to the front: the oldest ticks are the ones closest to being lost.
       this.pending.splice(this.head, 0, ...left);
+      this.pendingAt.splice(this.head, 0, ...left.map(() => at));
       this.scheduleRetry();
     }
     this.pump();
   }
 
   /** A batch the store refuses for good: split it to find the bad item, or drop that item once it is alone. */
-  private refused(batch: T[], err: unknown): void {
+  private refused(batch: T[], at: number, err: unknown): void {
     if (batch.length > 1) {
       this.solo = [...batch, ...this.solo];
+      this.soloAt = [...batch.map(() => at), ...this.soloAt];
       return;
     }
     this.deadLettered += 1;
@@ -184,6 +213,7 @@ export class WriteQueue<T> {
   private compact(): void {
     if (this.head > 4096 && this.head * 2 > this.pending.length) {
       this.pending.splice(0, this.head);
+      this.pendingAt.splice(0, this.head);
       this.head = 0;
     }
   }
