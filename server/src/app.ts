@@ -28,6 +28,7 @@ import { metricsRouter } from './http/metrics-router.js';
 import { notificationsRouter } from './http/notifications-router.js';
 import { ticksRouter } from './http/ticks-router.js';
 import { usageRouter } from './http/usage-router.js';
+import { TickCounts } from './ingest/tick-counts.js';
 import { TickPipeline } from './ingest/tick-pipeline.js';
 import type { Logger } from './log.js';
 import { MarketState } from './market/market-state.js';
@@ -184,6 +185,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
 
   const alertWrites = limiter(config.rateLimits.alertWritesPerMinute, 'alert changes', 'alert-writes');
   // In a cluster every process's units are summed in Redis, so any process answers for the whole cluster.
+  const tickCounts = new TickCounts();
   const ledger = cluster?.usage ?? new UsageLedger(startedAt);
   store.capacity.onConsumed((consumed) => ledger.record(consumed.table, consumed.kind, consumed.units, Date.now()));
   const metrics = createMetricsRegistry({
@@ -192,6 +194,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     deliveries: () => delivery.outcomeCounts(),
     sockets: () => connectedSockets(io),
     framesSent: () => fanout.stats().framesSent,
+    ticks: () => tickCounts.snapshot(),
+    writeQueue: () => (cluster ?? pipeline).stats(),
   });
   app.disable('x-powered-by');
   // A client's address (rate limits, the page's scheme) comes from X-Forwarded-For only through as many proxies as
@@ -208,7 +212,14 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   app.use('/api', meRouter({ auth, settings, defaultWatchlist: defaultWatchlist(config) }));
   app.use(
     '/api',
-    ticksRouter({ intake: cluster?.intake ?? pipeline, market, bars, ticks, ingestApiKey: config.ingestApiKey }),
+    ticksRouter({
+      intake: cluster?.intake ?? pipeline,
+      market,
+      bars,
+      ticks,
+      ingestApiKey: config.ingestApiKey,
+      counts: tickCounts,
+    }),
   );
   app.use('/api', alertsRouter({ auth, alerts, settings, engine, changes, maxAlertsPerUser: config.maxAlertsPerUser }));
   app.use('/api', notificationsRouter({ auth, notifications }));

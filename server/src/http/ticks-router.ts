@@ -15,6 +15,7 @@ import {
   type TradePoint,
 } from '@tickwatch/shared';
 import { notFound, payloadTooLarge, unavailable, validationFailed } from '../errors.js';
+import type { TickCounts } from '../ingest/tick-counts.js';
 import { IngestUnavailableError, type TickIntake } from '../ingest/tick-pipeline.js';
 import { CandleAggregator, rollUp } from '../market/candles.js';
 import type { MarketState } from '../market/market-state.js';
@@ -43,20 +44,41 @@ export interface TicksRouterDeps {
   bars: MinuteBars;
   ticks: TicksRepository;
   ingestApiKey: string;
+  /** Ticks posted, and whether each batch was accepted or refused. */
+  counts: TickCounts;
   now?: () => number;
 }
 
-export function ticksRouter({ intake, market, bars, ticks, ingestApiKey, now = Date.now }: TicksRouterDeps): Router {
+export function ticksRouter({
+  intake,
+  market,
+  bars,
+  ticks,
+  ingestApiKey,
+  counts,
+  now = Date.now,
+}: TicksRouterDeps): Router {
   const router = Router();
   /** Symbols whose minute bars are reading stored ticks, so requests that arrive meanwhile share the one read. */
   const warming = new Map<string, Promise<void>>();
 
   router.post('/ticks', requireOperatorKey(ingestApiKey), async (req, res) => {
-    const received = parseIngestBody(req.body);
+    const posted = Array.isArray(req.body) ? req.body.length : 1;
+    counts.add('received', 'http_ingest', posted);
+    let received: z.infer<typeof ingestTickSchema>[];
+    try {
+      received = parseIngestBody(req.body);
+    } catch (err) {
+      counts.add('refused', 'http_ingest', posted);
+      throw err;
+    }
     const batch: Tick[] = received.map((t) => ({ ...t, source: 'http_ingest' }));
     try {
-      res.status(202).json(await intake.ingest(batch));
+      const result = await intake.ingest(batch);
+      counts.add('accepted', 'http_ingest', result.accepted);
+      res.status(202).json(result);
     } catch (err) {
+      counts.add('refused', 'http_ingest', posted);
       if (err instanceof IngestUnavailableError) {
         res.setHeader('Retry-After', '1');
         throw unavailable(err.publicMessage);

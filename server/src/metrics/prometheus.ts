@@ -1,4 +1,6 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { TickCounts } from '../ingest/tick-counts.js';
+import type { WriteQueueStats } from '../ingest/write-queue.js';
 import type { CapacityMeter } from '../store/consumed-capacity.js';
 
 /**
@@ -14,6 +16,9 @@ export interface MetricSources {
   sockets(): { public: number; signedIn: number };
   /** Price frames written to sockets since start-up. */
   framesSent(): number;
+  ticks(): ReturnType<TickCounts['snapshot']>;
+  /** The queue of ticks on their way to the store (in a cluster, the owned shards'). */
+  writeQueue(): WriteQueueStats;
 }
 
 /**
@@ -37,6 +42,42 @@ export function createMetricsRegistry(sources: MetricSources): Registry {
       for (const c of sources.capacity.totals()) {
         this.labels({ table: c.table, operation: c.operation, kind: c.kind, source: c.source }).inc(c.units);
       }
+    },
+  });
+  new Counter({
+    name: 'tickwatch_ticks_total',
+    help:
+      'Ticks by source and outcome: received, accepted (taken for storage), refused (the sender was told), dropped ' +
+      '(shown live, never stored) and stored (in the ticks table)',
+    labelNames: ['source', 'outcome'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const t of sources.ticks()) this.labels({ source: t.source, outcome: t.outcome }).inc(t.count);
+    },
+  });
+  new Gauge({
+    name: 'tickwatch_tick_write_queue_depth',
+    help: 'Ticks waiting for the store or being written (in a cluster, of the shards this process owns)',
+    registers: [registry],
+    collect() {
+      this.set(sources.writeQueue().queued);
+    },
+  });
+  new Gauge({
+    name: 'tickwatch_tick_write_queue_capacity',
+    help: 'Ticks the write queue holds before ingest answers 503 and feed ticks are dropped (PERSIST_QUEUE_CAPACITY)',
+    registers: [registry],
+    collect() {
+      this.set(sources.writeQueue().capacity);
+    },
+  });
+  new Gauge({
+    name: 'tickwatch_tick_write_queue_oldest_age_seconds',
+    help: 'How long the oldest tick not yet written has been waiting; 0 when the queue is empty',
+    registers: [registry],
+    collect() {
+      this.set(sources.writeQueue().oldestAgeMs / 1000);
     },
   });
   new Counter({

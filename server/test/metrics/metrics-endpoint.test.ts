@@ -66,6 +66,12 @@ describe(`metrics on ${inject('dynamoKind')}`, () => {
       expect(units(families, 'notifications', 'write')).toBeGreaterThan(units(before, 'notifications', 'write'));
       return families;
     });
+    const ticks = (families: Map<string, MetricFamily>, outcome: string) =>
+      sampleSum(families, 'tickwatch_ticks_total', { source: 'http_ingest', outcome });
+    expect(ticks(after, 'received') - ticks(before, 'received')).toBe(3);
+    expect(ticks(after, 'accepted') - ticks(before, 'accepted')).toBe(3);
+    expect(sampleSum(after, 'tickwatch_tick_write_queue_depth')).toBe(0);
+    expect(sampleSum(after, 'tickwatch_tick_write_queue_oldest_age_seconds')).toBe(0);
     expect(sampleSum(after, 'tickwatch_fires_recorded_total')).toBe(
       sampleSum(before, 'tickwatch_fires_recorded_total') + 1,
     );
@@ -84,5 +90,17 @@ describe(`metrics on ${inject('dynamoKind')}`, () => {
     await eventually(async () =>
       expect(sampleSum(await scrape(), 'tickwatch_sockets_connected', { kind: 'public' })).toBe(0),
     );
+  });
+
+  it('counts a refused batch as received and refused, none of it accepted', async () => {
+    const count = (families: Map<string, MetricFamily>, outcome: string) =>
+      sampleSum(families, 'tickwatch_ticks_total', { source: 'http_ingest', outcome });
+    const before = await scrape();
+    const bad = [{ symbol: 'MET', timestamp: Date.now(), price: -1, volume: 1 }, { symbol: 'MET' }];
+    expect((await server.ingest(bad)).status).toBe(400);
+    const after = await scrape();
+    expect(count(after, 'received') - count(before, 'received')).toBe(2);
+    expect(count(after, 'refused') - count(before, 'refused')).toBe(2);
+    expect(count(after, 'accepted')).toBe(count(before, 'accepted'));
   });
 });
