@@ -116,6 +116,8 @@ const cursorSchema = z.strictObject({ timestamp: z.number().finite().nonnegative
 export class TicksRepository {
   /** The registry entry's ttl each symbol is known to have at least, as written or read by this repository. */
   private readonly registered = new Map<string, number>();
+  /** Registrations under way, so that batches of one symbol written side by side register it once. */
+  private readonly registering = new Map<string, { ttl: number; done: Promise<void> }>();
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -261,7 +263,18 @@ export class TicksRepository {
     for (const { symbol, ttl } of items) {
       if (ttl > (this.registered.get(symbol) ?? 0) && ttl > (due.get(symbol) ?? 0)) due.set(symbol, ttl);
     }
-    await Promise.all([...due].map(([symbol, ttl]) => this.registerSymbol(symbol, ttl + REGISTRY_SLACK_SECONDS)));
+    await Promise.all(
+      [...due].map(([symbol, ttl]) => {
+        const underWay = this.registering.get(symbol);
+        if (underWay && underWay.ttl >= ttl) return underWay.done;
+        const registration = { ttl: ttl + REGISTRY_SLACK_SECONDS, done: Promise.resolve() };
+        registration.done = this.registerSymbol(symbol, registration.ttl).finally(() => {
+          if (this.registering.get(symbol) === registration) this.registering.delete(symbol);
+        });
+        this.registering.set(symbol, registration);
+        return registration.done;
+      }),
+    );
   }
 
   private async registerSymbol(symbol: string, ttl: number): Promise<void> {

@@ -71,4 +71,19 @@ describe(`expired ticks on ${inject('dynamoKind')}`, () => {
     const { items } = await past.queryNewestFirst({ symbol: 'SWEEP', from: 0, limit: 10 });
     expect(items.map((i) => i.price)).toEqual([2]);
   });
+
+  it('registers a symbol once when batches of it are written side by side', async () => {
+    const registrations: number[] = [];
+    const stop = server.store.capacity.onConsumed((c) => {
+      if (c.table === 'ticks' && c.operation === 'UpdateItem') registrations.push(c.units);
+    });
+    const fresh = new TicksRepository(server.store.clients.doc, server.store.tables.ticks);
+    const now = Date.now();
+    const batches = [0, 1, 2, 3].map((b) =>
+      Array.from({ length: 25 }, (_, i) => toTickItem(tick('REG', now - 100 * b - i, 1), now - 100 * b - i)),
+    );
+    await Promise.all(batches.map((batch) => fresh.batchPut(batch)));
+    stop();
+    expect(registrations).toHaveLength(1);
+  });
 });
