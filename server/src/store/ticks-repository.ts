@@ -25,6 +25,15 @@ export interface TickItem {
   volume: number;
   source: Tick['source'];
   ttl: number;
+  /**
+   * With TICK_STORE=seconds the item is a second's trades (store/second-aggregator.ts): `price` and `source` are its
+   * last trade's, `volume` its total, and these its first price, extremes and trade count. An item without them is
+   * one trade.
+   */
+  open?: number;
+  high?: number;
+  low?: number;
+  trades?: number;
 }
 
 export const BATCH_WRITE_LIMIT = 25;
