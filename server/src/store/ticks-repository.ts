@@ -5,7 +5,16 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { SYMBOL_PATTERN, tickExpiresAt, toStorableNumber, type Tick } from '@tickwatch/shared';
+import {
+  SYMBOL_PATTERN,
+  barStart,
+  tickExpiresAt,
+  toStorableNumber,
+  type KeyedSpan,
+  type StoredTick,
+  type Tick,
+} from '@tickwatch/shared';
+import { SECOND_MS } from './second-aggregator.js';
 import { keyToTimestampMs } from './tick-sequencer.js';
 import { z } from 'zod';
 import { backoffDelay, sleep } from '../backoff.js';
@@ -97,6 +106,7 @@ export function toTickItem(tick: Tick, sortKey: number): TickItem {
   };
 }
 
+/** The item's last trade: the item itself when it is one trade. */
 export function presentTick(item: TickItem): Tick {
   return {
     symbol: item.symbol,
@@ -105,6 +115,50 @@ export function presentTick(item: TickItem): Tick {
     volume: item.volume,
     source: item.source,
   };
+}
+
+/** The item as the range API returns it: with the second's open, high, low and trade count when it is a second. */
+export function presentStored(item: TickItem): StoredTick {
+  const tick = presentTick(item);
+  if (item.trades === undefined) return tick;
+  return { ...tick, open: item.open, high: item.high, low: item.low, trades: item.trades };
+}
+
+/**
+ * The item's trades as one span, with keys that order it among other stored trades. A second is stored under one key
+ * (its last trade's when first written); its first trade's key is not stored, so the second's start stands for it.
+ */
+export function spanOf(item: TickItem): KeyedSpan {
+  const { price, volume } = item;
+  const timestamp = keyToTimestampMs(item.timestamp);
+  const trades = item.trades ?? 1;
+  return {
+    timestamp,
+    price,
+    volume,
+    open: item.open ?? price,
+    high: item.high ?? price,
+    low: item.low ?? price,
+    trades,
+    openKey: trades === 1 ? item.timestamp : barStart(timestamp, SECOND_MS),
+    closeKey: item.timestamp,
+  };
+}
+
+/**
+ * Ticks that replay the item into anything folding trades in time order (the day bar, indicator bars, re-arm
+ * checks): the trade itself, or for a second its open, its low and high (in the order that ends nearer its close),
+ * then its last trade with the whole volume. Bars of a second or longer come out as the second's trades make them;
+ * the points before the last one are stamped at the second's start, as the store does not say when they traded.
+ */
+export function tradesOf(item: TickItem): Tick[] {
+  const last = presentTick(item);
+  if (item.trades === undefined || item.trades === 1) return [last];
+  const start = barStart(last.timestamp, SECOND_MS);
+  const point = (price: number): Tick => ({ ...last, timestamp: start, price, volume: 0 });
+  const { open = last.price, high = last.price, low = last.price } = item;
+  const middle = last.price >= open ? [low, high] : [high, low];
+  return [point(open), ...middle.map(point), last];
 }
 
 export interface TickRange {

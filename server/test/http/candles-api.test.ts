@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { CANDLE_INTERVALS, CANDLE_INTERVAL_MS, type Candle, type CandleInterval } from '@tickwatch/shared';
-import { TicksRepository, presentTick } from '../../src/store/ticks-repository.js';
+import {
+  CANDLE_INTERVALS,
+  CANDLE_INTERVAL_MS,
+  foldSpan,
+  openSpanBar,
+  type Candle,
+  type CandleInterval,
+} from '@tickwatch/shared';
+import { TicksRepository, spanOf } from '../../src/store/ticks-repository.js';
 import { eventually, startTestServer, uniquePrefix, type TestServer } from '../support/harness.js';
 
 const MINUTE = 60_000;
@@ -60,20 +67,11 @@ describe(`candles from the minute bars, on ${inject('dynamoKind')}`, () => {
     const intervalMs = CANDLE_INTERVAL_MS[body.interval];
     const bars: Candle[] = [];
     for await (const page of ticks.scanOldestFirst({ symbol: body.symbol, from: body.from, to: body.to })) {
-      for (const { timestamp, price, volume } of page.map(presentTick)) {
-        const start = Math.floor(timestamp / intervalMs) * intervalMs;
+      for (const span of page.map(spanOf)) {
+        const start = Math.floor(span.timestamp / intervalMs) * intervalMs;
         const last = bars.at(-1);
-        if (last?.start === start) {
-          Object.assign(last, {
-            high: Math.max(last.high, price),
-            low: Math.min(last.low, price),
-            close: price,
-            volume: last.volume + volume,
-            trades: last.trades + 1,
-          });
-        } else {
-          bars.push({ start, open: price, high: price, low: price, close: price, volume, trades: 1 });
-        }
+        if (last?.start === start) bars[bars.length - 1] = foldSpan(last, span);
+        else bars.push(openSpanBar(start, span));
       }
     }
     return bars;
