@@ -23,6 +23,12 @@ export interface WriteQueueOptions<T> {
   onDeadLetter?: (item: T, err: unknown) => void;
   /** Shared with the store's other writers: a success anywhere ends this queue's back-off early. */
   retries?: RetryGroup;
+  /**
+   * The store key of an item, for items that replace earlier ones (a stored second corrected by a late trade). The
+   * queue then holds one version per key: a newer one offered while the older waits takes its place, and one offered
+   * while the older is being written waits for that write, so an older version can never land after a newer one.
+   */
+  keyOf?: (item: T) => string;
 }
 
 export interface WriteQueueStats {
@@ -50,6 +56,8 @@ export class WriteQueue<T> {
   private waitingToRetry = false;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
+  /** With `keyOf`: the newest version of every key waiting or being written. */
+  private readonly versions = new Map<string, T>();
 
   constructor(private readonly options: WriteQueueOptions<T>) {
     this.retries = options.retries ?? new RetryGroup();
@@ -67,7 +75,16 @@ export class WriteQueue<T> {
   /** Queues all of `items`, or none of them when they do not fit. */
   offer(items: readonly T[]): boolean {
     if (this.closed || !this.hasRoomFor(items.length)) return false;
-    for (const item of items) this.pending.push(item);
+    const keyOf = this.options.keyOf;
+    for (const item of items) {
+      if (keyOf) {
+        const key = keyOf(item);
+        const queued = this.versions.has(key);
+        this.versions.set(key, item);
+        if (queued) continue;
+      }
+      this.pending.push(item);
+    }
     this.pump();
     return true;
   }
@@ -111,11 +128,11 @@ export class WriteQueue<T> {
       (this.solo.length > 0 || this.pending.length > this.head)
     ) {
       if (this.solo.length > 0) {
-        void this.writeBatch([this.solo.shift()!]);
+        void this.writeBatch([this.newest(this.solo.shift()!)]);
         continue;
       }
       const end = Math.min(this.head + this.options.batchSize, this.pending.length);
-      const batch = this.pending.slice(this.head, end);
+      const batch = this.pending.slice(this.head, end).map((item) => this.newest(item));
       this.head = end;
       this.compact();
       void this.writeBatch(batch);
@@ -150,12 +167,39 @@ export class WriteQueue<T> {
     this.inFlightBatches -= 1;
     this.inFlightItems -= batch.length;
     this.written += batch.length - left.length;
+    const again = this.superseded(batch, left);
     if (left.length > 0) {
       // Unwritten items go back to the front: the oldest ticks are the ones closest to being lost.
       this.pending.splice(this.head, 0, ...left);
       this.scheduleRetry();
     }
+    this.pending.splice(this.head, 0, ...again);
     this.pump();
+  }
+
+  /** With `keyOf`, the newest version of the item's key: what a write takes. */
+  private newest(item: T): T {
+    return this.options.keyOf ? (this.versions.get(this.options.keyOf(item)) ?? item) : item;
+  }
+
+  /**
+   * After a write: the keys of written items are done, unless a newer version came meanwhile, which is returned to be
+   * written in turn. Items left unwritten keep their keys.
+   */
+  private superseded(batch: readonly T[], left: readonly T[]): T[] {
+    const keyOf = this.options.keyOf;
+    if (!keyOf) return [];
+    // The store hands unwritten items back as copies: they are known by key.
+    const unwritten = new Set(left.map(keyOf));
+    const again: T[] = [];
+    for (const item of batch) {
+      const key = keyOf(item);
+      if (unwritten.has(key)) continue;
+      const newest = this.versions.get(key);
+      if (newest === item) this.versions.delete(key);
+      else if (newest !== undefined) again.push(newest);
+    }
+    return again;
   }
 
   /** A batch the store refuses for good: split it to find the bad item, or drop that item once it is alone. */
@@ -166,6 +210,7 @@ export class WriteQueue<T> {
     }
     this.deadLettered += 1;
     this.options.onDeadLetter?.(batch[0]!, err);
+    this.pending.splice(this.head, 0, ...this.superseded(batch, []));
   }
 
   private scheduleRetry(): void {
