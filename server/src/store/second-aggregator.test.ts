@@ -21,7 +21,7 @@ describe('SecondAggregator', () => {
     expect(agg.add(tick(T + 5, 100), T + 5, T)).toEqual([]);
     expect(agg.add(tick(T + 900, 102, 5), T + 900, T)).toEqual([]);
     expect(agg.add(tick(T + 400, 99, 1), T + 400, T)).toEqual([]);
-    expect(agg.held).toBe(3);
+    expect(agg.openSeconds).toBe(1);
     expect(items(agg.add(tick(T + 1_000, 101), T + 1_000, T))).toEqual([
       {
         symbol: 'AAPL',
@@ -36,7 +36,7 @@ describe('SecondAggregator', () => {
         trades: 3,
       },
     ]);
-    expect(agg.held).toBe(1);
+    expect(agg.openSeconds).toBe(1);
   });
 
   it('orders a second by keys, not arrival: a late trade of the open second can be its open or its close', () => {
@@ -68,7 +68,7 @@ describe('SecondAggregator', () => {
     expect(items(agg.flush(T + 1_000 + SECOND_GRACE_MS)).map((i) => i.symbol)).toEqual(['AAPL']);
     expect(agg.flush(T + 300 + 1_000 + SECOND_GRACE_MS - 1)).toEqual([]);
     expect(items(agg.flush(T + 300 + 1_000 + SECOND_GRACE_MS)).map((i) => i.symbol)).toEqual(['MSFT']);
-    expect(agg.held).toBe(0);
+    expect(agg.openSeconds).toBe(0);
     expect(agg.flushAll()).toEqual([]);
   });
 
@@ -179,6 +179,7 @@ class SecondAggregatorHarness {
   }
 
   check(count: number): void {
+    expect(this.agg.openSeconds).toBe(0);
     expect(this.tags.sort((a, b) => a - b)).toEqual(Array.from({ length: count }, (_, i) => i));
     const expected = new Map<string, TickItem>();
     const byKey = [...this.folded].sort((a, b) => a.key - b.key);

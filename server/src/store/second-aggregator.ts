@@ -57,6 +57,7 @@ interface SymbolSeconds<T> {
  */
 export class SecondAggregator<T = undefined> {
   private readonly symbols = new Map<string, SymbolSeconds<T>>();
+  private open = 0;
 
   constructor(private readonly graceMs = SECOND_GRACE_MS) {}
 
@@ -81,6 +82,7 @@ export class SecondAggregator<T = undefined> {
       out.push(handOut(closed));
     } else if (!open || open.start < start) {
       if (open) out.push(this.close(state, open));
+      else this.open += 1;
       state.open = openSecond(start, tick, key, now, tag);
     } else {
       // Older than the open second and not remembered: an item of its own, which a later trade of it corrects.
@@ -96,6 +98,7 @@ export class SecondAggregator<T = undefined> {
       const open = state.open;
       if (open && now >= Math.min(open.start, open.openedAt) + SECOND_MS + this.graceMs) {
         state.open = undefined;
+        this.open -= 1;
         out.push(this.close(state, open));
       }
     }
@@ -107,11 +110,9 @@ export class SecondAggregator<T = undefined> {
     return this.flush(Number.POSITIVE_INFINITY);
   }
 
-  /** Trades waiting in open seconds, over all symbols. */
-  get held(): number {
-    let trades = 0;
-    for (const state of this.symbols.values()) trades += state.open?.trades ?? 0;
-    return trades;
+  /** Seconds still open, over all symbols: at most one item each for the next flush. */
+  get openSeconds(): number {
+    return this.open;
   }
 
   private close(state: SymbolSeconds<T>, second: Second<T>): SecondItem<T> {

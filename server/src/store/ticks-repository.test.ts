@@ -79,7 +79,7 @@ describe('reading a stored item', () => {
     });
   });
 
-  it('spans a trade under its own key, and a second from its start to its key', () => {
+  it('spans a trade, or a second, under the item’s key', () => {
     expect(spanOf(one)).toMatchObject({ open: 10, high: 10, low: 10, price: 10, trades: 1, openKey: T + 250.002 });
     expect(spanOf(one).closeKey).toBe(T + 250.002);
     expect(spanOf(second)).toEqual({
@@ -90,7 +90,7 @@ describe('reading a stored item', () => {
       high: 13,
       low: 9,
       trades: 6,
-      openKey: T,
+      openKey: T + 800,
       closeKey: T + 800,
     });
   });

@@ -125,22 +125,20 @@ export function presentStored(item: TickItem): StoredTick {
 }
 
 /**
- * The item's trades as one span, with keys that order it among other stored trades. A second is stored under one key
- * (its last trade's when first written); its first trade's key is not stored, so the second's start stands for it.
+ * The item's trades as one span, ordered among other stored trades by the item's key alone (the key of its first
+ * trade is not stored): folding spans by key gives what folding the items oldest first does.
  */
 export function spanOf(item: TickItem): KeyedSpan {
   const { price, volume } = item;
-  const timestamp = keyToTimestampMs(item.timestamp);
-  const trades = item.trades ?? 1;
   return {
-    timestamp,
+    timestamp: keyToTimestampMs(item.timestamp),
     price,
     volume,
     open: item.open ?? price,
     high: item.high ?? price,
     low: item.low ?? price,
-    trades,
-    openKey: trades === 1 ? item.timestamp : barStart(timestamp, SECOND_MS),
+    trades: item.trades ?? 1,
+    openKey: item.timestamp,
     closeKey: item.timestamp,
   };
 }
