@@ -1,13 +1,16 @@
 import type { RetryGroup } from '../backoff.js';
+import type { TickStoreMode } from '../config.js';
 import type { AlertEngine } from '../engine/alert-engine.js';
 import { tickWriteQueue } from '../ingest/tick-pipeline.js';
 import type { WriteQueue, WriteQueueStats } from '../ingest/write-queue.js';
 import type { Logger } from '../log.js';
 import type { MarketState } from '../market/market-state.js';
+import { SecondAggregator } from '../store/second-aggregator.js';
 import { toTickItem, type TickItem, type TicksRepository } from '../store/ticks-repository.js';
 import type { ClusterChange } from './changes.js';
+import type { ShardWork } from './shard-consumer.js';
 import { shardOf } from './sharding.js';
-import type { LoggedTick } from './tick-log.js';
+import type { LogEntry } from './tick-log.js';
 
 /** Longest wait for a batch's ticks to be stored; past it the batch counts as failed and is read again. */
 const STORE_WAIT_MS = 60_000;
@@ -23,9 +26,17 @@ const STORE_WAIT_MS = 60_000;
  * store refuses one on a tick at or before the last recorded, so a tick evaluated twice is recorded once; the refusal
  * brings the alert's state back to the stored one, which the following ticks are evaluated from. Storing a tick
  * again writes the same item.
+ *
+ * With TICK_STORE=seconds the ticks are stored as seconds (store/second-aggregator.ts), and an entry is acknowledged
+ * only once its second is stored, so no accepted trade is ever acknowledged while only in memory. A shard's open
+ * seconds are never stored when it is handed over or its work fails: their entries stay unacknowledged, and whoever
+ * reads them again (the next owner, or this one) rebuilds the same seconds from the same trades and keys.
  */
-export class ShardWorker {
+export class ShardWorker implements ShardWork {
   private readonly queue: WriteQueue<TickItem>;
+  private readonly tickStore: TickStoreMode;
+  /** With TICK_STORE=seconds, each shard's open seconds, tagged with their entries' ids, and those ids. */
+  private readonly seconds = new Map<number, { aggregator: SecondAggregator<string>; held: Set<string> }>();
   /** Symbols taken over, with their loading. */
   private readonly loaded = new Map<string, Promise<void>>();
   /**
@@ -41,33 +52,77 @@ export class ShardWorker {
     repository: TicksRepository,
     private readonly shards: number,
     private readonly ownsShard: (shard: number) => boolean,
-    options: { capacity: number; concurrency: number; retries: RetryGroup },
+    options: { capacity: number; concurrency: number; retries: RetryGroup; tickStore: TickStoreMode },
     private readonly log: Logger,
+    private readonly now: () => number = Date.now,
   ) {
     this.queue = tickWriteQueue(repository, options, log);
+    this.tickStore = options.tickStore;
   }
 
-  /** The owned ticks on their way to the store. */
+  /** The owned ticks on their way to the store, open seconds included. */
   stats(): WriteQueueStats {
-    return this.queue.stats();
+    const stats = this.queue.stats();
+    let open = 0;
+    for (const { aggregator } of this.seconds.values()) open += aggregator.openSeconds;
+    return { ...stats, queued: stats.queued + open };
   }
 
-  async work(ticks: LoggedTick[]): Promise<void> {
-    await Promise.all([...new Set(ticks.map(({ tick }) => tick.symbol))].map((symbol) => this.load(symbol)));
+  /** Evaluates and stores a batch of a shard's entries; answers the ids that may be acknowledged now. */
+  async work(shard: number, entries: LogEntry[]): Promise<string[]> {
+    const seconds = this.secondsOf(shard);
+    // An entry already held here came again (a sweep for stragglers): it is folded in already.
+    const fresh = seconds ? entries.filter(({ id }) => !seconds.held.has(id)) : entries;
+    const symbols = new Set(fresh.flatMap(({ logged }) => (logged ? [logged.tick.symbol] : [])));
+    await Promise.all([...symbols].map((symbol) => this.load(symbol)));
     const items: TickItem[] = [];
-    for (const { tick, key } of ticks) {
-      items.push(toTickItem(tick, key));
+    const ready: string[] = [];
+    for (const { id, logged } of fresh) {
+      if (!logged) {
+        ready.push(id);
+        continue;
+      }
+      const { tick, key } = logged;
+      if (seconds) {
+        seconds.held.add(id);
+        for (const closed of seconds.aggregator.add(tick, key, this.now(), id)) {
+          items.push(closed.item);
+          ready.push(...closed.tags);
+        }
+      } else {
+        items.push(toTickItem(tick, key));
+        ready.push(id);
+      }
       const move = this.market.apply(tick, key);
       // Each tick's decisions are in the store before the next tick is evaluated: a decision the store refuses (an
       // earlier owner had recorded this tick already) brings the alert's state back to the stored one first.
       if (move) await this.engine.onMove(move);
     }
-    if (!this.queue.offer(items)) throw new Error('the tick write queue is full');
-    if (!(await this.queue.drain(STORE_WAIT_MS))) throw new Error('the store did not take the ticks in time');
+    return this.store(seconds, items, ready);
   }
 
-  /** The shard was handed over: its symbols leave the engine (after what was decided for them is recorded). */
+  /** Stores the shard's seconds that are due; answers their entries' ids. */
+  async flush(shard: number): Promise<string[]> {
+    const seconds = this.seconds.get(shard);
+    if (!seconds) return [];
+    const due = seconds.aggregator.flush(this.now());
+    return this.store(
+      seconds,
+      due.map(({ item }) => item),
+      due.flatMap(({ tags }) => tags),
+    );
+  }
+
+  drop(shard: number): void {
+    this.seconds.delete(shard);
+  }
+
+  /**
+   * The shard was handed over: its open seconds are dropped unstored, for the next owner to rebuild, and its symbols
+   * leave the engine (after what was decided for them is recorded).
+   */
   async release(shard: number): Promise<void> {
+    this.drop(shard);
     const leaving = [...this.loaded.keys()].filter((symbol) => shardOf(symbol, this.shards) === shard);
     for (const symbol of leaving) this.loaded.delete(symbol);
     for (const symbol of [...this.early.keys()]) if (shardOf(symbol, this.shards) === shard) this.early.delete(symbol);
@@ -94,6 +149,28 @@ export class ShardWorker {
   async close(timeoutMs: number): Promise<void> {
     await this.queue.drain(timeoutMs);
     this.queue.close();
+  }
+
+  private secondsOf(shard: number) {
+    if (this.tickStore !== 'seconds') return undefined;
+    let seconds = this.seconds.get(shard);
+    if (!seconds) {
+      seconds = { aggregator: new SecondAggregator<string>(), held: new Set() };
+      this.seconds.set(shard, seconds);
+    }
+    return seconds;
+  }
+
+  /** Writes the items and waits until they are stored; then `ready` may be acknowledged. */
+  private async store(
+    seconds: { held: Set<string> } | undefined,
+    items: TickItem[],
+    ready: string[],
+  ): Promise<string[]> {
+    if (!this.queue.offer(items)) throw new Error('the tick write queue is full');
+    if (!(await this.queue.drain(STORE_WAIT_MS))) throw new Error('the store did not take the ticks in time');
+    if (seconds) for (const id of ready) seconds.held.delete(id);
+    return ready;
   }
 
   private async refreshEarly(symbol: string): Promise<void> {
