@@ -60,7 +60,7 @@ describe('SecondAggregator', () => {
     ]);
   });
 
-  it('is due a grace period after its end, or after it opened when its trades are stamped ahead of the clock', () => {
+  it('is due a grace period after its end, within a second after it opened', () => {
     const agg = new SecondAggregator();
     agg.add(tick(T + 300, 100, 1, 'AAPL'), T + 300, T + 300);
     agg.add(tick(T + 60_000, 100, 1, 'MSFT'), T + 60_000, T + 300);
@@ -70,6 +70,10 @@ describe('SecondAggregator', () => {
     expect(items(agg.flush(T + 300 + 1_000 + SECOND_GRACE_MS)).map((i) => i.symbol)).toEqual(['MSFT']);
     expect(agg.openSeconds).toBe(0);
     expect(agg.flushAll()).toEqual([]);
+    // A trade from the past: its second waits the grace period from when it opened.
+    agg.add(tick(T, 100, 1, 'OLD'), T, T + 10_000);
+    expect(agg.flush(T + 10_000 + SECOND_GRACE_MS - 1)).toEqual([]);
+    expect(items(agg.flush(T + 10_000 + SECOND_GRACE_MS)).map((i) => i.symbol)).toEqual(['OLD']);
   });
 
   it('corrects a closed second under the key it was first handed out with', () => {

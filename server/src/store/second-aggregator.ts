@@ -51,8 +51,9 @@ interface SymbolSeconds<T> {
  * open, high, low and trade count. Keys order trades as the store does, so trades may come in any order.
  *
  * A second closes, and its item is handed out, when a trade of a later second of its symbol arrives, when `flush`
- * finds it due (SECOND_GRACE_MS after its end, or after it opened on the caller's clock if that is sooner: a trade
- * stamped ahead of the clock does not hold its second open), or on `flushAll`. A trade for a second already closed
+ * finds it due, or on `flushAll`. It is due SECOND_GRACE_MS after its end on the caller's clock, but no sooner than
+ * that after it opened (trades replayed from the past still gather in one item when they come in a few batches) and
+ * no later than a second after that (a trade stamped ahead of the clock does not hold its second open). A trade for a second already closed
  * re-issues that second's item under the key it was first stored with. No I/O: the caller writes what it is given.
  */
 export class SecondAggregator<T = undefined> {
@@ -96,7 +97,7 @@ export class SecondAggregator<T = undefined> {
     const out: SecondItem<T>[] = [];
     for (const state of this.symbols.values()) {
       const open = state.open;
-      if (open && now >= Math.min(open.start, open.openedAt) + SECOND_MS + this.graceMs) {
+      if (open && now >= dueAt(open) + this.graceMs) {
         state.open = undefined;
         this.open -= 1;
         out.push(this.close(state, open));
@@ -124,6 +125,11 @@ export class SecondAggregator<T = undefined> {
     }
     return out;
   }
+}
+
+/** When the second has had its time, on the caller's clock: its end, within a second after it opened. */
+function dueAt(second: { start: number; openedAt: number }): number {
+  return Math.min(Math.max(second.start + SECOND_MS, second.openedAt), second.openedAt + SECOND_MS);
 }
 
 function openSecond<T>(start: number, tick: Tick, key: number, now: number, tag: T | undefined): Second<T> {
