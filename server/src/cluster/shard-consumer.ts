@@ -45,7 +45,12 @@ const FLUSH_MS = 250;
 export interface ShardWork {
   work(shard: number, entries: LogEntry[]): Promise<string[]>;
   flush(shard: number): Promise<string[]>;
-  /** The shard's unacknowledged entries will be read again: what is held of them is dropped, never stored. */
+  /** These ids, which work answered, are acknowledged. */
+  acknowledged(shard: number, ids: readonly string[]): void;
+  /**
+   * The shard was handed over: what is held of its entries is dropped, never stored, for the next owner to read again.
+   * Work that failed keeps what it holds: the entries it gets again are ones it has already.
+   */
   drop(shard: number): void;
 }
 
@@ -114,10 +119,7 @@ export class ShardConsumer {
         if (this.failures === 1 || this.failures % 20 === 0)
           this.log.warn({ err, attempt: this.failures }, 'reading or working on owned tick shards failed; retrying');
         // What failed is still unacknowledged in our name: take it up again from the start of each shard.
-        for (const [shard, owned] of this.owned) {
-          this.work.drop(shard);
-          restart(owned, 0);
-        }
+        for (const owned of this.owned.values()) restart(owned, 0);
         await sleep(backoffDelay(this.failures, { baseMs: 100, maxMs: 2_000 }));
       }
     }
@@ -214,7 +216,9 @@ export class ShardConsumer {
       this.log.warn({ shard }, 'the shard changed owner during a batch; the new owner takes it up again');
       if (this.owned.get(shard) === owned) this.owned.delete(shard);
       this.work.drop(shard);
+      return;
     }
+    this.work.acknowledged(shard, ids);
   }
 
   private async createGroup(shard: number): Promise<void> {

@@ -28,15 +28,29 @@ const STORE_WAIT_MS = 60_000;
  * again writes the same item.
  *
  * With TICK_STORE=seconds the ticks are stored as seconds (store/second-aggregator.ts), and an entry is acknowledged
- * only once its second is stored, so no accepted trade is ever acknowledged while only in memory. A shard's open
- * seconds are never stored when it is handed over or its work fails: their entries stay unacknowledged, and whoever
- * reads them again (the next owner, or this one) rebuilds the same seconds from the same trades and keys.
+ * only once its second is stored, so no accepted trade is ever acknowledged while only in memory. Work that fails
+ * keeps its seconds, and skips the entries it is given again. A shard handed over has its open seconds dropped
+ * unstored: their entries stay unacknowledged, and the next owner, reading them in the same order, rebuilds the same
+ * seconds under the same keys (a second's key is its first trade's to arrive, fixed by the tick log).
  */
+/**
+ * A shard's seconds (TICK_STORE=seconds) and where each entry folded into them stands until it is acknowledged:
+ * folded (`unacknowledged` holds every one), its second handed out and `storing`, then `stored`.
+ */
+interface ShardSeconds {
+  aggregator: SecondAggregator<string>;
+  unacknowledged: Set<string>;
+  /** Seconds handed out and not in the write queue yet (it was full, or the work failed before queueing them). */
+  unqueued: TickItem[];
+  storing: string[];
+  stored: string[];
+}
+
 export class ShardWorker implements ShardWork {
   private readonly queue: WriteQueue<TickItem>;
   private readonly tickStore: TickStoreMode;
-  /** With TICK_STORE=seconds, each shard's open seconds, tagged with their entries' ids, and those ids. */
-  private readonly seconds = new Map<number, { aggregator: SecondAggregator<string>; held: Set<string> }>();
+  /** With TICK_STORE=seconds, each shard's seconds and the entries folded into them, until acknowledged. */
+  private readonly seconds = new Map<number, ShardSeconds>();
   /** Symbols taken over, with their loading. */
   private readonly loaded = new Map<string, Promise<void>>();
   /**
@@ -71,46 +85,60 @@ export class ShardWorker implements ShardWork {
   /** Evaluates and stores a batch of a shard's entries; answers the ids that may be acknowledged now. */
   async work(shard: number, entries: LogEntry[]): Promise<string[]> {
     const seconds = this.secondsOf(shard);
-    // An entry already held here came again (a sweep for stragglers): it is folded in already.
-    const fresh = seconds ? entries.filter(({ id }) => !seconds.held.has(id)) : entries;
+    // Entries folded here and not acknowledged yet come again after a failure or a sweep for stragglers: once is all.
+    const fresh = seconds ? entries.filter(({ id }) => !seconds.unacknowledged.has(id)) : entries;
     const symbols = new Set(fresh.flatMap(({ logged }) => (logged ? [logged.tick.symbol] : [])));
     await Promise.all([...symbols].map((symbol) => this.load(symbol)));
     const items: TickItem[] = [];
     const ready: string[] = [];
     for (const { id, logged } of fresh) {
-      if (!logged) {
-        ready.push(id);
+      if (logged) {
+        const { tick, key } = logged;
+        const move = this.market.apply(tick, key);
+        // Each tick's decisions are in the store before the next tick is evaluated: a decision the store refuses (an
+        // earlier owner had recorded this tick already) brings the alert's state back to the stored one first.
+        if (move) await this.engine.onMove(move);
+        if (!seconds) items.push(toTickItem(tick, key));
+        else {
+          // Only once evaluated: an entry whose evaluation failed is read again and evaluated then.
+          seconds.unacknowledged.add(id);
+          for (const closed of seconds.aggregator.add(tick, key, this.now(), id)) {
+            seconds.unqueued.push(closed.item);
+            seconds.storing.push(...closed.tags);
+          }
+          continue;
+        }
+      } else if (seconds) {
+        seconds.unacknowledged.add(id);
+        seconds.storing.push(id);
         continue;
       }
-      const { tick, key } = logged;
-      if (seconds) {
-        seconds.held.add(id);
-        for (const closed of seconds.aggregator.add(tick, key, this.now(), id)) {
-          items.push(closed.item);
-          ready.push(...closed.tags);
-        }
-      } else {
-        items.push(toTickItem(tick, key));
-        ready.push(id);
-      }
-      const move = this.market.apply(tick, key);
-      // Each tick's decisions are in the store before the next tick is evaluated: a decision the store refuses (an
-      // earlier owner had recorded this tick already) brings the alert's state back to the stored one first.
-      if (move) await this.engine.onMove(move);
+      ready.push(id);
     }
-    return this.store(seconds, items, ready);
+    if (!seconds) {
+      await this.store(items);
+      return ready;
+    }
+    return this.storeSeconds(seconds);
   }
 
-  /** Stores the shard's seconds that are due; answers their entries' ids. */
+  /** Stores the shard's seconds that are due; answers the ids that may be acknowledged now. */
   async flush(shard: number): Promise<string[]> {
     const seconds = this.seconds.get(shard);
     if (!seconds) return [];
-    const due = seconds.aggregator.flush(this.now());
-    return this.store(
-      seconds,
-      due.map(({ item }) => item),
-      due.flatMap(({ tags }) => tags),
-    );
+    for (const { item, tags } of seconds.aggregator.flush(this.now())) {
+      seconds.unqueued.push(item);
+      seconds.storing.push(...tags);
+    }
+    return this.storeSeconds(seconds);
+  }
+
+  acknowledged(shard: number, ids: readonly string[]): void {
+    const seconds = this.seconds.get(shard);
+    if (!seconds) return;
+    const done = new Set(ids);
+    seconds.stored = seconds.stored.filter((id) => !done.has(id));
+    for (const id of ids) seconds.unacknowledged.delete(id);
   }
 
   drop(shard: number): void {
@@ -151,26 +179,41 @@ export class ShardWorker implements ShardWork {
     this.queue.close();
   }
 
-  private secondsOf(shard: number) {
+  private secondsOf(shard: number): ShardSeconds | undefined {
     if (this.tickStore !== 'seconds') return undefined;
     let seconds = this.seconds.get(shard);
     if (!seconds) {
-      seconds = { aggregator: new SecondAggregator<string>(), held: new Set() };
+      seconds = {
+        aggregator: new SecondAggregator<string>(),
+        unacknowledged: new Set(),
+        unqueued: [],
+        storing: [],
+        stored: [],
+      };
       this.seconds.set(shard, seconds);
     }
     return seconds;
   }
 
-  /** Writes the items and waits until they are stored; then `ready` may be acknowledged. */
-  private async store(
-    seconds: { held: Set<string> } | undefined,
-    items: TickItem[],
-    ready: string[],
-  ): Promise<string[]> {
+  /** Writes the items and waits until the store has them. */
+  private async store(items: TickItem[]): Promise<void> {
     if (!this.queue.offer(items)) throw new Error('the tick write queue is full');
     if (!(await this.queue.drain(STORE_WAIT_MS))) throw new Error('the store did not take the ticks in time');
-    if (seconds) for (const id of ready) seconds.held.delete(id);
-    return ready;
+  }
+
+  /**
+   * Writes the seconds handed out and not queued yet; once the queue has drained, every entry of a second handed out
+   * so far is stored, and all of them not yet acknowledged are answered.
+   */
+  private async storeSeconds(seconds: ShardSeconds): Promise<string[]> {
+    const queued = this.queue.offer(seconds.unqueued);
+    if (queued) seconds.unqueued = [];
+    const storing = seconds.storing;
+    if (!queued || !(await this.queue.drain(STORE_WAIT_MS)))
+      throw new Error('the store did not take the ticks in time');
+    seconds.storing = seconds.storing.slice(storing.length);
+    seconds.stored.push(...storing);
+    return [...seconds.stored];
   }
 
   private async refreshEarly(symbol: string): Promise<void> {

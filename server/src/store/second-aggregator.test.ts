@@ -16,7 +16,7 @@ function tick(timestamp: number, price: number, volume = 10, symbol = 'AAPL'): T
 const items = <T>(out: SecondItem<T>[]) => out.map((o) => o.item);
 
 describe('SecondAggregator', () => {
-  it('holds a second open until a trade of a later second closes it', () => {
+  it('holds a second open until a trade of a later second closes it, and stores it under its first trade’s key', () => {
     const agg = new SecondAggregator();
     expect(agg.add(tick(T + 5, 100), T + 5, T)).toEqual([]);
     expect(agg.add(tick(T + 900, 102, 5), T + 900, T)).toEqual([]);
@@ -25,7 +25,7 @@ describe('SecondAggregator', () => {
     expect(items(agg.add(tick(T + 1_000, 101), T + 1_000, T))).toEqual([
       {
         symbol: 'AAPL',
-        timestamp: T + 900,
+        timestamp: T + 5,
         price: 102,
         volume: 16,
         source: 'http_ingest',
@@ -34,19 +34,21 @@ describe('SecondAggregator', () => {
         high: 102,
         low: 99,
         trades: 3,
+        last_key: T + 900,
       },
     ]);
     expect(agg.openSeconds).toBe(1);
   });
 
   it('orders a second by keys, not arrival: a late trade of the open second can be its open or its close', () => {
+    // Its key stays the first arrival's.
     const agg = new SecondAggregator();
     agg.add(tick(T + 500, 100), T + 500, T);
     agg.add(tick(T + 100, 90), T + 100, T);
     agg.add(tick(T + 800, 95), T + 800, T);
     agg.add(tick(T + 800, 96), T + 800.001, T);
     const [second] = items(agg.flushAll());
-    expect(second).toMatchObject({ timestamp: T + 800.001, open: 90, price: 96, high: 100, low: 90, trades: 4 });
+    expect(second).toMatchObject({ timestamp: T + 500, open: 90, price: 96, high: 100, low: 90, trades: 4 });
   });
 
   it('keeps symbols apart', () => {
@@ -76,13 +78,13 @@ describe('SecondAggregator', () => {
     expect(items(agg.flush(T + 10_000 + SECOND_GRACE_MS)).map((i) => i.symbol)).toEqual(['OLD']);
   });
 
-  it('corrects a closed second under the key it was first handed out with', () => {
+  it('corrects a closed second under the key it was first handed out with, whatever the late trade’s key', () => {
     const agg = new SecondAggregator();
     agg.add(tick(T + 200, 100), T + 200, T);
     const [first] = items(agg.add(tick(T + 1_000, 101), T + 1_000, T));
-    const [corrected] = items(agg.add(tick(T + 700, 110, 3), T + 700, T));
+    const [corrected] = items(agg.add(tick(T + 100, 110, 3), T + 100, T));
     expect(first!.timestamp).toBe(T + 200);
-    expect(corrected).toMatchObject({ timestamp: T + 200, price: 110, high: 110, open: 100, volume: 13, trades: 2 });
+    expect(corrected).toMatchObject({ timestamp: T + 200, price: 100, high: 110, open: 110, volume: 13, trades: 2 });
     // The open second was not touched.
     expect(items(agg.flushAll())).toMatchObject([{ timestamp: T + 1_000, trades: 1 }]);
   });
@@ -202,10 +204,12 @@ class SecondAggregatorHarness {
           high: tick.price,
           low: tick.price,
           trades: 1,
+          last_key: key,
         });
         continue;
       }
       item.price = tick.price;
+      item.last_key = key;
       item.volume += tick.volume;
       item.high = Math.max(item.high!, tick.price);
       item.low = Math.min(item.low!, tick.price);

@@ -21,8 +21,12 @@ export interface SecondItem<T> {
 interface Second<T> {
   symbol: string;
   start: number;
-  /** The key the second is stored under once it has been: it never changes, so a correction replaces the item. */
-  storedKey: number | undefined;
+  /**
+   * The key the second is stored under: its first trade to arrive's. It never changes, so a correction replaces the
+   * item; and whoever folds the same trades in the same order (a cluster's next owner, from the tick log) stores the
+   * second under the same key, whenever each of them closed it.
+   */
+  storedKey: number;
   /** When the caller's clock saw the second's first trade. */
   openedAt: number;
   open: number;
@@ -47,14 +51,14 @@ interface SymbolSeconds<T> {
 
 /**
  * Folds trades, with their storage keys (TickSequencer, or the cluster's tick log), into one item per symbol per
- * second: the seed's attributes for the second's last trade (its key, price and source), the second's volume, and its
- * open, high, low and trade count. Keys order trades as the store does, so trades may come in any order.
+ * second: under the key of the second's first trade to arrive, its last trade's key, price and source (by key, the
+ * order the store gives trades), the second's volume, open, high, low and trade count. Trades may come in any order.
  *
  * A second closes, and its item is handed out, when a trade of a later second of its symbol arrives, when `flush`
  * finds it due, or on `flushAll`. It is due SECOND_GRACE_MS after its end on the caller's clock, but no sooner than
  * that after it opened (trades replayed from the past still gather in one item when they come in a few batches) and
  * no later than a second after that (a trade stamped ahead of the clock does not hold its second open). A trade for a second already closed
- * re-issues that second's item under the key it was first stored with. No I/O: the caller writes what it is given.
+ * re-issues that second's item under its key. No I/O: the caller writes what it is given.
  */
 export class SecondAggregator<T = undefined> {
   private readonly symbols = new Map<string, SymbolSeconds<T>>();
@@ -136,7 +140,7 @@ function openSecond<T>(start: number, tick: Tick, key: number, now: number, tag:
   return {
     symbol: tick.symbol,
     start,
-    storedKey: undefined,
+    storedKey: key,
     openedAt: now,
     open: tick.price,
     openKey: key,
@@ -170,7 +174,6 @@ function fold<T>(second: Second<T>, tick: Tick, key: number, tag: T | undefined)
 }
 
 function handOut<T>(second: Second<T>): SecondItem<T> {
-  second.storedKey ??= second.closeKey;
   const tags = second.tags;
   second.tags = [];
   return {
@@ -185,6 +188,7 @@ function handOut<T>(second: Second<T>): SecondItem<T> {
       high: second.high,
       low: second.low,
       trades: second.trades,
+      last_key: second.closeKey,
     },
     tags,
   };

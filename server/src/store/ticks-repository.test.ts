@@ -60,7 +60,17 @@ describe('reading a stored item', () => {
   /** 2026-01-15T14:00:00.000Z */
   const T = Date.UTC(2026, 0, 15, 14);
   const one: TickItem = { symbol: 'AAPL', timestamp: T + 250.002, price: 10, volume: 5, source: 'simulator', ttl: 0 };
-  const second: TickItem = { ...one, timestamp: T + 800, price: 11, volume: 40, open: 12, high: 13, low: 9, trades: 6 };
+  const second: TickItem = {
+    ...one,
+    timestamp: T + 100,
+    price: 11,
+    volume: 40,
+    open: 12,
+    high: 13,
+    low: 9,
+    trades: 6,
+    last_key: T + 800.002,
+  };
 
   it('presents a one-trade item as the trade, and a second with its open, high, low and trade count', () => {
     expect(presentStored(one)).toEqual({
@@ -70,6 +80,7 @@ describe('reading a stored item', () => {
       volume: 5,
       source: 'simulator',
     });
+    expect(presentTick(second)).toMatchObject({ timestamp: T + 800, price: 11 });
     expect(presentStored(second)).toEqual({
       ...presentTick(second),
       open: 12,
@@ -79,7 +90,7 @@ describe('reading a stored item', () => {
     });
   });
 
-  it('spans a trade, or a second, under the item’s key', () => {
+  it('spans a trade, or a second, at its last trade’s time under the item’s key', () => {
     expect(spanOf(one)).toMatchObject({ open: 10, high: 10, low: 10, price: 10, trades: 1, openKey: T + 250.002 });
     expect(spanOf(one).closeKey).toBe(T + 250.002);
     expect(spanOf(second)).toEqual({
@@ -90,8 +101,8 @@ describe('reading a stored item', () => {
       high: 13,
       low: 9,
       trades: 6,
-      openKey: T + 800,
-      closeKey: T + 800,
+      openKey: T + 100,
+      closeKey: T + 100,
     });
   });
 

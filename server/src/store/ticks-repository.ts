@@ -35,14 +35,16 @@ export interface TickItem {
   source: Tick['source'];
   ttl: number;
   /**
-   * With TICK_STORE=seconds the item is a second's trades (store/second-aggregator.ts): `price` and `source` are its
-   * last trade's, `volume` its total, and these its first price, extremes and trade count. An item without them is
-   * one trade.
+   * With TICK_STORE=seconds the item is a second's trades (store/second-aggregator.ts), under its first trade's key:
+   * `price` and `source` are its last trade's, `volume` its total, and these its first price, extremes and trade
+   * count. An item without them is one trade.
    */
   open?: number;
   high?: number;
   low?: number;
   trades?: number;
+  /** The key of a second's last trade: when its `price` traded. */
+  last_key?: number;
 }
 
 export const BATCH_WRITE_LIMIT = 25;
@@ -106,11 +108,11 @@ export function toTickItem(tick: Tick, sortKey: number): TickItem {
   };
 }
 
-/** The item's last trade: the item itself when it is one trade. */
+/** The item as one trade: itself, or a second's last trade. */
 export function presentTick(item: TickItem): Tick {
   return {
     symbol: item.symbol,
-    timestamp: keyToTimestampMs(item.timestamp),
+    timestamp: keyToTimestampMs(item.last_key ?? item.timestamp),
     price: item.price,
     volume: item.volume,
     source: item.source,
@@ -129,9 +131,9 @@ export function presentStored(item: TickItem): StoredTick {
  * trade is not stored): folding spans by key gives what folding the items oldest first does.
  */
 export function spanOf(item: TickItem): KeyedSpan {
-  const { price, volume } = item;
+  const { timestamp, price, volume } = presentTick(item);
   return {
-    timestamp: keyToTimestampMs(item.timestamp),
+    timestamp,
     price,
     volume,
     open: item.open ?? price,

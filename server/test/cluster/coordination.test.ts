@@ -189,6 +189,7 @@ function everyEntry(work: (ticks: LoggedTick[]) => Promise<void>): ShardWork {
       return entries.map(({ id }) => id);
     },
     flush: () => Promise.resolve([]),
+    acknowledged: () => undefined,
     drop: () => undefined,
   };
 }
