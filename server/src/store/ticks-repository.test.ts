@@ -60,17 +60,9 @@ describe('reading a stored item', () => {
   /** 2026-01-15T14:00:00.000Z */
   const T = Date.UTC(2026, 0, 15, 14);
   const one: TickItem = { symbol: 'AAPL', timestamp: T + 250.002, price: 10, volume: 5, source: 'simulator', ttl: 0 };
-  const second: TickItem = {
-    ...one,
-    timestamp: T + 100,
-    price: 11,
-    volume: 40,
-    open: 12,
-    high: 13,
-    low: 9,
-    trades: 6,
-    last_key: T + 800.002,
-  };
+  /** What a second's item and its span share. */
+  const fold = { price: 11, volume: 40, open: 12, high: 13, low: 9, trades: 6 };
+  const second: TickItem = { ...one, ...fold, timestamp: T + 100, last_key: T + 800.002 };
 
   it('presents a one-trade item as the trade, and a second with its open, high, low and trade count', () => {
     expect(presentStored(one)).toEqual({
@@ -93,17 +85,7 @@ describe('reading a stored item', () => {
   it('spans a trade, or a second, at its last trade’s time under the item’s key', () => {
     expect(spanOf(one)).toMatchObject({ open: 10, high: 10, low: 10, price: 10, trades: 1, openKey: T + 250.002 });
     expect(spanOf(one).closeKey).toBe(T + 250.002);
-    expect(spanOf(second)).toEqual({
-      timestamp: T + 800,
-      price: 11,
-      volume: 40,
-      open: 12,
-      high: 13,
-      low: 9,
-      trades: 6,
-      openKey: T + 100,
-      closeKey: T + 100,
-    });
+    expect(spanOf(second)).toEqual({ ...fold, timestamp: T + 800, openKey: T + 100, closeKey: T + 100 });
   });
 
   it('replays a second as trades that fold into its bar, in the order that ends nearer its close', () => {
