@@ -12,8 +12,29 @@ import type { ShardWork } from './shard-consumer.js';
 import { shardOf } from './sharding.js';
 import type { LogEntry } from './tick-log.js';
 
+/**
+ * How long a stored second's entries stay unacknowledged (TICK_STORE=seconds): a late trade corrects the second within
+ * this time also after a hand-over, as the next owner reads all its entries again and rebuilds it whole. Well within
+ * the stream's retention (RETAIN_MS), so no held entry is trimmed.
+ */
+const ACK_HOLD_MS = 10_000;
+
 /** Longest wait for a batch's ticks to be stored; past it the batch counts as failed and is read again. */
 const STORE_WAIT_MS = 60_000;
+
+/**
+ * A shard's seconds (TICK_STORE=seconds) and where each entry folded into them stands until it is acknowledged:
+ * folded (`unacknowledged` holds every one), its second handed out and `storing`, then `stored` (since `at`), and
+ * acknowledged ACK_HOLD_MS after that.
+ */
+interface ShardSeconds {
+  aggregator: SecondAggregator<string>;
+  unacknowledged: Set<string>;
+  /** Seconds handed out and not in the write queue yet (it was full, or the work failed before queueing them). */
+  unqueued: TickItem[];
+  storing: string[];
+  stored: { id: string; at: number }[];
+}
 
 /**
  * What a shard's owner does with a batch of its ticks before acknowledging them: evaluates the symbols' alerts on
@@ -28,24 +49,12 @@ const STORE_WAIT_MS = 60_000;
  * again writes the same item.
  *
  * With TICK_STORE=seconds the ticks are stored as seconds (store/second-aggregator.ts), and an entry is acknowledged
- * only once its second is stored, so no accepted trade is ever acknowledged while only in memory. Work that fails
+ * only once its second is stored, so no accepted trade is ever acknowledged while only in memory, and then only
+ * ACK_HOLD_MS later, so a second corrected meanwhile is rebuilt whole by whoever reads it again. Work that fails
  * keeps its seconds, and skips the entries it is given again. A shard handed over has its open seconds dropped
  * unstored: their entries stay unacknowledged, and the next owner, reading them in the same order, rebuilds the same
  * seconds under the same keys (a second's key is its first trade's to arrive, fixed by the tick log).
  */
-/**
- * A shard's seconds (TICK_STORE=seconds) and where each entry folded into them stands until it is acknowledged:
- * folded (`unacknowledged` holds every one), its second handed out and `storing`, then `stored`.
- */
-interface ShardSeconds {
-  aggregator: SecondAggregator<string>;
-  unacknowledged: Set<string>;
-  /** Seconds handed out and not in the write queue yet (it was full, or the work failed before queueing them). */
-  unqueued: TickItem[];
-  storing: string[];
-  stored: string[];
-}
-
 export class ShardWorker implements ShardWork {
   private readonly queue: WriteQueue<TickItem>;
   private readonly tickStore: TickStoreMode;
@@ -137,7 +146,7 @@ export class ShardWorker implements ShardWork {
     const seconds = this.seconds.get(shard);
     if (!seconds) return;
     const done = new Set(ids);
-    seconds.stored = seconds.stored.filter((id) => !done.has(id));
+    seconds.stored = seconds.stored.filter(({ id }) => !done.has(id));
     for (const id of ids) seconds.unacknowledged.delete(id);
   }
 
@@ -203,7 +212,7 @@ export class ShardWorker implements ShardWork {
 
   /**
    * Writes the seconds handed out and not queued yet; once the queue has drained, every entry of a second handed out
-   * so far is stored, and all of them not yet acknowledged are answered.
+   * so far is stored. Answers those stored for ACK_HOLD_MS and not acknowledged yet.
    */
   private async storeSeconds(seconds: ShardSeconds): Promise<string[]> {
     const queued = this.queue.offer(seconds.unqueued);
@@ -212,8 +221,10 @@ export class ShardWorker implements ShardWork {
     if (!queued || !(await this.queue.drain(STORE_WAIT_MS)))
       throw new Error('the store did not take the ticks in time');
     seconds.storing = seconds.storing.slice(storing.length);
-    seconds.stored.push(...storing);
-    return [...seconds.stored];
+    const now = this.now();
+    for (const id of storing) seconds.stored.push({ id, at: now });
+    const due = seconds.stored.findIndex(({ at }) => now - at < ACK_HOLD_MS);
+    return (due < 0 ? seconds.stored : seconds.stored.slice(0, due)).map(({ id }) => id);
   }
 
   private async refreshEarly(symbol: string): Promise<void> {
