@@ -46,7 +46,7 @@ describe('loadConfig defaults (empty env)', () => {
         ticksPerSecond: 8,
       },
       ingestApiKey: 'dev-ingest-key',
-      persistence: { capacity: 100_000, concurrency: 4 },
+      persistence: { capacity: 100_000, concurrency: 4, tickStore: 'seconds' },
       ttlSweepIntervalMs: 600_000,
     });
   });
@@ -192,7 +192,13 @@ describe('loadConfig reads each variable', () => {
     expect(loadConfig({ PERSIST_QUEUE_CAPACITY: '500', PERSIST_CONCURRENCY: '64' }).persistence).toEqual({
       capacity: 500,
       concurrency: 64,
+      tickStore: 'seconds',
     });
+  });
+
+  it('TICK_STORE', () => {
+    expect(loadConfig({ TICK_STORE: 'trades' }).persistence.tickStore).toBe('trades');
+    expect(loadConfig({ TICK_STORE: 'seconds' }).persistence.tickStore).toBe('seconds');
   });
 
   it('TTL_SWEEP_INTERVAL_MS', () => {
@@ -236,6 +242,7 @@ describe('loadConfig rejects bad values with a ConfigError naming the variable',
     ['PERSIST_QUEUE_CAPACITY=1.5', { PERSIST_QUEUE_CAPACITY: '1.5' }, 'PERSIST_QUEUE_CAPACITY'],
     ['PERSIST_CONCURRENCY=65', { PERSIST_CONCURRENCY: '65' }, 'PERSIST_CONCURRENCY'],
     ['PERSIST_CONCURRENCY=0', { PERSIST_CONCURRENCY: '0' }, 'PERSIST_CONCURRENCY'],
+    ['TICK_STORE=minutes', { TICK_STORE: 'minutes' }, 'TICK_STORE'],
     ['TTL_SWEEP_INTERVAL_MS=-5', { TTL_SWEEP_INTERVAL_MS: '-5' }, 'TTL_SWEEP_INTERVAL_MS'],
   ];
 
@@ -316,6 +323,7 @@ describe('loadConfig treats empty strings as unset', () => {
         'INGEST_API_KEY',
         'PERSIST_QUEUE_CAPACITY',
         'PERSIST_CONCURRENCY',
+        'TICK_STORE',
         'TTL_SWEEP_INTERVAL_MS',
         'AWS_ACCESS_KEY_ID',
         'AWS_PROFILE',

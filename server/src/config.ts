@@ -76,6 +76,11 @@ const envSchema = z.object({
   PERSIST_QUEUE_CAPACITY: positiveInt.default(100_000),
   /** BatchWriteItem calls in flight at once. */
   PERSIST_CONCURRENCY: positiveInt.max(64).default(4),
+  /**
+   * What `realtime_ticks` holds (docs/storage.md): `seconds`, one item per symbol per second that traded, with the
+   * second's open, high, low, volume and trade count; `trades`, one item per trade.
+   */
+  TICK_STORE: z.enum(['seconds', 'trades']).default('seconds'),
   /** How often the embedded store deletes ticks whose TTL has passed. */
   TTL_SWEEP_INTERVAL_MS: positiveInt.default(10 * 60_000),
   /**
@@ -148,6 +153,9 @@ const envSchema = z.object({
  * Which DynamoDB, and for an external endpoint whose credentials sign the requests: the SDK's default chain when
  * AWS credentials are in the environment, placeholders when there are none.
  */
+/** What `realtime_ticks` holds of the trades (TICK_STORE). */
+export type TickStoreMode = z.infer<typeof envSchema>['TICK_STORE'];
+
 export type StoreConfig =
   | { mode: 'embedded'; dataDir: string }
   | { mode: 'external'; endpoint: string; credentials: 'default-chain' | 'placeholder' }
@@ -183,7 +191,7 @@ export interface Config {
   };
   feed: FeedConfig;
   ingestApiKey: string;
-  persistence: { capacity: number; concurrency: number };
+  persistence: { capacity: number; concurrency: number; tickStore: TickStoreMode };
   ttlSweepIntervalMs: number;
   auth: AuthConfig;
   maxAlertsPerUser: number;
@@ -326,7 +334,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     feed,
     ingestApiKey: e.INGEST_API_KEY ?? DEV_INGEST_API_KEY,
-    persistence: { capacity: e.PERSIST_QUEUE_CAPACITY, concurrency: e.PERSIST_CONCURRENCY },
+    persistence: { capacity: e.PERSIST_QUEUE_CAPACITY, concurrency: e.PERSIST_CONCURRENCY, tickStore: e.TICK_STORE },
     ttlSweepIntervalMs: e.TTL_SWEEP_INTERVAL_MS,
     auth,
     maxAlertsPerUser: e.MAX_ALERTS_PER_USER,

@@ -43,3 +43,39 @@ export function foldTrade(bar: Candle, trade: TradePoint, soft = false): Candle 
     trades: soft ? bar.trades : bar.trades + 1,
   };
 }
+
+/**
+ * Trades taken as one: a second of them as TICK_STORE=seconds stores it (docs/storage.md). `timestamp` and `price`
+ * are the last trade's, `volume` and `trades` the sum of all; a single trade is open = high = low = price, trades = 1.
+ */
+export interface TradeSpan extends TradePoint {
+  open: number;
+  high: number;
+  low: number;
+  trades: number;
+}
+
+/** A span with the storage keys of its first and last trade, which order it among other trades as the store does. */
+export interface KeyedSpan extends TradeSpan {
+  openKey: number;
+  closeKey: number;
+}
+
+/** A bar opened by a span. */
+export function openSpanBar(start: number, span: TradeSpan): Candle {
+  const { open, high, low, price, volume, trades } = span;
+  return { start, open, high, low, close: price, volume, trades };
+}
+
+/** The bar with a later span folded in, as a new object. */
+export function foldSpan(bar: Candle, span: TradeSpan): Candle {
+  return {
+    start: bar.start,
+    open: bar.open,
+    high: Math.max(bar.high, span.high),
+    low: Math.min(bar.low, span.low),
+    close: span.price,
+    volume: bar.volume + span.volume,
+    trades: bar.trades + span.trades,
+  };
+}

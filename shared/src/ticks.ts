@@ -94,8 +94,21 @@ export const candleQuerySchema = z.strictObject({
   to: epochMsQuery.optional(),
 });
 
+/**
+ * A stored tick as the range API (`GET /api/ticks/:symbol`) returns it. With TICK_STORE=trades, and for ticks stored
+ * before it, one trade. With TICK_STORE=seconds, one traded second of the symbol: `timestamp`, `price` and `source`
+ * are its last trade's, `volume` its total, and `open`, `high`, `low` and `trades` (the trade count) are present.
+ */
+export const storedTickSchema = tickSchema.extend({
+  open: priceSchema.optional(),
+  high: priceSchema.optional(),
+  low: priceSchema.optional(),
+  trades: z.number().int().positive().optional(),
+});
+export type StoredTick = z.infer<typeof storedTickSchema>;
+
 export interface TickPage {
-  items: Tick[];
+  items: StoredTick[];
   /** Opaque; pass back as `cursor` for the next (older) page. Absent on the last page. */
   nextCursor?: string;
 }

@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
-import { barStart, foldTrade, openBar, type Candle, type Tick } from '@tickwatch/shared';
+import { barStart, foldSpan, openSpanBar, type Candle, type Tick } from '@tickwatch/shared';
 import { startBenchServer } from './bench-server.js';
 import { MinuteBars } from '../market/minute-bars.js';
 import { TICK_TTL_SECONDS } from '../store/tables.js';
-import { presentTick, type TicksRepository } from '../store/ticks-repository.js';
+import { spanOf, type TicksRepository } from '../store/ticks-repository.js';
 
 /**
  * `npm run bench:candles`: GET /api/ticks/:symbol/candles for 24 h of 1-minute candles of one symbol with BENCH_TICKS
@@ -69,12 +69,11 @@ function makeTicks(now: number): Tick[] {
 async function baselineCandles(ticks: TicksRepository, from: number, to: number, intervalMs: number) {
   const candles: Candle[] = [];
   for await (const page of ticks.scanOldestFirst({ symbol: SYMBOL, from, to })) {
-    for (const item of page) {
-      const tick = presentTick(item);
-      const start = barStart(tick.timestamp, intervalMs);
+    for (const span of page.map(spanOf)) {
+      const start = barStart(span.timestamp, intervalMs);
       const last = candles.at(-1);
-      if (last?.start === start) candles[candles.length - 1] = foldTrade(last, tick);
-      else candles.push(openBar(start, tick));
+      if (last?.start === start) candles[candles.length - 1] = foldSpan(last, span);
+      else candles.push(openSpanBar(start, span));
     }
   }
   return candles;

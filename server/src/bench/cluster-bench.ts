@@ -620,7 +620,7 @@ async function followCost(redisUrl: string, prefix: string): Promise<FollowCost>
       new MarketState(),
       new MinuteBars({ ttlSeconds: TICK_TTL_SECONDS }),
       undefined as unknown as TicksRepository,
-      { capacity: 1, concurrency: 1, retries: new RetryGroup() },
+      { capacity: 1, concurrency: 1, retries: new RetryGroup(), tickStore: 'trades' },
       createLogger('silent', false),
     );
     pipeline.onLiveTick((move) => fanout.publish(move.tick));

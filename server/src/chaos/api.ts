@@ -1,4 +1,4 @@
-import type { HealthReport, NotificationPage, NotificationRecord, TickPage } from '@tickwatch/shared';
+import type { HealthReport, NotificationPage, NotificationRecord, StoredTick, TickPage } from '@tickwatch/shared';
 import type { PlannedAlert, PlannedTick } from './plan.js';
 
 /** The few REST calls a chaos run makes, as a trader's dashboard and a market-data vendor would make them. */
@@ -103,7 +103,12 @@ export async function allNotifications(base: string, token: string): Promise<Not
 
 /** Timestamps of every stored tick of `symbol` in [from, to], following the cursor. */
 export async function storedTickTimes(base: string, symbol: string, from: number, to: number): Promise<number[]> {
-  const times: number[] = [];
+  return (await storedTicks(base, symbol, from, to)).map((tick) => tick.timestamp);
+}
+
+/** Every stored tick (or second, TICK_STORE=seconds) of `symbol` in [from, to], following the cursor. */
+export async function storedTicks(base: string, symbol: string, from: number, to: number): Promise<StoredTick[]> {
+  const ticks: StoredTick[] = [];
   let cursor: string | undefined;
   do {
     const query = new URLSearchParams({
@@ -117,11 +122,11 @@ export async function storedTickTimes(base: string, symbol: string, from: number
       page = await call<TickPage>(`${base}/api/ticks/${symbol}?${query}`);
     } catch (err) {
       // A symbol with no stored tick at all is a 404.
-      if (err instanceof ApiError && err.status === 404) return times;
+      if (err instanceof ApiError && err.status === 404) return ticks;
       throw err;
     }
-    times.push(...page.items.map((t) => t.timestamp));
+    ticks.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
-  return times;
+  return ticks;
 }

@@ -108,6 +108,8 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       RATE_LIMIT_SIGNIN_PER_MINUTE: '1000000',
       RATE_LIMIT_ALERT_WRITES_PER_MINUTE: '1000000',
       RATE_LIMIT_INGEST_PER_MINUTE: '1000000',
+      // The evidence is per trade: which posted ticks the store holds.
+      TICK_STORE: 'trades',
       ...store.env,
     },
   };

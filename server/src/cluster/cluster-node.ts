@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { RedisStore } from 'rate-limit-redis';
 import type { ClusterHealth, Fundamentals, Tick } from '@tickwatch/shared';
 import type { RetryGroup } from '../backoff.js';
-import type { ClusterConfig } from '../config.js';
+import type { ClusterConfig, TickStoreMode } from '../config.js';
 import type { AlertChanges } from '../engine/alert-changes.js';
 import type { AlertEngine } from '../engine/alert-engine.js';
 import type { TickFeed, TickSink } from '../feeds/feed.js';
@@ -34,7 +34,7 @@ export interface ClusterParts {
   evaluated: MarketState;
   ticks: TicksRepository;
   fundamentals: FundamentalsRepository;
-  persistence: { capacity: number; concurrency: number; retries: RetryGroup };
+  persistence: { capacity: number; concurrency: number; retries: RetryGroup; tickStore: TickStoreMode };
   /** A fresh feed writing to the sink, for each term this process leads it. */
   createFeed(sink: TickSink): TickFeed;
   /** Email and SNS deliveries a dead owner left pending, for the symbols of a shard this process took over. */
@@ -184,7 +184,7 @@ export class ClusterNode {
       await this.reader('shards'),
       this.keys,
       this.instance,
-      (ticks) => worker.work(ticks),
+      worker,
       logger.child({ part: 'shard-consumer' }),
     );
     this.consumer = consumer;

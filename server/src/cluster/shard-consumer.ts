@@ -4,7 +4,7 @@ import type { Logger } from '../log.js';
 import { TICK_GROUP, type ClusterKeys } from './keys.js';
 import { LuaScript } from './redis.js';
 import type { StreamEntry } from './stream-follower.js';
-import { entryTime, parseEntries, type LoggedTick } from './tick-log.js';
+import { entryTime, parseEntries, type LogEntry } from './tick-log.js';
 
 /** Entries read per call. */
 const READ_COUNT = 500;
@@ -34,8 +34,25 @@ redis.call('XACK', KEYS[2], '${TICK_GROUP}', unpack(ARGV, 3))
 redis.call('XTRIM', KEYS[2], 'MINID', '~', ARGV[2])
 return 0`);
 
-/** What the owner does with a shard's entries before they are acknowledged: store them and evaluate alerts. */
-export type ShardWork = (ticks: LoggedTick[]) => Promise<void>;
+/** How often an owner asks its work for what it held back and can now store (seconds, TICK_STORE=seconds). */
+const FLUSH_MS = 250;
+
+/**
+ * What the owner does with a shard's entries before they are acknowledged: evaluate alerts and store the ticks. Work
+ * may hold entries back (a trade whose second is not stored yet): it answers with the ids that may be acknowledged
+ * now, and gives the held ones later, from `work` or `flush`, once what they belong to is stored.
+ */
+export interface ShardWork {
+  work(shard: number, entries: LogEntry[]): Promise<string[]>;
+  flush(shard: number): Promise<string[]>;
+  /** These ids, which work answered, are acknowledged. */
+  acknowledged(shard: number, ids: readonly string[]): void;
+  /**
+   * The shard was handed over: what is held of its entries is dropped, never stored, for the next owner to read again.
+   * Work that failed keeps what it holds: the entries it gets again are ones it has already.
+   */
+  drop(shard: number): void;
+}
 
 interface Owned {
   token: string;
@@ -57,8 +74,9 @@ export class ShardConsumer {
   private running = false;
   private loop: Promise<void> | undefined;
   /** The batches being worked on, by shard. */
-  private readonly working = new Map<number, Promise<void>>();
+  private readonly working = new Map<number, Promise<unknown>>();
   private failures = 0;
+  private flushedAt = 0;
 
   constructor(
     /** A connection of its own: blocking reads hold it. */
@@ -110,6 +128,12 @@ export class ShardConsumer {
   /** One read and its work; false when there was nothing to do. */
   private async step(): Promise<boolean> {
     const now = Date.now();
+    if (now - this.flushedAt >= FLUSH_MS) {
+      this.flushedAt = now;
+      await this.settle(
+        [...this.owned].map(([shard, owned]) => this.acknowledge(shard, owned, () => this.work.flush(shard))),
+      );
+    }
     for (const owned of this.owned.values())
       if (owned.caughtUp && now - owned.sweptAt >= SWEEP_MS) restart(owned, STRAGGLER_IDLE_MS);
     for (const [shard, owned] of this.owned) {
@@ -147,7 +171,7 @@ export class ShardConsumer {
     if (!reply) return false;
     // Shards are independent (a symbol lives in one): their batches are worked on side by side, so a fire never
     // waits for other shards' store writes.
-    const settled = await Promise.allSettled(
+    await this.settle(
       reply.map(async ([stream, entries]) => {
         const shard = shards.find((s) => this.keys.tickStream(s) === stream)!;
         const owned = this.owned.get(shard);
@@ -155,26 +179,34 @@ export class ShardConsumer {
         if (owned) await this.handle(shard, owned, entries);
       }),
     );
-    // Only once every batch is done: what failed is then taken up again with nothing else still working on it.
-    const failed = settled.find((result) => result.status === 'rejected');
-    if (failed) throw failed.reason;
     return true;
+  }
+
+  /** Waits for every shard's part; only then is one that failed thrown, to be taken up with nothing else working. */
+  private async settle(parts: Promise<void>[]): Promise<void> {
+    const failed = (await Promise.allSettled(parts)).find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private async handle(shard: number, owned: Owned, entries: StreamEntry[]): Promise<void> {
     const parsed = parseEntries(entries);
-    const ticks = parsed.flatMap((entry) => (entry.logged ? [entry.logged] : []));
-    if (ticks.length < parsed.length)
-      this.log.warn({ shard, skipped: parsed.length - ticks.length }, 'skipped stream entries that are not ticks');
-    const done = this.work(ticks);
+    const skipped = parsed.filter((entry) => !entry.logged).length;
+    if (skipped > 0) this.log.warn({ shard, skipped }, 'skipped stream entries that are not ticks');
+    await this.acknowledge(shard, owned, () => this.work.work(shard, parsed));
+  }
+
+  /** Runs a shard's work and acknowledges what it answers may be, fenced by the shard's lease. */
+  private async acknowledge(shard: number, owned: Owned, work: () => Promise<string[]>): Promise<void> {
+    const done = work();
     this.working.set(shard, done);
+    let ids: string[];
     try {
-      await done;
+      ids = await done;
     } finally {
       this.working.delete(shard);
     }
-    const ids = parsed.map((entry) => entry.id);
-    const trimTo = `${Math.max(0, entryTime(ids[0]!) - RETAIN_MS)}-0`;
+    if (ids.length === 0) return;
+    const trimTo = `${Math.max(0, Math.min(...ids.map(entryTime)) - RETAIN_MS)}-0`;
     const acked = await ACK.run(
       this.redis,
       [this.keys.shardLease(shard), this.keys.tickStream(shard)],
@@ -183,7 +215,10 @@ export class ShardConsumer {
     if (acked < 0) {
       this.log.warn({ shard }, 'the shard changed owner during a batch; the new owner takes it up again');
       if (this.owned.get(shard) === owned) this.owned.delete(shard);
+      this.work.drop(shard);
+      return;
     }
+    this.work.acknowledged(shard, ids);
   }
 
   private async createGroup(shard: number): Promise<void> {

@@ -93,11 +93,17 @@ export class TickLog {
   }
 }
 
+/** A stream entry: its id, and its tick unless it is not one (written by something else). */
+export interface LogEntry {
+  id: string;
+  logged: LoggedTick | undefined;
+}
+
 /**
  * Reads a stream reply's entries into ticks with their storage keys. An entry that is not a valid tick (written by
  * something else) comes back with `tick` undefined, to be acknowledged and skipped.
  */
-export function parseEntries(entries: StreamEntry[]): { id: string; logged: LoggedTick | undefined }[] {
+export function parseEntries(entries: StreamEntry[]): LogEntry[] {
   return entries.map(([id, fields]) => {
     const payload = fieldOf(fields, 't');
     const n = Number(fieldOf(fields, 'n') ?? 0);

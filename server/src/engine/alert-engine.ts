@@ -8,7 +8,7 @@ import { TradingDayClock } from '../market/trading-day.js';
 import type { AlertItem, AlertsRepository } from '../store/alerts-repository.js';
 import { HistoryWrites } from '../store/history-writes.js';
 import type { NotificationsRepository } from '../store/notifications-repository.js';
-import { presentTick, type TicksRepository } from '../store/ticks-repository.js';
+import { tradesOf, type TicksRepository } from '../store/ticks-repository.js';
 import { TICK_TTL_SECONDS } from '../store/tables.js';
 import { AlertBook, type LiveAlert } from './alert-book.js';
 import { FireRecorder } from './fire-recorder.js';
@@ -392,7 +392,7 @@ export class AlertEngine {
   private async history(symbol: string, from: number): Promise<Tick[]> {
     const ticks: Tick[] = [];
     for await (const page of this.deps.ticks.scanOldestFirst({ symbol, from })) {
-      for (const item of page) ticks.push(presentTick(item));
+      for (const item of page) ticks.push(...tradesOf(item));
     }
     return ticks;
   }

@@ -1,5 +1,5 @@
 import type { MarketState } from '../market/market-state.js';
-import { presentTick, type TicksRepository } from '../store/ticks-repository.js';
+import { presentTick, tradesOf, type TicksRepository } from '../store/ticks-repository.js';
 
 /**
  * A symbol's market state from the store: today's ticks rebuild its day bar, and its newest stored tick is the
@@ -12,7 +12,7 @@ export async function restoreMarket(
   dayStart: number,
 ): Promise<void> {
   for await (const page of ticks.scanOldestFirst({ symbol, from: dayStart })) {
-    for (const item of page) market.apply(presentTick(item));
+    for (const item of page) for (const tick of tradesOf(item)) market.apply(tick);
   }
   await restoreLatest(market, ticks, symbol);
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   CANDLE_INTERVAL_MS,
   MAX_INGEST_BATCH,
+  barStart,
   candleQuerySchema,
   ingestTickSchema,
   symbolSchema,
@@ -12,7 +13,7 @@ import {
   type Quote,
   type Tick,
   type TickPage,
-  type TradePoint,
+  type KeyedSpan,
 } from '@tickwatch/shared';
 import { notFound, payloadTooLarge, unavailable, validationFailed } from '../errors.js';
 import type { TickCounts } from '../ingest/tick-counts.js';
@@ -20,8 +21,9 @@ import { IngestUnavailableError, type TickIntake } from '../ingest/tick-pipeline
 import { CandleAggregator, rollUp } from '../market/candles.js';
 import type { MarketState } from '../market/market-state.js';
 import { MINUTE_MS, type MinuteBars, type TimeRange } from '../market/minute-bars.js';
+import { SECOND_MS } from '../store/second-aggregator.js';
 import { TICK_TTL_SECONDS } from '../store/tables.js';
-import { presentTick, type TicksRepository } from '../store/ticks-repository.js';
+import { presentStored, presentTick, spanOf, type TicksRepository } from '../store/ticks-repository.js';
 import { requireOperatorKey } from './operator-key.js';
 import { parseOrThrow, withCursor } from './validate.js';
 
@@ -106,8 +108,12 @@ export function ticksRouter({
     const query = parseOrThrow(candleQuerySchema, req.query, 'query');
     await latestOrThrow(symbol);
     const intervalMs = CANDLE_INTERVAL_MS[query.interval];
-    const to = query.to ?? now();
-    const from = query.from ?? Math.max(0, to - Math.min(TICK_TTL_SECONDS * 1000, intervalMs * 300));
+    // Whole seconds at both ends: with TICK_STORE=seconds a stored second cannot be split, and both modes must agree.
+    const to = barStart(query.to ?? now(), SECOND_MS) + SECOND_MS - 1;
+    const from = barStart(
+      query.from ?? Math.max(0, to - Math.min(TICK_TTL_SECONDS * 1000, intervalMs * 300)),
+      SECOND_MS,
+    );
     if (from > to) throw validationFailed([{ path: 'from', message: 'must not be after to' }]);
     if ((to - from) / intervalMs > MAX_CANDLES) {
       throw validationFailed([
@@ -135,7 +141,7 @@ export function ticksRouter({
 
   async function fromStore(symbol: string, range: TimeRange, intervalMs: number): Promise<CandleAggregator> {
     const aggregator = new CandleAggregator(intervalMs);
-    await readStored(symbol, range, (trade, key) => aggregator.add(trade, key));
+    await readStored(symbol, range, (span) => aggregator.addSpan(span));
     return aggregator;
   }
 
@@ -145,7 +151,7 @@ export function ticksRouter({
     if (pending) return pending;
     const warm = bars.warmUp(symbol, from);
     if (!warm) return;
-    const read = readStored(symbol, warm, (trade, key) => warm.add(trade, key))
+    const read = readStored(symbol, warm, (span) => warm.add(span))
       .then(() => warm.finish())
       .finally(() => warming.delete(symbol));
     warming.set(symbol, read);
@@ -156,11 +162,7 @@ export function ticksRouter({
    * Every stored tick of the range, newest first, in small pages. Each page is a round trip to the store, which
    * frees the event loop for other requests in between.
    */
-  async function readStored(
-    symbol: string,
-    range: TimeRange,
-    add: (trade: TradePoint, key: number) => void,
-  ): Promise<void> {
+  async function readStored(symbol: string, range: TimeRange, add: (span: KeyedSpan) => void): Promise<void> {
     let cursor: string | undefined;
     do {
       const page = await ticks.queryNewestFirst({
@@ -170,7 +172,7 @@ export function ticksRouter({
         limit: STORED_TICKS_PAGE,
         ...(cursor ? { cursor } : {}),
       });
-      for (const item of page.items) add(presentTick(item), item.timestamp);
+      for (const item of page.items) add(spanOf(item));
       cursor = page.nextCursor;
     } while (cursor);
   }
@@ -192,7 +194,7 @@ export function ticksRouter({
       }),
     );
     const body: TickPage = {
-      items: page.items.map(presentTick),
+      items: page.items.map(presentStored),
       ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
     };
     res.json(body);

@@ -1,14 +1,19 @@
 import type { Tick } from '@tickwatch/shared';
 import type { RetryGroup } from '../backoff.js';
+import type { TickStoreMode } from '../config.js';
 import type { Logger } from '../log.js';
 import type { MarketState, PriceMove } from '../market/market-state.js';
 import type { MinuteBars } from '../market/minute-bars.js';
+import { SecondAggregator } from '../store/second-aggregator.js';
 import { TickSequencer } from '../store/tick-sequencer.js';
 import { isPermanentWriteError } from '../store/write-errors.js';
 import { BATCH_WRITE_LIMIT, toTickItem, type TickItem, type TicksRepository } from '../store/ticks-repository.js';
 import { WriteQueue, type WriteQueueStats } from './write-queue.js';
 
 export type LiveTickListener = (move: PriceMove) => void;
+
+/** How often due seconds are closed and queued (TICK_STORE=seconds). */
+export const SECOND_FLUSH_MS = 250;
 
 export interface IngestResult {
   accepted: number;
@@ -30,6 +35,8 @@ export function tickWriteQueue(
       if (attempt === 1 || attempt % 20 === 0) log.warn({ err, attempt }, 'writing ticks to DynamoDB failed; retrying');
     },
     isPermanent: isPermanentWriteError,
+    // A stored second is written again when a late trade corrects it: the newer version must land last.
+    keyOf: (item) => `${item.symbol}|${item.timestamp}`,
     // The dead-letter log: the tick and why the store refused it, so an operator can see and replay it.
     onDeadLetter: (item, err) => log.error({ err, deadLetter: item }, 'the store refused a tick for good; dropped'),
   });
@@ -53,24 +60,44 @@ export class PersistenceFullError extends IngestUnavailableError {
 
 /**
  * The one way in for ticks from every source (simulator, Polygon, HTTP). Ticks arrive validated; the pipeline
- * gives each a storage key, queues it for DynamoDB, folds each queued one into the minute bars, applies it to the
- * market state and hands each live move to listeners (the socket fan-out and the alert engine). Nothing here waits
- * for DynamoDB.
+ * gives each a storage key, queues it for DynamoDB (with TICK_STORE=seconds, folded into its second's item, queued
+ * when the second closes), folds each one taken into the minute bars, applies it to the market state and hands each
+ * live move to listeners (the socket fan-out and the alert engine). Nothing here waits for DynamoDB.
  */
 export class TickPipeline implements TickIntake {
   private readonly sequencer = new TickSequencer();
   private readonly queue: WriteQueue<TickItem>;
   private readonly listeners = new Set<LiveTickListener>();
+  /** With TICK_STORE=seconds: the seconds still taking trades. */
+  private readonly seconds: SecondAggregator | undefined;
+  private readonly flushTimer: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
   private dropped = 0;
 
   constructor(
     private readonly market: MarketState,
     private readonly bars: MinuteBars,
     repository: TicksRepository,
-    options: { capacity: number; concurrency: number; retries: RetryGroup },
+    options: {
+      capacity: number;
+      concurrency: number;
+      retries: RetryGroup;
+      tickStore: TickStoreMode;
+      now?: () => number;
+    },
     private readonly log: Logger,
   ) {
     this.queue = tickWriteQueue(repository, options, log);
+    this.now = options.now ?? Date.now;
+    if (options.tickStore === 'seconds') {
+      const seconds = new SecondAggregator();
+      this.seconds = seconds;
+      this.flushTimer = setInterval(
+        () => this.queue.offer(seconds.flush(this.now()).map(({ item }) => item)),
+        SECOND_FLUSH_MS,
+      );
+      this.flushTimer.unref();
+    }
   }
 
   onLiveTick(listener: LiveTickListener): () => void {
@@ -83,14 +110,14 @@ export class TickPipeline implements TickIntake {
    * taken and PersistenceFullError is thrown, so an HTTP client can retry the same batch later.
    */
   ingest(ticks: readonly Tick[]): IngestResult {
-    if (!this.queue.hasRoomFor(ticks.length)) {
+    if (!this.hasRoomFor(ticks.length)) {
       throw new PersistenceFullError(`persistence queue is full (${this.queue.stats().capacity} ticks)`);
     }
-    const items = ticks.map((tick) => toTickItem(tick, this.sequencer.next(tick.symbol, tick.timestamp)));
-    this.queue.offer(items);
+    const keys = ticks.map((tick) => this.sequencer.next(tick.symbol, tick.timestamp));
+    this.queue.offer(this.itemsOf(ticks, keys));
     for (const [i, tick] of ticks.entries()) {
-      this.bars.add(tick, items[i]!.timestamp);
-      this.publish(tick, items[i]!.timestamp);
+      this.bars.add(tick, keys[i]!);
+      this.publish(tick, keys[i]!);
     }
     return { accepted: ticks.length };
   }
@@ -100,24 +127,33 @@ export class TickPipeline implements TickIntake {
    * still shown live but not stored, and counted as dropped.
    */
   ingestLive(tick: Tick): void {
-    const item = toTickItem(tick, this.sequencer.next(tick.symbol, tick.timestamp));
+    const key = this.sequencer.next(tick.symbol, tick.timestamp);
     // The minute bars hold what the store will: not a tick it never gets.
-    if (this.queue.offer([item])) this.bars.add(tick, item.timestamp);
-    else {
+    if (this.hasRoomFor(1)) {
+      this.queue.offer(this.itemsOf([tick], [key]));
+      this.bars.add(tick, key);
+    } else {
       this.dropped += 1;
       if (this.dropped === 1 || this.dropped % 10_000 === 0) {
         this.log.warn({ dropped: this.dropped }, 'persistence queue full; feed ticks are not being stored');
       }
     }
-    this.publish(tick, item.timestamp);
+    this.publish(tick, key);
   }
 
+  /** `queued` counts the open seconds too: items on their way to the store, as the room check does. */
   stats(): WriteQueueStats & { dropped: number } {
-    return { ...this.queue.stats(), dropped: this.dropped };
+    const stats = this.queue.stats();
+    return { ...stats, queued: stats.queued + (this.seconds?.openSeconds ?? 0), dropped: this.dropped };
   }
 
-  /** Waits up to `timeoutMs` for queued ticks to reach the store, then stops writing; says how many it stored. */
+  /**
+   * Queues the open seconds, waits up to `timeoutMs` for queued ticks to reach the store, then stops writing; says how
+   * many items it stored.
+   */
   async close(timeoutMs: number): Promise<{ stored: number; left: number }> {
+    clearInterval(this.flushTimer);
+    if (this.seconds) this.queue.offer(this.seconds.flushAll().map(({ item }) => item));
     const queued = this.queue.size;
     await this.queue.drain(timeoutMs);
     this.queue.close();
@@ -135,6 +171,22 @@ export class TickPipeline implements TickIntake {
       this.bars.add(tick, key);
       this.publish(tick, key);
     }
+  }
+
+  /**
+   * Whether `count` more trades can be taken. Each may close or correct one second, and the open seconds are kept
+   * room for, so what a flush hands out always fits.
+   */
+  private hasRoomFor(count: number): boolean {
+    return this.queue.hasRoomFor(count + (this.seconds?.openSeconds ?? 0));
+  }
+
+  /** What the store is given for these trades: each as an item, or the seconds they closed or corrected. */
+  private itemsOf(ticks: readonly Tick[], keys: readonly number[]): TickItem[] {
+    const seconds = this.seconds;
+    if (!seconds) return ticks.map((tick, i) => toTickItem(tick, keys[i]!));
+    const now = this.now();
+    return ticks.flatMap((tick, i) => seconds.add(tick, keys[i]!, now).map(({ item }) => item));
   }
 
   private publish(tick: Tick, key: number): void {

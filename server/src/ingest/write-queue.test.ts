@@ -836,3 +836,79 @@ describe('WriteQueue.close', () => {
     expect(() => queue.close()).not.toThrow();
   });
 });
+
+describe('WriteQueue with keyed items', () => {
+  interface Version {
+    key: string;
+    v: number;
+  }
+  const keyed = (
+    store: ReturnType<typeof controllableStore<Version>>,
+    overrides: Partial<WriteQueueOptions<Version>> = {},
+  ) =>
+    new WriteQueue<Version>({
+      write: store.write,
+      capacity: 100,
+      batchSize: 2,
+      concurrency: 4,
+      keyOf: (item) => item.key,
+      ...overrides,
+    });
+
+  it('replaces a waiting version of a key with a newer one, in the older one’s place', () => {
+    const store = controllableStore<Version>();
+    const queue = keyed(store, { concurrency: 1 });
+    queue.offer([{ key: 'a', v: 1 }]);
+    queue.offer([
+      { key: 'b', v: 1 },
+      { key: 'c', v: 1 },
+      { key: 'b', v: 2 },
+    ]);
+    expect(queue.size).toBe(3);
+    store.calls[0]!.resolve();
+    return vi.waitFor(() =>
+      expect(store.calls[1]?.batch).toEqual([
+        { key: 'b', v: 2 },
+        { key: 'c', v: 1 },
+      ]),
+    );
+  });
+
+  it('holds a newer version back while an older one is being written, then writes it', async () => {
+    const store = controllableStore<Version>();
+    const queue = keyed(store);
+    queue.offer([{ key: 'a', v: 1 }]);
+    queue.offer([{ key: 'a', v: 2 }]);
+    expect(store.calls).toHaveLength(1);
+    store.calls[0]!.resolve();
+    await vi.waitFor(() => expect(store.calls[1]?.batch).toEqual([{ key: 'a', v: 2 }]));
+    store.calls[1]!.resolve();
+    await queue.drain(1_000);
+    expect(queue.size).toBe(0);
+  });
+
+  it('retries an unwritten key with its newest version, returned by the store as a copy', async () => {
+    const store = controllableStore<Version>();
+    const queue = keyed(store, { backoff: { baseMs: 1, maxMs: 1 } });
+    queue.offer([{ key: 'a', v: 1 }]);
+    queue.offer([{ key: 'a', v: 2 }]);
+    store.calls[0]!.resolve([{ key: 'a', v: 1 }]);
+    await vi.waitFor(() => expect(store.calls[1]?.batch).toEqual([{ key: 'a', v: 2 }]));
+    store.calls[1]!.resolve();
+    expect(await queue.drain(1_000)).toBe(true);
+    expect(store.calls).toHaveLength(2);
+  });
+
+  it('writes the newest version of a key whose older one was dead-lettered', async () => {
+    const store = controllableStore<Version>();
+    const dead: Version[] = [];
+    const queue = keyed(store, { isPermanent: () => true, onDeadLetter: (item) => dead.push(item) });
+    queue.offer([{ key: 'a', v: 1 }]);
+    queue.offer([{ key: 'a', v: 2 }]);
+    store.calls[0]!.reject(new Error('too big'));
+    await vi.waitFor(() => expect(store.calls[1]?.batch).toEqual([{ key: 'a', v: 2 }]));
+    expect(dead).toEqual([{ key: 'a', v: 1 }]);
+    store.calls[1]!.resolve();
+    expect(await queue.drain(1_000)).toBe(true);
+  });
+});

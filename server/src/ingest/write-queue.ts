@@ -23,6 +23,12 @@ export interface WriteQueueOptions<T> {
   onDeadLetter?: (item: T, err: unknown) => void;
   /** Shared with the store's other writers: a success anywhere ends this queue's back-off early. */
   retries?: RetryGroup;
+  /**
+   * The store key of an item, for items that replace earlier ones (a stored second corrected by a late trade). The
+   * queue then holds one version per key: a newer one offered while the older waits takes its place, and one offered
+   * while the older is being written waits for that write, so an older version can never land after a newer one.
+   */
+  keyOf?: (item: T) => string;
   /** The clock items are timed by (default Date.now). */
   now?: () => number;
 }
@@ -60,6 +66,8 @@ export class WriteQueue<T> {
   private waitingToRetry = false;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
+  /** With `keyOf`: the newest version of every key waiting or being written. */
+  private readonly versions = new Map<string, T>();
 
   constructor(private readonly options: WriteQueueOptions<T>) {
     this.retries = options.retries ?? new RetryGroup();
@@ -78,8 +86,15 @@ export class WriteQueue<T> {
   /** Queues all of `items`, or none of them when they do not fit. */
   offer(items: readonly T[]): boolean {
     if (this.closed || !this.hasRoomFor(items.length)) return false;
+    const keyOf = this.options.keyOf;
     const at = this.now();
     for (const item of items) {
+      if (keyOf) {
+        const key = keyOf(item);
+        const queued = this.versions.has(key);
+        this.versions.set(key, item);
+        if (queued) continue;
+      }
       this.pending.push(item);
       this.pendingAt.push(at);
     }
@@ -133,11 +148,11 @@ export class WriteQueue<T> {
       (this.solo.length > 0 || this.pending.length > this.head)
     ) {
       if (this.solo.length > 0) {
-        void this.writeBatch([this.solo.shift()!], this.soloAt.shift()!);
+        void this.writeBatch([this.newest(this.solo.shift()!)], this.soloAt.shift()!);
         continue;
       }
       const end = Math.min(this.head + this.options.batchSize, this.pending.length);
-      const batch = this.pending.slice(this.head, end);
+      const batch = this.pending.slice(this.head, end).map((item) => this.newest(item));
       const at = this.pendingAt[this.head]!;
       this.head = end;
       this.compact();
@@ -177,13 +192,39 @@ export class WriteQueue<T> {
     this.inFlightBatches -= 1;
     this.inFlightItems -= batch.length;
     this.written += batch.length - left.length;
+    const again = this.superseded(batch, left);
     if (left.length > 0) {
       // Unwritten items go back to the front: the oldest ticks are the ones closest to being lost.
-      this.pending.splice(this.head, 0, ...left);
-      this.pendingAt.splice(this.head, 0, ...left.map(() => at));
+      this.requeue(left, at);
       this.scheduleRetry();
     }
+    this.requeue(again, at);
     this.pump();
+  }
+
+  /** With `keyOf`, the newest version of the item's key: what a write takes. */
+  private newest(item: T): T {
+    return this.options.keyOf ? (this.versions.get(this.options.keyOf(item)) ?? item) : item;
+  }
+
+  /**
+   * After a write: the keys of written items are done, unless a newer version came meanwhile, which is returned to be
+   * written in turn. Items left unwritten keep their keys.
+   */
+  private superseded(batch: readonly T[], left: readonly T[]): T[] {
+    const keyOf = this.options.keyOf;
+    if (!keyOf) return [];
+    // The store hands unwritten items back as copies: they are known by key.
+    const unwritten = new Set(left.map(keyOf));
+    const again: T[] = [];
+    for (const item of batch) {
+      const key = keyOf(item);
+      if (unwritten.has(key)) continue;
+      const newest = this.versions.get(key);
+      if (newest === item) this.versions.delete(key);
+      else if (newest !== undefined) again.push(newest);
+    }
+    return again;
   }
 
   /** A batch the store refuses for good: split it to find the bad item, or drop that item once it is alone. */
@@ -195,6 +236,14 @@ export class WriteQueue<T> {
     }
     this.deadLettered += 1;
     this.options.onDeadLetter?.(batch[0]!, err);
+    this.requeue(this.superseded(batch, []), at);
+  }
+
+  /** Items back at the front of the queue, timed as the batch they came from. */
+  private requeue(items: readonly T[], at: number): void {
+    if (items.length === 0) return;
+    this.pending.splice(this.head, 0, ...items);
+    this.pendingAt.splice(this.head, 0, ...items.map(() => at));
   }
 
   private scheduleRetry(): void {

@@ -369,6 +369,31 @@ describe('keyed bars', () => {
   });
 });
 
+describe('CandleAggregator.addSpan', () => {
+  it('takes a second of trades as folding them one by one would, in any order among other trades', () => {
+    const trades = [tick(BASE + 100, 10), tick(BASE + 400, 14), tick(BASE + 700, 9), tick(BASE + 900, 12)];
+    const late = tick(BASE + 61_500, 20);
+    for (const interval of [1_000, 60_000, 300_000]) {
+      const byTrade = new CandleAggregator(interval);
+      for (const t of [...trades, late]) byTrade.add(t, t.timestamp);
+      const bySpan = new CandleAggregator(interval);
+      bySpan.add(late, late.timestamp);
+      bySpan.addSpan({
+        timestamp: BASE + 900,
+        price: 12,
+        volume: 400,
+        open: 10,
+        high: 14,
+        low: 9,
+        trades: 4,
+        openKey: BASE,
+        closeKey: BASE + 900,
+      });
+      expect(bySpan.result()).toEqual(byTrade.result());
+    }
+  });
+});
+
 describe('rollUp', () => {
   it('folds minute bars into every coarser interval as folding the ticks would', () => {
     const rand = random(11);

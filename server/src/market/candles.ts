@@ -1,4 +1,4 @@
-import { barStart, foldTrade, openBar, type Candle, type TradePoint } from '@tickwatch/shared';
+import { barStart, foldTrade, openBar, type Candle, type KeyedSpan, type TradePoint } from '@tickwatch/shared';
 
 /**
  * A bar that remembers the storage keys of the trades that opened and closed it. A key is the ticks table's sort key:
@@ -36,6 +36,12 @@ export function foldKeyed(bar: KeyedBar, trade: TradePoint, key: number): KeyedB
     openKey: opens ? key : bar.openKey,
     closeKey: closes ? key : bar.closeKey,
   };
+}
+
+/** Stored trades (a second of them, or one) as a bar starting at `start`. */
+export function spanBar(start: number, span: KeyedSpan): KeyedBar {
+  const { open, high, low, price, volume, trades, openKey, closeKey } = span;
+  return { start, open, high, low, close: price, volume, trades, openKey, closeKey };
 }
 
 /** Two bars as one, starting at `a`'s start; on a tie of keys `b` wins, as the later arrival. */
@@ -109,6 +115,14 @@ export class CandleAggregator {
     const start = barStart(trade.timestamp, this.intervalMs);
     const bar = this.byStart.get(start);
     this.byStart.set(start, bar ? foldKeyed(bar, trade, key) : openKeyedBar(start, trade, key));
+  }
+
+  /** Stored trades taken as one; the interval must be a whole number of seconds, so a stored second fits one bar. */
+  addSpan(span: KeyedSpan): void {
+    const start = barStart(span.timestamp, this.intervalMs);
+    const bar = this.byStart.get(start);
+    const spanned = spanBar(start, span);
+    this.byStart.set(start, bar ? mergeBars(bar, spanned) : spanned);
   }
 
   /** The bars so far, oldest first. */

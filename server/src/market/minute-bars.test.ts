@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_FUTURE_SKEW_MS, liveFrom, type Candle, type Tick } from '@tickwatch/shared';
+import { MAX_FUTURE_SKEW_MS, liveFrom, type Candle, type KeyedSpan, type Tick } from '@tickwatch/shared';
 import { CandleAggregator, rollUp } from './candles.js';
 import { MINUTE_MS, MinuteBars, type TimeRange } from './minute-bars.js';
 
@@ -9,6 +9,12 @@ const HOUR = 3_600_000;
 /** 2026-01-15T14:00:00.000Z: a whole hour, so on a boundary of every interval. */
 const BASE = Date.UTC(2026, 0, 15, 14);
 const INTERVALS = [MINUTE_MS, 5 * MINUTE_MS, 15 * MINUTE_MS, HOUR];
+
+/** A stored trade as the store reads it back. */
+function single(tick: Tick, key: number): KeyedSpan {
+  const { timestamp, price, volume } = tick;
+  return { timestamp, price, volume, open: price, high: price, low: price, trades: 1, openKey: key, closeKey: key };
+}
 
 interface Stored {
   tick: Tick;
@@ -80,7 +86,7 @@ function market(start: number) {
     warm(symbol: string, from: number) {
       const warm = bars.warmUp(symbol, from);
       if (!warm) return false;
-      for (const { tick, key } of this.read(symbol, warm)) warm.add(tick, key);
+      for (const { tick, key } of this.read(symbol, warm)) warm.add(single(tick, key));
       warm.finish();
       return true;
     },
@@ -268,7 +274,7 @@ describe('MinuteBars', () => {
       m.add(tick(BASE + DAY + 1_000, 200));
       const warm = m.bars.warmUp('AAPL', BASE + DAY - HOUR);
       expect(warm).toMatchObject({ from: liveFrom(m.now, TTL_SECONDS), to: newest });
-      for (const { tick: t, key } of m.read('AAPL', warm!)) warm!.add(t, key);
+      for (const { tick: t, key } of m.read('AAPL', warm!)) warm!.add(single(t, key));
       warm!.finish();
       expect(m.bars.warmUp('AAPL', 0)).toBeUndefined();
       for (const intervalMs of INTERVALS) {
@@ -294,7 +300,7 @@ describe('MinuteBars', () => {
           m.add(tick(m.now, 300 + i, 3));
           m.add(tick(BASE + DAY - i * 10_000, 400 + i, 5));
         }
-        warm.add(t, key);
+        warm.add(single(t, key));
       });
       warm.finish();
       for (const intervalMs of INTERVALS) {
@@ -307,7 +313,7 @@ describe('MinuteBars', () => {
       const first = m.bars.warmUp('AAPL', 0)!;
       const second = m.bars.warmUp('AAPL', 0)!;
       for (const warm of [first, second]) {
-        for (const { tick: t, key } of m.read('AAPL', warm)) warm.add(t, key);
+        for (const { tick: t, key } of m.read('AAPL', warm)) warm.add(single(t, key));
         warm.finish();
       }
       expect(m.candles('AAPL', 0, m.now, HOUR)).toEqual(m.reference('AAPL', 0, m.now, HOUR));
@@ -317,7 +323,7 @@ describe('MinuteBars', () => {
       const { m } = restarted();
       m.add(tick(BASE + DAY + 5, 250));
       const failed = m.bars.warmUp('AAPL', 0)!;
-      for (const { tick: t, key } of m.read('AAPL', failed).slice(0, 100)) failed.add(t, key);
+      for (const { tick: t, key } of m.read('AAPL', failed).slice(0, 100)) failed.add(single(t, key));
       expect(m.bars.size).toBe(1);
       expect(m.warm('AAPL', 0)).toBe(true);
       expect(m.candles('AAPL', 0, m.now, HOUR)).toEqual(m.reference('AAPL', 0, m.now, HOUR));
@@ -344,7 +350,7 @@ describe('MinuteBars', () => {
       const warm = m.bars.warmUp('AAPL', 0);
       expect(warm?.to).toBe(BASE + HOUR + MAX_FUTURE_SKEW_MS);
       m.add(tick(BASE + HOUR + 1, 12));
-      for (const { tick: t, key } of m.read('AAPL', warm!)) warm!.add(t, key);
+      for (const { tick: t, key } of m.read('AAPL', warm!)) warm!.add(single(t, key));
       warm!.finish();
       expect(m.candles('AAPL', 0, BASE + 2 * HOUR, MINUTE_MS)).toEqual(
         m.reference('AAPL', 0, BASE + 2 * HOUR, MINUTE_MS),

@@ -1,4 +1,4 @@
-import { MAX_FUTURE_SKEW_MS, barStart, liveFrom, type Tick, type TradePoint } from '@tickwatch/shared';
+import { MAX_FUTURE_SKEW_MS, barStart, liveFrom, type KeyedSpan, type Tick, type TradePoint } from '@tickwatch/shared';
 import { CandleAggregator, foldKeyed, mergeBars, openKeyedBar, type KeyedBar } from './candles.js';
 
 export const MINUTE_MS = 60_000;
@@ -19,9 +19,9 @@ export interface MinuteSlice {
   after?: TimeRange;
 }
 
-/** Reading stored ticks into a symbol's bars: read `from`..`to` in any order, `add` each, then `finish`. */
+/** Reading stored ticks into a symbol's bars: read `from`..`to` in any order, `add` each item, then `finish`. */
 export interface WarmUp extends TimeRange {
-  add(trade: TradePoint, key: number): void;
+  add(span: KeyedSpan): void;
   /** Merges what was read into the bars, which then need no more reading. */
   finish(): void;
 }
@@ -100,8 +100,9 @@ export class MinuteBars {
     return {
       from: windowStart,
       to: storedUpTo,
-      add: (trade, key) => {
-        if (!target.folded.has(key)) staged.add(trade, key);
+      // A stored second of this run is under the key of one of its trades, all of which were folded here.
+      add: (span) => {
+        if (!target.folded.has(span.closeKey)) staged.addSpan(span);
       },
       finish: () => {
         // Another warm-up got there first: what this one read is in already.

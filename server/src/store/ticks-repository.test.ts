@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
-import { SYMBOL_PATTERN } from '@tickwatch/shared';
-import { SYMBOL_REGISTRY, symbolKey, symbolOfKey } from './ticks-repository.js';
+import { SYMBOL_PATTERN, foldTrade, openBar } from '@tickwatch/shared';
+import {
+  SYMBOL_REGISTRY,
+  presentStored,
+  presentTick,
+  spanOf,
+  symbolKey,
+  symbolOfKey,
+  tradesOf,
+  type TickItem,
+} from './ticks-repository.js';
 
 const CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-';
 
@@ -44,5 +53,48 @@ describe('symbol registry keys', () => {
   it('has no key for what is not a symbol, and no symbol for a number no symbol encodes to', () => {
     for (const notASymbol of ['', 'aapl', '1AB', '.A', SYMBOL_REGISTRY]) expect(symbolKey(notASymbol)).toBeUndefined();
     for (const key of [-1, 0, 1.5, Number.MAX_SAFE_INTEGER, 39 ** 9 * 3 + 1]) expect(symbolOfKey(key)).toBeUndefined();
+  });
+});
+
+describe('reading a stored item', () => {
+  /** 2026-01-15T14:00:00.000Z */
+  const T = Date.UTC(2026, 0, 15, 14);
+  const one: TickItem = { symbol: 'AAPL', timestamp: T + 250.002, price: 10, volume: 5, source: 'simulator', ttl: 0 };
+  /** What a second's item and its span share. */
+  const fold = { price: 11, volume: 40, open: 12, high: 13, low: 9, trades: 6 };
+  const second: TickItem = { ...one, ...fold, timestamp: T + 100, last_key: T + 800.002 };
+
+  it('presents a one-trade item as the trade, and a second with its open, high, low and trade count', () => {
+    expect(presentStored(one)).toEqual({
+      symbol: 'AAPL',
+      timestamp: T + 250,
+      price: 10,
+      volume: 5,
+      source: 'simulator',
+    });
+    expect(presentTick(second)).toMatchObject({ timestamp: T + 800, price: 11 });
+    expect(presentStored(second)).toEqual({
+      ...presentTick(second),
+      open: 12,
+      high: 13,
+      low: 9,
+      trades: 6,
+    });
+  });
+
+  it('spans a trade, or a second, at its last trade’s time under the item’s key', () => {
+    expect(spanOf(one)).toMatchObject({ open: 10, high: 10, low: 10, price: 10, trades: 1, openKey: T + 250.002 });
+    expect(spanOf(one).closeKey).toBe(T + 250.002);
+    expect(spanOf(second)).toEqual({ ...fold, timestamp: T + 800, openKey: T + 100, closeKey: T + 100 });
+  });
+
+  it('replays a second as trades that fold into its bar, in the order that ends nearer its close', () => {
+    expect(tradesOf(one)).toEqual([presentTick(one)]);
+    const replay = tradesOf(second);
+    expect(replay.map((t) => t.price)).toEqual([12, 13, 9, 11]);
+    expect(replay.map((t) => t.timestamp)).toEqual([T, T, T, T + 800]);
+    const bar = replay.slice(1).reduce((b, t) => foldTrade(b, t), openBar(T, replay[0]!));
+    expect(bar).toMatchObject({ open: 12, high: 13, low: 9, close: 11, volume: 40 });
+    expect(tradesOf({ ...second, price: 12.5 }).map((t) => t.price)).toEqual([12, 9, 13, 12.5]);
   });
 });

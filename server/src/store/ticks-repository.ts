@@ -5,7 +5,16 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { SYMBOL_PATTERN, tickExpiresAt, toStorableNumber, type Tick } from '@tickwatch/shared';
+import {
+  SYMBOL_PATTERN,
+  barStart,
+  tickExpiresAt,
+  toStorableNumber,
+  type KeyedSpan,
+  type StoredTick,
+  type Tick,
+} from '@tickwatch/shared';
+import { SECOND_MS } from './second-aggregator.js';
 import { keyToTimestampMs } from './tick-sequencer.js';
 import { z } from 'zod';
 import { backoffDelay, sleep } from '../backoff.js';
@@ -25,6 +34,17 @@ export interface TickItem {
   volume: number;
   source: Tick['source'];
   ttl: number;
+  /**
+   * With TICK_STORE=seconds the item is a second's trades (store/second-aggregator.ts), under its first trade's key:
+   * `price` and `source` are its last trade's, `volume` its total, and these its first price, extremes and trade
+   * count. An item without them is one trade.
+   */
+  open?: number;
+  high?: number;
+  low?: number;
+  trades?: number;
+  /** The key of a second's last trade: when its `price` traded. */
+  last_key?: number;
 }
 
 export const BATCH_WRITE_LIMIT = 25;
@@ -88,14 +108,57 @@ export function toTickItem(tick: Tick, sortKey: number): TickItem {
   };
 }
 
+/** The item as one trade: itself, or a second's last trade. */
 export function presentTick(item: TickItem): Tick {
   return {
     symbol: item.symbol,
-    timestamp: keyToTimestampMs(item.timestamp),
+    timestamp: keyToTimestampMs(item.last_key ?? item.timestamp),
     price: item.price,
     volume: item.volume,
     source: item.source,
   };
+}
+
+/** The item as the range API returns it: with the second's open, high, low and trade count when it is a second. */
+export function presentStored(item: TickItem): StoredTick {
+  const tick = presentTick(item);
+  if (item.trades === undefined) return tick;
+  return { ...tick, open: item.open, high: item.high, low: item.low, trades: item.trades };
+}
+
+/**
+ * The item's trades as one span, ordered among other stored trades by the item's key alone (the key of its first
+ * trade is not stored): folding spans by key gives what folding the items oldest first does.
+ */
+export function spanOf(item: TickItem): KeyedSpan {
+  const { timestamp, price, volume } = presentTick(item);
+  return {
+    timestamp,
+    price,
+    volume,
+    open: item.open ?? price,
+    high: item.high ?? price,
+    low: item.low ?? price,
+    trades: item.trades ?? 1,
+    openKey: item.timestamp,
+    closeKey: item.timestamp,
+  };
+}
+
+/**
+ * Ticks that replay the item into anything folding trades in time order (the day bar, indicator bars, re-arm
+ * checks): the trade itself, or for a second its open, its low and high (in the order that ends nearer its close),
+ * then its last trade with the whole volume. Bars of a second or longer come out as the second's trades make them;
+ * the points before the last one are stamped at the second's start, as the store does not say when they traded.
+ */
+export function tradesOf(item: TickItem): Tick[] {
+  const last = presentTick(item);
+  if (item.trades === undefined || item.trades === 1) return [last];
+  const start = barStart(last.timestamp, SECOND_MS);
+  const point = (price: number): Tick => ({ ...last, timestamp: start, price, volume: 0 });
+  const { open = last.price, high = last.price, low = last.price } = item;
+  const middle = last.price >= open ? [low, high] : [high, low];
+  return [point(open), ...middle.map(point), last];
 }
 
 export interface TickRange {

@@ -3,10 +3,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Tick } from '@tickwatch/shared';
 import { ClusterKeys, TICK_GROUP } from '../../src/cluster/keys.js';
 import { Lease } from '../../src/cluster/lease.js';
-import { ShardConsumer } from '../../src/cluster/shard-consumer.js';
+import { ShardConsumer, type ShardWork } from '../../src/cluster/shard-consumer.js';
 import { ShardOwnership } from '../../src/cluster/shard-ownership.js';
 import { shardOf } from '../../src/cluster/sharding.js';
-import { NotFeedLeaderError, TickLog, TickLogUnavailableError } from '../../src/cluster/tick-log.js';
+import { NotFeedLeaderError, TickLog, TickLogUnavailableError, type LoggedTick } from '../../src/cluster/tick-log.js';
 import { createLogger } from '../../src/log.js';
 import { startRedis, type RedisServer } from '../support/redis.js';
 
@@ -181,6 +181,19 @@ describe('ShardOwnership', () => {
   });
 });
 
+/** Work that holds nothing back: every entry may be acknowledged once `work` is done with its batch's ticks. */
+function everyEntry(work: (ticks: LoggedTick[]) => Promise<void>): ShardWork {
+  return {
+    work: async (_shard, entries) => {
+      await work(entries.flatMap(({ logged }) => (logged ? [logged] : [])));
+      return entries.map(({ id }) => id);
+    },
+    flush: () => Promise.resolve([]),
+    acknowledged: () => undefined,
+    drop: () => undefined,
+  };
+}
+
 describe('ShardConsumer', () => {
   it('acknowledges entries only after their work, and a new owner takes over what a dead one left', async () => {
     const redis = connect();
@@ -192,7 +205,13 @@ describe('ShardConsumer', () => {
 
     // The first owner's work never finishes: it dies holding the entries unacknowledged.
     const first = await lease.acquire('first');
-    const stuck = new ShardConsumer(connect(), keys, 'first', () => new Promise(() => {}), log);
+    const stuck = new ShardConsumer(
+      connect(),
+      keys,
+      'first',
+      everyEntry(() => new Promise(() => {})),
+      log,
+    );
     stuck.add(0, first!);
     stuck.start();
     await until(async () => (await pending(redis, keys)) === 2, 5_000);
@@ -205,9 +224,9 @@ describe('ShardConsumer', () => {
       connect(),
       keys,
       'second',
-      async (ticks) => {
+      everyEntry(async (ticks) => {
         seen.push(...ticks.map(({ tick }) => tick.price));
-      },
+      }),
       log,
     );
     owner.add(0, second!);
@@ -230,10 +249,10 @@ describe('ShardConsumer', () => {
       connect(),
       keys,
       'owner',
-      async () => {
+      everyEntry(async () => {
         attempts += 1;
         if (attempts === 1) throw new Error('the store is away');
-      },
+      }),
       log,
     );
     consumer.add(0, token);

@@ -27,7 +27,13 @@ describe.skipIf(kind !== 'dynamodb-local')(
 
     beforeAll(async () => {
       cluster = await startCluster({
-        env: { FEED: 'simulator', SIM_TICKS_PER_SECOND: String(RATE), SIM_SYMBOLS: SYMBOLS.join(',') },
+        // One stored item per trade: the stored rate is the feed's.
+        env: {
+          FEED: 'simulator',
+          SIM_TICKS_PER_SECOND: String(RATE),
+          SIM_SYMBOLS: SYMBOLS.join(','),
+          TICK_STORE: 'trades',
+        },
       });
     }, 120_000);
 

@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { CANDLE_INTERVALS, CANDLE_INTERVAL_MS, type Candle, type CandleInterval } from '@tickwatch/shared';
-import { TicksRepository, presentTick } from '../../src/store/ticks-repository.js';
+import {
+  CANDLE_INTERVALS,
+  CANDLE_INTERVAL_MS,
+  foldSpan,
+  openSpanBar,
+  type Candle,
+  type CandleInterval,
+} from '@tickwatch/shared';
+import { TicksRepository, spanOf } from '../../src/store/ticks-repository.js';
 import { eventually, startTestServer, uniquePrefix, type TestServer } from '../support/harness.js';
 
 const MINUTE = 60_000;
@@ -21,7 +28,11 @@ interface CandlesBody {
   candles: Candle[];
 }
 
-/** The candles endpoint checked against folding the stored ticks oldest first, as it did before the minute bars. */
+/**
+ * The candles endpoint checked against folding the stored ticks oldest first, as it did before the minute bars. Per
+ * trade (TICK_STORE=trades): batches arrive hours late, far beyond what stored seconds remember, where the two modes
+ * cannot agree (docs/storage.md); seconds-candles.test.ts compares the modes within those limits.
+ */
 describe(`candles from the minute bars, on ${inject('dynamoKind')}`, () => {
   const servers: TestServer[] = [];
   afterEach(async () => {
@@ -29,7 +40,7 @@ describe(`candles from the minute bars, on ${inject('dynamoKind')}`, () => {
   });
 
   async function start(prefix = uniquePrefix()) {
-    const server = await startTestServer({ TABLE_PREFIX: prefix });
+    const server = await startTestServer({ TABLE_PREFIX: prefix, TICK_STORE: 'trades' });
     servers.push(server);
     return server;
   }
@@ -60,20 +71,11 @@ describe(`candles from the minute bars, on ${inject('dynamoKind')}`, () => {
     const intervalMs = CANDLE_INTERVAL_MS[body.interval];
     const bars: Candle[] = [];
     for await (const page of ticks.scanOldestFirst({ symbol: body.symbol, from: body.from, to: body.to })) {
-      for (const { timestamp, price, volume } of page.map(presentTick)) {
-        const start = Math.floor(timestamp / intervalMs) * intervalMs;
+      for (const span of page.map(spanOf)) {
+        const start = Math.floor(span.timestamp / intervalMs) * intervalMs;
         const last = bars.at(-1);
-        if (last?.start === start) {
-          Object.assign(last, {
-            high: Math.max(last.high, price),
-            low: Math.min(last.low, price),
-            close: price,
-            volume: last.volume + volume,
-            trades: last.trades + 1,
-          });
-        } else {
-          bars.push({ start, open: price, high: price, low: price, close: price, volume, trades: 1 });
-        }
+        if (last?.start === start) bars[bars.length - 1] = foldSpan(last, span);
+        else bars.push(openSpanBar(start, span));
       }
     }
     return bars;
@@ -113,7 +115,12 @@ describe(`candles from the minute bars, on ${inject('dynamoKind')}`, () => {
       if (i % 5 === 4) timestamp = ticks[i - 1]!.timestamp;
       else if (i % 7 === 0) timestamp -= timestamp % MINUTE;
       else if (i % 11 === 0) timestamp += MINUTE - 1 - (timestamp % MINUTE);
-      ticks.push({ symbol, timestamp, price: Math.round(1_000 + rand() * 500) / 10, volume: Math.floor(rand() * 300) });
+      ticks.push({
+        symbol,
+        timestamp,
+        price: Math.round(1_000 + rand() * 500) / 10,
+        volume: Math.floor(rand() * 300),
+      });
     }
     ticks.sort((a, b) => a.timestamp - b.timestamp);
     // Trades of one millisecond stay in one batch: the tick sequencer keeps them apart only while it remembers the

@@ -35,7 +35,8 @@ describe(`numbers the store can hold on ${inject('dynamoKind')}`, () => {
   const t0 = Date.now() - 60_000;
 
   beforeAll(async () => {
-    server = await startTestServer({ RATE_LIMIT_ALERT_WRITES_PER_MINUTE: '10000' });
+    // The bounds are checked per stored trade.
+    server = await startTestServer({ RATE_LIMIT_ALERT_WRITES_PER_MINUTE: '10000', TICK_STORE: 'trades' });
     trader = await signIn(server, 'numbers-trader');
     await server.ingest({ symbol: 'NUM', timestamp: t0, price: 100, volume: 10 });
   });

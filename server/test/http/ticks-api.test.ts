@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Candle, Tick, TickPage } from '@tickwatch/shared';
-import { eventually, INGEST_KEY, startTestServer, type TestServer } from '../support/harness.js';
+import { storedTickSchema, type Candle, type Tick, type TickPage } from '@tickwatch/shared';
+import { eventually, INGEST_KEY, startTestServer, uniquePrefix, type TestServer } from '../support/harness.js';
 
+/** One item per trade (TICK_STORE=trades); stored seconds are the next describe's. */
 describe(`tick ingest and read API on ${inject('dynamoKind')}`, () => {
   let server: TestServer;
   const t0 = Date.now() - 60_000;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ TICK_STORE: 'trades' });
   });
   afterAll(() => server.close());
 
@@ -191,6 +192,55 @@ describe(`tick ingest and read API on ${inject('dynamoKind')}`, () => {
     expect(res.status).toBe(404);
     expect(((await res.json()) as { error: { id: string } }).error.id).toBe('not_found');
   });
+});
+
+describe(`stored seconds (TICK_STORE=seconds) on ${inject('dynamoKind')}`, () => {
+  it('returns one entry per traded second, with its open, high, low, volume and trade count, newest first', async () => {
+    const server = await startTestServer({ TICK_STORE: 'seconds' });
+    try {
+      const s0 = Math.floor((Date.now() - 60_000) / 1000) * 1000;
+      const trades = [
+        [s0 + 10, 10, 1],
+        [s0 + 10, 12, 2],
+        [s0 + 500, 9, 3],
+        [s0 + 999, 11, 4],
+        [s0 + 1_200, 20, 5],
+        [s0 + 1_100, 21, 6],
+      ].map(([timestamp, price, volume]) => ({ symbol: 'SECS', timestamp, price, volume }));
+      expect((await server.ingest(trades)).status).toBe(202);
+      const page = await eventually(async () => {
+        const res = await fetch(`${server.url}/api/ticks/SECS`);
+        const body = (await res.json()) as TickPage;
+        expect(body.items).toHaveLength(2);
+        return body;
+      });
+      expect(page.items.map((item) => storedTickSchema.parse(item))).toEqual([
+        { ...at(s0 + 1_200, 20, 11), open: 21, high: 21, low: 20, trades: 2 },
+        { ...at(s0 + 999, 11, 10), open: 10, high: 12, low: 9, trades: 4 },
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('writes a symbol’s open second when the server shuts down', async () => {
+    const prefix = uniquePrefix();
+    const first = await startTestServer({ TABLE_PREFIX: prefix, TICK_STORE: 'seconds' });
+    const now = Date.now();
+    expect((await first.ingest({ symbol: 'OPEN', timestamp: now, price: 3, volume: 7 })).status).toBe(202);
+    await first.close();
+    const second = await startTestServer({ TABLE_PREFIX: prefix, TICK_STORE: 'seconds' });
+    try {
+      const body = (await (await fetch(`${second.url}/api/ticks/OPEN`)).json()) as TickPage;
+      expect(body.items).toEqual([{ ...at(now, 3, 7), symbol: 'OPEN', open: 3, high: 3, low: 3, trades: 1 }]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  function at(timestamp: number, price: number, volume: number) {
+    return { symbol: 'SECS', timestamp, price, volume, source: 'http_ingest' };
+  }
 });
 
 describe(`persistence back-pressure on ${inject('dynamoKind')}`, () => {

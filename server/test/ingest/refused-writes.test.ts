@@ -26,7 +26,7 @@ describe(`writes the store refuses for good, on ${inject('dynamoKind')}`, () => 
   }
 
   it('dead-letters a tick the store cannot hold and stores every tick around and after it', async () => {
-    const server = await startTestServer();
+    const server = await startTestServer({ TICK_STORE: 'trades' });
     servers.push(server);
     const t0 = Date.now() - 10_000;
     server.app.pipeline.ingest([tick('HUGE', t0, 1e16), tick('TINY', t0, 1e-200)]);

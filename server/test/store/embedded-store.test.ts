@@ -22,6 +22,7 @@ describe('embedded store under DATA_DIR', () => {
       LOG_LEVEL: 'silent',
       DATA_DIR: dataDir,
       INGEST_API_KEY: INGEST_KEY,
+      TICK_STORE: 'trades',
     });
     expect(config.store).toEqual({ mode: 'embedded', dataDir });
     const store = await openStore(config, silentLog);
