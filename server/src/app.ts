@@ -127,13 +127,14 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const market = new MarketState();
   const evaluated = cluster ? new MarketState() : market;
   const bars = new MinuteBars({ ttlSeconds: TICK_TTL_SECONDS });
+  const tickCounts = new TickCounts();
   // Every writer of the store backs off together: the first success after an outage wakes them all.
   const storeRetries = new RetryGroup();
   const pipeline = new TickPipeline(
     market,
     bars,
     ticks,
-    { ...config.persistence, retries: storeRetries },
+    { ...config.persistence, retries: storeRetries, counts: tickCounts },
     log.child({ part: 'ingest' }),
   );
   const engine = new AlertEngine({
@@ -185,7 +186,6 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
 
   const alertWrites = limiter(config.rateLimits.alertWritesPerMinute, 'alert changes', 'alert-writes');
   // In a cluster every process's units are summed in Redis, so any process answers for the whole cluster.
-  const tickCounts = new TickCounts();
   const ledger = cluster?.usage ?? new UsageLedger(startedAt);
   store.capacity.onConsumed((consumed) => ledger.record(consumed.table, consumed.kind, consumed.units, Date.now()));
   const metrics = createMetricsRegistry({
@@ -296,7 +296,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
           evaluated,
           ticks,
           fundamentals,
-          persistence: { ...config.persistence, retries: storeRetries },
+          persistence: { ...config.persistence, retries: storeRetries, counts: tickCounts },
           createFeed: (sink) => createFeed(config.feed, sink, log, lastPrice),
           resumeDeliveries: (only) => delivery.resumeOutbox(only),
           // Every retry's back-off at most, and time for each attempt's provider call.

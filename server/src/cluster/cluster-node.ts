@@ -9,6 +9,7 @@ import type { AlertChanges } from '../engine/alert-changes.js';
 import type { AlertEngine } from '../engine/alert-engine.js';
 import type { TickFeed, TickSink } from '../feeds/feed.js';
 import type { IngestResult, TickIntake, TickPipeline } from '../ingest/tick-pipeline.js';
+import type { TickCounts } from '../ingest/tick-counts.js';
 import type { WriteQueueStats } from '../ingest/write-queue.js';
 import type { Logger } from '../log.js';
 import type { MarketState } from '../market/market-state.js';
@@ -34,7 +35,14 @@ export interface ClusterParts {
   evaluated: MarketState;
   ticks: TicksRepository;
   fundamentals: FundamentalsRepository;
-  persistence: { capacity: number; concurrency: number; retries: RetryGroup; tickStore: TickStoreMode };
+  persistence: {
+    capacity: number;
+    concurrency: number;
+    retries: RetryGroup;
+    tickStore: TickStoreMode;
+    /** Feed ticks received, accepted and dropped; trades the owned shards stored. */
+    counts?: TickCounts;
+  };
   /** A fresh feed writing to the sink, for each term this process leads it. */
   createFeed(sink: TickSink): TickFeed;
   /** Email and SNS deliveries a dead owner left pending, for the symbols of a shard this process took over. */
@@ -218,6 +226,8 @@ export class ClusterNode {
       this.log,
       parts.createFeed,
       logger.child({ part: 'feed-leader' }),
+      FEED_TIMING,
+      parts.persistence.counts,
     );
     await this.feedLeader.start();
   }

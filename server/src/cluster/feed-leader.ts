@@ -1,5 +1,6 @@
 import type { Tick } from '@tickwatch/shared';
 import type { TickFeed, TickSink } from '../feeds/feed.js';
+import type { TickCounts } from '../ingest/tick-counts.js';
 import type { Logger } from '../log.js';
 import type { Lease } from './lease.js';
 import { startRounds } from './rounds.js';
@@ -37,6 +38,8 @@ export class FeedLeader {
     private readonly createFeed: (sink: TickSink) => TickFeed,
     private readonly logger: Logger,
     private readonly timing: FeedTiming = FEED_TIMING,
+    /** Feed ticks received, accepted (in the tick log) and dropped. */
+    private readonly counts?: TickCounts,
   ) {}
 
   get isLeader(): boolean {
@@ -100,6 +103,7 @@ export class FeedLeader {
 
   private offer(tick: Tick): void {
     if (!this.token) return;
+    this.counts?.add('received', tick.source);
     this.batch.push(tick);
     if (!this.flushing) {
       this.flushing = true;
@@ -113,12 +117,15 @@ export class FeedLeader {
       this.batch = [];
       try {
         await this.log.append(batch, this.token);
+        for (const tick of batch) this.counts?.add('accepted', tick.source);
       } catch (err) {
         if (err instanceof NotFeedLeaderError) {
+          for (const tick of batch) this.counts?.add('dropped', tick.source);
           await this.resign('the feed lease moved to another process');
           break;
         }
         this.dropped += batch.length;
+        for (const tick of batch) this.counts?.add('dropped', tick.source);
         if (this.dropped === batch.length || this.dropped % 10_000 < batch.length)
           this.logger.warn({ err, dropped: this.dropped }, 'Redis did not take feed ticks; they are not stored');
       }

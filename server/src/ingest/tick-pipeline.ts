@@ -8,6 +8,7 @@ import { SecondAggregator } from '../store/second-aggregator.js';
 import { TickSequencer } from '../store/tick-sequencer.js';
 import { isPermanentWriteError } from '../store/write-errors.js';
 import { BATCH_WRITE_LIMIT, toTickItem, type TickItem, type TicksRepository } from '../store/ticks-repository.js';
+import type { TickCounts } from './tick-counts.js';
 import { WriteQueue, type WriteQueueStats } from './write-queue.js';
 
 export type LiveTickListener = (move: PriceMove) => void;
@@ -19,14 +20,38 @@ export interface IngestResult {
   accepted: number;
 }
 
-/** The queue between ingestion and the ticks table, with its retries and dead-letter log. */
+/** Stored seconds whose trade counts are remembered, so a second rewritten by a late trade counts only that trade. */
+const REMEMBERED_SECONDS = 65_536;
+
+/**
+ * The queue between ingestion and the ticks table, with its retries and dead-letter log. `counts` learns the trades
+ * stored (a second's trades once, however often a late trade makes it rewritten) and dropped.
+ */
 export function tickWriteQueue(
   repository: TicksRepository,
-  options: { capacity: number; concurrency: number; retries: RetryGroup },
+  options: { capacity: number; concurrency: number; retries: RetryGroup; counts?: TickCounts },
   log: Logger,
 ): WriteQueue<TickItem> {
+  const { counts } = options;
+  const keyOf = (item: TickItem) => `${item.symbol}|${item.timestamp}`;
+  const storedTrades = new Map<string, number>();
+  const stored = (item: TickItem) => {
+    if (item.trades === undefined) return counts?.add('stored', item.source);
+    const key = keyOf(item);
+    counts?.add('stored', item.source, item.trades - (storedTrades.get(key) ?? 0));
+    storedTrades.delete(key);
+    storedTrades.set(key, item.trades);
+    if (storedTrades.size > REMEMBERED_SECONDS) storedTrades.delete(storedTrades.keys().next().value!);
+  };
   return new WriteQueue<TickItem>({
-    write: (batch) => repository.batchPut(batch),
+    write: async (batch) => {
+      const left = await repository.batchPut(batch);
+      if (counts) {
+        const unwritten = new Set(left.map(keyOf));
+        for (const item of batch) if (!unwritten.has(keyOf(item))) stored(item);
+      }
+      return left;
+    },
     capacity: options.capacity,
     concurrency: options.concurrency,
     batchSize: BATCH_WRITE_LIMIT,
@@ -36,9 +61,12 @@ export function tickWriteQueue(
     },
     isPermanent: isPermanentWriteError,
     // A stored second is written again when a late trade corrects it: the newer version must land last.
-    keyOf: (item) => `${item.symbol}|${item.timestamp}`,
+    keyOf,
     // The dead-letter log: the tick and why the store refused it, so an operator can see and replay it.
-    onDeadLetter: (item, err) => log.error({ err, deadLetter: item }, 'the store refused a tick for good; dropped'),
+    onDeadLetter: (item, err) => {
+      counts?.add('dropped', item.source, item.trades ?? 1);
+      log.error({ err, deadLetter: item }, 'the store refused a tick for good; dropped');
+    },
   });
 }
 
@@ -72,6 +100,7 @@ export class TickPipeline implements TickIntake {
   private readonly seconds: SecondAggregator | undefined;
   private readonly flushTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
+  private readonly counts: TickCounts | undefined;
   private dropped = 0;
 
   constructor(
@@ -83,11 +112,14 @@ export class TickPipeline implements TickIntake {
       concurrency: number;
       retries: RetryGroup;
       tickStore: TickStoreMode;
+      /** Feed ticks received, accepted and dropped; trades stored. HTTP batches are counted by their route. */
+      counts?: TickCounts;
       now?: () => number;
     },
     private readonly log: Logger,
   ) {
     this.queue = tickWriteQueue(repository, options, log);
+    this.counts = options.counts;
     this.now = options.now ?? Date.now;
     if (options.tickStore === 'seconds') {
       const seconds = new SecondAggregator();
@@ -128,12 +160,15 @@ export class TickPipeline implements TickIntake {
    */
   ingestLive(tick: Tick): void {
     const key = this.sequencer.next(tick.symbol, tick.timestamp);
+    this.counts?.add('received', tick.source);
     // The minute bars hold what the store will: not a tick it never gets.
     if (this.hasRoomFor(1)) {
       this.queue.offer(this.itemsOf([tick], [key]));
       this.bars.add(tick, key);
+      this.counts?.add('accepted', tick.source);
     } else {
       this.dropped += 1;
+      this.counts?.add('dropped', tick.source);
       if (this.dropped === 1 || this.dropped % 10_000 === 0) {
         this.log.warn({ dropped: this.dropped }, 'persistence queue full; feed ticks are not being stored');
       }

@@ -39,6 +39,8 @@ describe(`metrics on ${inject('dynamoKind')}`, () => {
 
   it('counts consumed units, fires, deliveries, sockets and frames as ticks and fires flow', async () => {
     const before = await scrape();
+    const ticks = (families: Map<string, MetricFamily>, outcome: string) =>
+      sampleSum(families, 'tickwatch_ticks_total', { source: 'http_ingest', outcome });
     const units = (families: Map<string, MetricFamily>, table: string, kind: string) =>
       sampleSum(families, 'tickwatch_dynamodb_consumed_units_total', { table, kind });
 
@@ -62,12 +64,11 @@ describe(`metrics on ${inject('dynamoKind')}`, () => {
       const families = await scrape();
       expect(sampleSum(families, 'tickwatch_deliveries_total', { channel: 'websocket', status: 'sent' })).toBe(1);
       expect(units(families, 'ticks', 'write')).toBeGreaterThanOrEqual(units(before, 'ticks', 'write') + 1);
-      // The history record is written behind the delivery.
+      // A second is stored once it has closed (TICK_STORE=seconds); the history record is written behind the delivery.
+      expect(ticks(families, 'stored') - ticks(before, 'stored')).toBe(3);
       expect(units(families, 'notifications', 'write')).toBeGreaterThan(units(before, 'notifications', 'write'));
       return families;
     });
-    const ticks = (families: Map<string, MetricFamily>, outcome: string) =>
-      sampleSum(families, 'tickwatch_ticks_total', { source: 'http_ingest', outcome });
     expect(ticks(after, 'received') - ticks(before, 'received')).toBe(3);
     expect(ticks(after, 'accepted') - ticks(before, 'accepted')).toBe(3);
     expect(sampleSum(after, 'tickwatch_tick_write_queue_depth')).toBe(0);
@@ -102,5 +103,27 @@ describe(`metrics on ${inject('dynamoKind')}`, () => {
     expect(count(after, 'received') - count(before, 'received')).toBe(2);
     expect(count(after, 'refused') - count(before, 'refused')).toBe(2);
     expect(count(after, 'accepted')).toBe(count(before, 'accepted'));
+  });
+});
+
+describe(`feed metrics on ${inject('dynamoKind')}`, () => {
+  it("counts the simulator's ticks as received, accepted and, once their seconds close, stored", async () => {
+    const server = await startTestServer({ FEED: 'simulator', SIM_SYMBOLS: 'FDA,FDB', SIM_TICKS_PER_SECOND: '200' });
+    try {
+      const count = async (outcome: string) => {
+        const res = await fetch(`${server.url}/metrics`, { headers: { 'x-api-key': INGEST_KEY } });
+        return sampleSum(parsePrometheusText(await res.text()), 'tickwatch_ticks_total', {
+          source: 'simulator',
+          outcome,
+        });
+      };
+      await eventually(async () => expect(await count('stored')).toBeGreaterThan(0), 10_000);
+      await server.app.feed.stop();
+      await eventually(async () => expect(await count('stored')).toBe(await count('accepted')), 10_000);
+      expect(await count('received')).toBe(await count('accepted'));
+      expect(await count('dropped')).toBe(0);
+    } finally {
+      await server.close();
+    }
   });
 });
