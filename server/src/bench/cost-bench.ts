@@ -531,6 +531,12 @@ function report(runs: RunResult[], dayEndMs: number, totalSeconds: number): void
     );
   }
   const regions = ['us-east-1', 'ca-west-1'] as const;
+  // The other two tables hold alerts and fires, not trades: priced at the seed's own units for them.
+  const otherTables = (region: (typeof regions)[number]) =>
+    SEED_ESTIMATE.filter((line) => line.table !== 'realtime_ticks').reduce(
+      (s, line) => s + monthlyUsd(line, ON_DEMAND_PRICES[region]!),
+      0,
+    );
   const w4 = [10, 15, 15, 15, 10, 12, 12];
   for (const scenario of SCENARIOS) {
     console.log('');
@@ -543,8 +549,12 @@ function report(runs: RunResult[], dayEndMs: number, totalSeconds: number): void
       const trades = calibration(get('dynamodb-local', 'trades'));
       projections.push(['formula', { ...trades, fit: { ...trades.fit, model: 'second' } }]);
     }
+    const threeTables: string[] = [];
     for (const [mode, measured] of projections) {
       const month = projectMonth(scenario, measured);
+      threeTables.push(
+        `${mode} ${regions.map((region) => `${usd(monthlyUsd(month, ON_DEMAND_PRICES[region]!) + otherTables(region))} (${region})`).join(' / ')}`,
+      );
       if (mode === 'seconds')
         console.log(`       ${fmt(month.tradesPerSecond)} trades/s on average, ${month.symbols} symbols`);
       console.log(
@@ -561,6 +571,9 @@ function report(runs: RunResult[], dayEndMs: number, totalSeconds: number): void
         ),
       );
     }
+    console.log(
+      `       three tables, with alert_configurations and alert_notifications_history at the seed's units: ${threeTables.join('; ')}`,
+    );
   }
 
   console.log('');
