@@ -321,6 +321,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       const ticksFlushed = await pipeline.close(10_000);
       const decisions = await engine.close();
       const deliveries = await delivery.close();
+      await cluster?.disconnect();
       return { ticks: ticksFlushed, decisions, deliveries };
     },
   };

@@ -146,7 +146,6 @@ async function runOnce(
   const started = performance.now();
   const dataDir = path.join(root, `${store}-${mode}`);
   const env: Record<string, string> = {
-    // Read by config.ts once TICK_STORE is merged; ignored (both modes store every trade) by a build without it.
     TICK_STORE: mode,
     PERSIST_QUEUE_CAPACITY: String(QUEUE_CAPACITY),
     ...(endpoint ? { DYNAMODB_ENDPOINT: endpoint, TABLE_PREFIX: `cost_${mode}_` } : {}),
@@ -444,13 +443,6 @@ function report(runs: RunResult[], dayEndMs: number, totalSeconds: number): void
   console.log('   Item model each run fits (units per stored item by class; 1.00 where every item is one write unit):');
   for (const { store, mode, run } of columns)
     console.log(`   ${`${store}, ${mode}`.padEnd(26)}${describeFit(calibration(run).fit)}`);
-  const unmerged = columns.some(({ mode, run }) => mode === 'seconds' && calibration(run).fit.model === 'trade');
-  if (unmerged) {
-    console.log(
-      '   TICK_STORE=seconds stored every trade here: this build has no seconds mode (TICK_STORE is ignored), so both ' +
-        'columns show the trades policy and the seconds projections below equal the trades ones.',
-    );
-  }
 
   console.log('');
   console.log(
@@ -524,12 +516,6 @@ function report(runs: RunResult[], dayEndMs: number, totalSeconds: number): void
       `${CHART_LOADS.lastMinutesSeconds / 60} min of 1-second candles. Storage: one day of items at the bytes per item ` +
       `DynamoDB Local reports, plus AWS's ${STORAGE_OVERHEAD_BYTES} bytes per item.`,
   );
-  if (unmerged) {
-    console.log(
-      "   'formula': seconds mode by (1 − e^−μ)/λ alone, unmeasured (this build stores every trade), at the trades " +
-        "run's units, read units and bytes per item; once TICK_STORE is merged the 'seconds' row is measured.",
-    );
-  }
   const regions = ['us-east-1', 'ca-west-1'] as const;
   // The other two tables hold alerts and fires, not trades: priced at the seed's own units for them.
   const otherTables = (region: (typeof regions)[number]) =>
@@ -544,11 +530,6 @@ function report(runs: RunResult[], dayEndMs: number, totalSeconds: number): void
     console.log(`       ${scenario.classes.map(describeClass).join('; ')}; ${scenario.watched} symbols on charts`);
     console.log(row(['   mode', 'trades/month', 'write units', 'read units', 'storage', ...regions], w4));
     const projections: [string, Calibration][] = MODES.map((mode) => [mode, calibration(get('dynamodb-local', mode))]);
-    if (unmerged) {
-      // What seconds mode will store, by the formula alone, at the trades run's units, read units and bytes per item.
-      const trades = calibration(get('dynamodb-local', 'trades'));
-      projections.push(['formula', { ...trades, fit: { ...trades.fit, model: 'second' } }]);
-    }
     const threeTables: string[] = [];
     for (const [mode, measured] of projections) {
       const month = projectMonth(scenario, measured);

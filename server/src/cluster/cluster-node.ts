@@ -255,15 +255,23 @@ export class ClusterNode {
     };
   }
 
-  /** Stops the feed, hands every shard back after its batch, and disconnects. */
+  /** Stops the feed and hands every shard back after its batch; `disconnect` ends the rest. */
   async close(timeoutMs: number): Promise<void> {
     await this.feedLeader?.stop();
     await this.ownership?.stop();
     await this.consumer?.stop();
     await this.worker?.close(timeoutMs);
-    await this.usage.close();
     for (const follower of this.followers) void follower.stop();
-    for (const redis of [...this.readers, this.commands]) redis.disconnect();
+    for (const redis of this.readers) redis.disconnect();
+  }
+
+  /**
+   * Adds the last consumed units to the cluster's figures and disconnects: after everything else has closed, as
+   * shutting down still writes to DynamoDB (queued ticks, alert decisions, delivery statuses).
+   */
+  async disconnect(): Promise<void> {
+    await this.usage.close();
+    this.commands.disconnect();
   }
 
   private async applyChange(change: ClusterChange, parts: ClusterParts): Promise<void> {

@@ -29,7 +29,8 @@ export class ClusterUsage {
 
   /** Marks when the cluster began counting (the first process to start), then adds this process's units regularly. */
   async start(now: number): Promise<void> {
-    await this.redis.set(this.keys.usageSince, now, 'NX');
+    // It lapses with the minutes it dates: a cluster started again after a day down counts from then, not from before.
+    await this.redis.set(this.keys.usageSince, now, 'EX', KEEP_SECONDS, 'NX');
     this.timer = setInterval(() => void this.flush(), FLUSH_MS);
     this.timer.unref();
   }
@@ -81,6 +82,9 @@ export class ClusterUsage {
     const sending = this.pending;
     this.pending = new Map();
     const batch = this.redis.multi();
+    // Dates the counting again if it lapsed while nothing was consumed, and keeps it as long as the minutes.
+    batch.set(this.keys.usageSince, Date.now(), 'EX', KEEP_SECONDS, 'NX');
+    batch.expire(this.keys.usageSince, KEEP_SECONDS);
     for (const { minute, field, units } of sending.values()) {
       batch.hincrbyfloat(this.keys.usage(minute), field, units);
       batch.expire(this.keys.usage(minute), KEEP_SECONDS);

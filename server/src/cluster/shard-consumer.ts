@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { SECOND_FLUSH_MS } from '../ingest/tick-pipeline.js';
 import { backoffDelay } from '../backoff.js';
 import type { Logger } from '../log.js';
 import { TICK_GROUP, type ClusterKeys } from './keys.js';
@@ -20,7 +21,8 @@ export const RETAIN_MS = 60_000;
  * a previous owner's read that returned just as its lease ran out.
  */
 const SWEEP_MS = 5_000;
-const STRAGGLER_IDLE_MS = 10_000;
+/** Longer than a stored second's entries are held unacknowledged (shard-worker.ts, 10 s), so a sweep never takes those. */
+const STRAGGLER_IDLE_MS = 20_000;
 
 /**
  * Acknowledges entries only while our token still holds the shard's lease, and trims what everyone is done with.
@@ -33,9 +35,6 @@ end
 redis.call('XACK', KEYS[2], '${TICK_GROUP}', unpack(ARGV, 3))
 redis.call('XTRIM', KEYS[2], 'MINID', '~', ARGV[2])
 return 0`);
-
-/** How often an owner asks its work for what it held back and can now store (seconds, TICK_STORE=seconds). */
-const FLUSH_MS = 250;
 
 /**
  * What the owner does with a shard's entries before they are acknowledged: evaluate alerts and store the ticks. Work
@@ -128,7 +127,7 @@ export class ShardConsumer {
   /** One read and its work; false when there was nothing to do. */
   private async step(): Promise<boolean> {
     const now = Date.now();
-    if (now - this.flushedAt >= FLUSH_MS) {
+    if (now - this.flushedAt >= SECOND_FLUSH_MS) {
       this.flushedAt = now;
       await this.settle(
         [...this.owned].map(([shard, owned]) => this.acknowledge(shard, owned, () => this.work.flush(shard))),
@@ -205,20 +204,26 @@ export class ShardConsumer {
     } finally {
       this.working.delete(shard);
     }
-    if (ids.length === 0) return;
-    const trimTo = `${Math.max(0, Math.min(...ids.map(entryTime)) - RETAIN_MS)}-0`;
-    const acked = await ACK.run(
-      this.redis,
-      [this.keys.shardLease(shard), this.keys.tickStream(shard)],
-      [owned.token, trimTo, ...ids],
-    );
-    if (acked < 0) {
-      this.log.warn({ shard }, 'the shard changed owner during a batch; the new owner takes it up again');
-      if (this.owned.get(shard) === owned) this.owned.delete(shard);
-      this.work.drop(shard);
-      return;
+    // A read's worth at a time: Lua's unpack takes some thousands of arguments at most, and held seconds can come due
+    // together in far larger numbers (a busy shard taken over).
+    for (let start = 0; start < ids.length; start += READ_COUNT) {
+      const chunk = ids.slice(start, start + READ_COUNT);
+      let oldest = Infinity;
+      for (const id of chunk) oldest = Math.min(oldest, entryTime(id));
+      const trimTo = `${Math.max(0, oldest - RETAIN_MS)}-0`;
+      const acked = await ACK.run(
+        this.redis,
+        [this.keys.shardLease(shard), this.keys.tickStream(shard)],
+        [owned.token, trimTo, ...chunk],
+      );
+      if (acked < 0) {
+        this.log.warn({ shard }, 'the shard changed owner during a batch; the new owner takes it up again');
+        if (this.owned.get(shard) === owned) this.owned.delete(shard);
+        this.work.drop(shard);
+        return;
+      }
+      this.work.acknowledged(shard, chunk);
     }
-    this.work.acknowledged(shard, ids);
   }
 
   private async createGroup(shard: number): Promise<void> {

@@ -10,7 +10,7 @@ describe('TickCounts', () => {
     counts.add('stored', 'simulator', 5);
     counts.add('stored', 'simulator', 2);
     const snapshot = counts.snapshot();
-    expect(snapshot).toHaveLength(15);
+    expect(snapshot).toHaveLength(18);
     const count = (outcome: string, source: string) =>
       snapshot.find((c) => c.outcome === outcome && c.source === source)?.count;
     expect(count('received', 'http_ingest')).toBe(3);

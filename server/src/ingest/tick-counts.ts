@@ -4,11 +4,12 @@ import { TICK_SOURCES, type Tick } from '@tickwatch/shared';
  * What became of ticks, by source:
  * - `received`: reached the server (an HTTP batch's every tick, valid or not; each trade a feed handed over);
  * - `accepted`: taken for storage (queued for the store, or in a cluster appended to the tick log);
- * - `refused`: not taken, and the sender told so (HTTP 400 or 503, a feed's malformed trade);
- * - `dropped`: shown live but never stored (the store queue was full, or the store refused the item for good);
- * - `stored`: written to the ticks table (in `seconds` mode, the trades a stored second covers).
+ * - `refused`: not taken, and the sender told so (HTTP 400 or 503);
+ * - `dropped`: a feed's tick shown live but not taken for storage (the store queue was full, Redis did not take it);
+ * - `stored`: written to the ticks table (in `seconds` mode, the trades a stored second covers, each once);
+ * - `dead_lettered`: accepted, then refused by the store for good (logged with the reason).
  */
-export const TICK_OUTCOMES = ['received', 'accepted', 'refused', 'dropped', 'stored'] as const;
+export const TICK_OUTCOMES = ['received', 'accepted', 'refused', 'dropped', 'stored', 'dead_lettered'] as const;
 export type TickOutcome = (typeof TICK_OUTCOMES)[number];
 type Source = Tick['source'];
 

@@ -20,8 +20,12 @@ export interface IngestResult {
   accepted: number;
 }
 
-/** Stored seconds whose trade counts are remembered, so a second rewritten by a late trade counts only that trade. */
-const REMEMBERED_SECONDS = 65_536;
+/**
+ * Stored seconds whose trade counts are remembered, so a second rewritten by a late trade counts only that trade: a
+ * few minutes' worth of a busy market's seconds (about 10 MB). A second rewritten after more than this many others
+ * were stored counts its earlier trades again.
+ */
+const REMEMBERED_SECONDS = 131_072;
 
 /**
  * The queue between ingestion and the ticks table, with its retries and dead-letter log. `counts` learns the trades
@@ -29,7 +33,13 @@ const REMEMBERED_SECONDS = 65_536;
  */
 export function tickWriteQueue(
   repository: TicksRepository,
-  options: { capacity: number; concurrency: number; retries: RetryGroup; counts?: TickCounts },
+  options: {
+    capacity: number;
+    concurrency: number;
+    retries: RetryGroup;
+    tickStore: TickStoreMode;
+    counts?: TickCounts;
+  },
   log: Logger,
 ): WriteQueue<TickItem> {
   const { counts } = options;
@@ -38,7 +48,8 @@ export function tickWriteQueue(
   const stored = (item: TickItem) => {
     if (item.trades === undefined) return counts?.add('stored', item.source);
     const key = keyOf(item);
-    counts?.add('stored', item.source, item.trades - (storedTrades.get(key) ?? 0));
+    // Never below zero: a counter that went down would read as a restart of the process.
+    counts?.add('stored', item.source, Math.max(0, item.trades - (storedTrades.get(key) ?? 0)));
     storedTrades.delete(key);
     storedTrades.set(key, item.trades);
     if (storedTrades.size > REMEMBERED_SECONDS) storedTrades.delete(storedTrades.keys().next().value!);
@@ -46,7 +57,8 @@ export function tickWriteQueue(
   return new WriteQueue<TickItem>({
     write: async (batch) => {
       const left = await repository.batchPut(batch);
-      if (counts) {
+      if (counts && left.length === 0) for (const item of batch) stored(item);
+      else if (counts) {
         const unwritten = new Set(left.map(keyOf));
         for (const item of batch) if (!unwritten.has(keyOf(item))) stored(item);
       }
@@ -60,11 +72,12 @@ export function tickWriteQueue(
       if (attempt === 1 || attempt % 20 === 0) log.warn({ err, attempt }, 'writing ticks to DynamoDB failed; retrying');
     },
     isPermanent: isPermanentWriteError,
-    // A stored second is written again when a late trade corrects it: the newer version must land last.
-    keyOf,
+    // A stored second is written again when a late trade corrects it: the newer version must land last. A trade's key
+    // is its own, so per trade there is nothing to keep in order.
+    ...(options.tickStore === 'seconds' ? { keyOf } : {}),
     // The dead-letter log: the tick and why the store refused it, so an operator can see and replay it.
     onDeadLetter: (item, err) => {
-      counts?.add('dropped', item.source, item.trades ?? 1);
+      counts?.add('dead_lettered', item.source, item.trades ?? 1);
       log.error({ err, deadLetter: item }, 'the store refused a tick for good; dropped');
     },
   });
@@ -163,7 +176,11 @@ export class TickPipeline implements TickIntake {
     this.counts?.add('received', tick.source);
     // The minute bars hold what the store will: not a tick it never gets.
     if (this.hasRoomFor(1)) {
-      this.queue.offer(this.itemsOf([tick], [key]));
+      if (!this.seconds) this.queue.offer([toTickItem(tick, key)]);
+      else {
+        const closed = this.seconds.add(tick, key, this.now());
+        if (closed.length > 0) this.queue.offer(closed.map(({ item }) => item));
+      }
       this.bars.add(tick, key);
       this.counts?.add('accepted', tick.source);
     } else {

@@ -319,6 +319,21 @@ describe('WriteQueue age', () => {
     }
     expect(queue.stats()).toMatchObject({ queued: 0, oldestAgeMs: 0 });
   });
+
+  it('keeps the oldest age when a newer batch fails after an older one and goes back in front of it', async () => {
+    let now = 0;
+    const store = controllableStore<number>();
+    const queue = makeQueue({ write: store.write, batchSize: 1, concurrency: 2, now: () => now });
+    queue.offer([1]);
+    now = 100;
+    queue.offer([2]);
+    now = 300;
+    store.call(0).reject(new Error('throttled'));
+    await flush();
+    store.call(1).reject(new Error('throttled'));
+    await flush();
+    expect(queue.stats()).toMatchObject({ queued: 2, oldestAgeMs: 300 });
+  });
 });
 
 describe('WriteQueue retries of unprocessed items', () => {

@@ -239,11 +239,15 @@ export class WriteQueue<T> {
     this.requeue(this.superseded(batch, []), at);
   }
 
-  /** Items back at the front of the queue, timed as the batch they came from. */
+  /**
+   * Items back at the front of the queue, timed as the batch they came from, or as what they now stand before when
+   * that is older: the front's time stays the oldest in the queue, which is all `oldestAgeMs` reads.
+   */
   private requeue(items: readonly T[], at: number): void {
     if (items.length === 0) return;
+    const time = Math.min(at, this.pendingAt[this.head] ?? at);
     this.pending.splice(this.head, 0, ...items);
-    this.pendingAt.splice(this.head, 0, ...items.map(() => at));
+    this.pendingAt.splice(this.head, 0, ...items.map(() => time));
   }
 
   private scheduleRetry(): void {

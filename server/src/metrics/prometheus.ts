@@ -48,7 +48,8 @@ export function createMetricsRegistry(sources: MetricSources): Registry {
     name: 'tickwatch_ticks_total',
     help:
       'Ticks by source and outcome: received, accepted (taken for storage), refused (the sender was told), dropped ' +
-      '(shown live, never stored) and stored (in the ticks table)',
+      '(a feed tick shown live, not taken for storage), stored (in the ticks table) and dead_lettered (accepted, then ' +
+      'refused by the store for good)',
     labelNames: ['source', 'outcome'] as const,
     registers: [registry],
     collect() {

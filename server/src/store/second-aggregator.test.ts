@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import type { Tick } from '@tickwatch/shared';
-import { RECENT_SECONDS_PER_SYMBOL, SECOND_GRACE_MS, SecondAggregator, type SecondItem } from './second-aggregator.js';
+import {
+  RECENT_SECONDS_PER_SYMBOL,
+  REMEMBER_MS,
+  SECOND_GRACE_MS,
+  SecondAggregator,
+  type SecondItem,
+} from './second-aggregator.js';
 import { TICK_TTL_SECONDS } from './tables.js';
 import { TickSequencer } from './tick-sequencer.js';
 import type { TickItem } from './ticks-repository.js';
@@ -118,6 +124,26 @@ describe('SecondAggregator', () => {
     agg.add(tick(T + (RECENT_SECONDS_PER_SYMBOL + 2) * 1_000, 100), T + (RECENT_SECONDS_PER_SYMBOL + 2) * 1_000, T);
     const [own] = items(agg.add(tick(T + 500, 100), T + 500, T));
     expect(own).toMatchObject({ timestamp: T + 500, trades: 1 });
+  });
+
+  it(`forgets closed seconds ${REMEMBER_MS / 60_000} minutes after they opened, and a symbol with none left`, () => {
+    const agg = new SecondAggregator();
+    agg.add(tick(T + 10, 100), T + 10, T);
+    agg.add(tick(T + 1_010, 101, 10, 'MSFT'), T + 1_010, T + 1_000);
+    expect(items(agg.flush(T + 5_000))).toHaveLength(2);
+    // Still remembered: a late trade corrects its second.
+    expect(items(agg.add(tick(T + 500, 99), T + 500, T + 60_000))).toEqual([
+      expect.objectContaining({ timestamp: T + 10, trades: 2 }),
+    ]);
+    expect(agg.flush(T + REMEMBER_MS + 500)).toEqual([]);
+    // AAPL's second is forgotten (opened at T); MSFT's (opened at T + 1 s) is not yet.
+    expect(items(agg.add(tick(T + 1_020, 102, 10, 'MSFT'), T + 1_020, T + REMEMBER_MS + 900))).toEqual([
+      expect.objectContaining({ timestamp: T + 1_010, trades: 2 }),
+    ]);
+    expect(agg.add(tick(T + 600, 98), T + 600, T + REMEMBER_MS + 900)).toEqual([]);
+    expect(items(agg.flush(T + REMEMBER_MS + 5_000))).toEqual([
+      expect.objectContaining({ timestamp: T + 600, trades: 1 }),
+    ]);
   });
 
   it('hands out each trade’s tag once, with the item that first holds the trade', () => {

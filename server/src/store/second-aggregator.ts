@@ -8,6 +8,11 @@ import type { TickItem } from './ticks-repository.js';
  * closed seconds of its symbol (or after a restart) is stored as an item of its own.
  */
 export const RECENT_SECONDS_PER_SYMBOL = 300;
+/**
+ * And for at most this long after they opened, on the caller's clock: late trades come seconds late, not minutes, and
+ * a market of thousands of quiet symbols would otherwise keep 300 seconds of each for good.
+ */
+export const REMEMBER_MS = 300_000;
 /** How long after its end an open second waits for stragglers before it is due. */
 export const SECOND_GRACE_MS = 1_000;
 export const SECOND_MS = 1_000;
@@ -96,16 +101,22 @@ export class SecondAggregator<T = undefined> {
     return out;
   }
 
-  /** Closes the open seconds that are due at `now`. */
+  /** Closes the open seconds that are due at `now`, and forgets closed ones older than REMEMBER_MS. */
   flush(now: number): SecondItem<T>[] {
     const out: SecondItem<T>[] = [];
-    for (const state of this.symbols.values()) {
+    for (const [symbol, state] of this.symbols) {
       const open = state.open;
       if (open && now >= dueAt(open) + this.graceMs) {
         state.open = undefined;
         this.open -= 1;
         out.push(this.close(state, open));
       }
+      // Closed oldest first: the forgotten ones are at the front.
+      for (const [start, second] of state.closed) {
+        if (now - second.openedAt <= REMEMBER_MS) break;
+        state.closed.delete(start);
+      }
+      if (!state.open && state.closed.size === 0) this.symbols.delete(symbol);
     }
     return out;
   }
