@@ -3,13 +3,11 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Redis } from 'ioredis';
 import { RedisStore } from 'rate-limit-redis';
 import type { ClusterHealth, Fundamentals, Tick } from '@tickwatch/shared';
-import type { RetryGroup } from '../backoff.js';
-import type { ClusterConfig, TickStoreMode } from '../config.js';
+import type { ClusterConfig } from '../config.js';
 import type { AlertChanges } from '../engine/alert-changes.js';
 import type { AlertEngine } from '../engine/alert-engine.js';
 import type { TickFeed, TickSink } from '../feeds/feed.js';
-import type { IngestResult, TickIntake, TickPipeline } from '../ingest/tick-pipeline.js';
-import type { TickCounts } from '../ingest/tick-counts.js';
+import type { IngestResult, PersistenceOptions, TickIntake, TickPipeline } from '../ingest/tick-pipeline.js';
 import type { WriteQueueStats } from '../ingest/write-queue.js';
 import type { Logger } from '../log.js';
 import type { MarketState } from '../market/market-state.js';
@@ -35,14 +33,8 @@ export interface ClusterParts {
   evaluated: MarketState;
   ticks: TicksRepository;
   fundamentals: FundamentalsRepository;
-  persistence: {
-    capacity: number;
-    concurrency: number;
-    retries: RetryGroup;
-    tickStore: TickStoreMode;
-    /** Feed ticks received, accepted and dropped; trades the owned shards stored. */
-    counts?: TickCounts;
-  };
+  /** `counts` also learns the feed's ticks received, accepted and dropped, when this process leads the feed. */
+  persistence: PersistenceOptions;
   /** A fresh feed writing to the sink, for each term this process leads it. */
   createFeed(sink: TickSink): TickFeed;
   /** Email and SNS deliveries a dead owner left pending, for the symbols of a shard this process took over. */

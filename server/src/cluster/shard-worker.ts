@@ -1,8 +1,6 @@
-import type { RetryGroup } from '../backoff.js';
 import type { TickStoreMode } from '../config.js';
 import type { AlertEngine } from '../engine/alert-engine.js';
-import { tickWriteQueue } from '../ingest/tick-pipeline.js';
-import type { TickCounts } from '../ingest/tick-counts.js';
+import { tickWriteQueue, type PersistenceOptions } from '../ingest/tick-pipeline.js';
 import type { WriteQueue, WriteQueueStats } from '../ingest/write-queue.js';
 import type { Logger } from '../log.js';
 import type { MarketState } from '../market/market-state.js';
@@ -76,14 +74,7 @@ export class ShardWorker implements ShardWork {
     repository: TicksRepository,
     private readonly shards: number,
     private readonly ownsShard: (shard: number) => boolean,
-    options: {
-      capacity: number;
-      concurrency: number;
-      retries: RetryGroup;
-      tickStore: TickStoreMode;
-      /** Trades stored, and dropped when the store refuses them for good. */
-      counts?: TickCounts;
-    },
+    options: PersistenceOptions,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
   ) {

@@ -27,19 +27,23 @@ export interface IngestResult {
  */
 const REMEMBERED_SECONDS = 131_072;
 
+/** How ticks are written, wherever they are stored from: the pipeline, or a cluster's shard owner. */
+export interface PersistenceOptions {
+  capacity: number;
+  concurrency: number;
+  retries: RetryGroup;
+  tickStore: TickStoreMode;
+  /** Learns what becomes of ticks: trades stored and dead-lettered, and where ticks come in, received and accepted. */
+  counts?: TickCounts;
+}
+
 /**
  * The queue between ingestion and the ticks table, with its retries and dead-letter log. `counts` learns the trades
- * stored (a second's trades once, however often a late trade makes it rewritten) and dropped.
+ * stored (a second's trades once, however often a late trade makes it rewritten) and dead-lettered.
  */
 export function tickWriteQueue(
   repository: TicksRepository,
-  options: {
-    capacity: number;
-    concurrency: number;
-    retries: RetryGroup;
-    tickStore: TickStoreMode;
-    counts?: TickCounts;
-  },
+  options: PersistenceOptions,
   log: Logger,
 ): WriteQueue<TickItem> {
   const { counts } = options;
@@ -120,15 +124,8 @@ export class TickPipeline implements TickIntake {
     private readonly market: MarketState,
     private readonly bars: MinuteBars,
     repository: TicksRepository,
-    options: {
-      capacity: number;
-      concurrency: number;
-      retries: RetryGroup;
-      tickStore: TickStoreMode;
-      /** Feed ticks received, accepted and dropped; trades stored. HTTP batches are counted by their route. */
-      counts?: TickCounts;
-      now?: () => number;
-    },
+    /** `counts`: feed ticks received, accepted and dropped here too (HTTP batches are counted by their route). */
+    options: PersistenceOptions & { now?: () => number },
     private readonly log: Logger,
   ) {
     this.queue = tickWriteQueue(repository, options, log);
