@@ -202,7 +202,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   // the operator says are in front.
   app.set('trust proxy', config.trustProxyHops > 0 ? config.trustProxyHops : false);
   app.use(securityHeaders());
-  app.use(metricsRouter({ registry: metrics, operatorKey: config.ingestApiKey }));
+  app.use(metricsRouter({ registry: metrics, keys: config.metricsApiKeys }));
   app.use('/api', apiCors(config.corsOrigins));
   app.use('/api', express.json({ limit: JSON_BODY_LIMIT }));
   app.use('/api/auth', limiter(config.rateLimits.signInPerMinute, 'sign-in attempts', 'sign-in'));
@@ -239,7 +239,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   app.use(
     '/api',
     usageRouter({
-      operatorKey: config.ingestApiKey,
+      keys: config.metricsApiKeys,
       scope: cluster ? 'cluster' : 'process',
       store: { mode: config.store.mode },
       prices: resolvePrices(config.pricing),

@@ -188,6 +188,28 @@ describe('loadConfig reads each variable', () => {
     expect(loadConfig({ INGEST_API_KEY: `${VALID_KEY}-longer` }).ingestApiKey).toBe(`${VALID_KEY}-longer`);
   });
 
+  it('METRICS_API_KEY beside the ingest key, which reads metrics too', () => {
+    expect(loadConfig({ INGEST_API_KEY: VALID_KEY }).metricsApiKeys).toEqual([VALID_KEY]);
+    const both = loadConfig({ INGEST_API_KEY: VALID_KEY, METRICS_API_KEY: `${VALID_KEY}-metrics` });
+    expect(both.metricsApiKeys).toEqual([`${VALID_KEY}-metrics`, VALID_KEY]);
+  });
+
+  it('prices for /api/usage: the region defaults to AWS_REGION, and prices may be set', () => {
+    expect(loadConfig({}).pricing).toEqual({ region: 'ca-west-1', overrides: {} });
+    expect(
+      loadConfig({
+        AWS_REGION: 'us-east-1',
+        DYNAMODB_PRICE_REGION: 'eu-west-3',
+        DYNAMODB_PRICE_PER_MILLION_WRITES: '0.7',
+        DYNAMODB_PRICE_PER_MILLION_READS: '0.14',
+        DYNAMODB_PRICE_PER_GB_MONTH: '0.3',
+      }).pricing,
+    ).toEqual({
+      region: 'eu-west-3',
+      overrides: { writePerMillion: 0.7, readPerMillion: 0.14, storagePerGbMonth: 0.3 },
+    });
+  });
+
   it('PERSIST_QUEUE_CAPACITY and PERSIST_CONCURRENCY', () => {
     expect(loadConfig({ PERSIST_QUEUE_CAPACITY: '500', PERSIST_CONCURRENCY: '64' }).persistence).toEqual({
       capacity: 500,
@@ -243,6 +265,13 @@ describe('loadConfig rejects bad values with a ConfigError naming the variable',
     ['PERSIST_CONCURRENCY=65', { PERSIST_CONCURRENCY: '65' }, 'PERSIST_CONCURRENCY'],
     ['PERSIST_CONCURRENCY=0', { PERSIST_CONCURRENCY: '0' }, 'PERSIST_CONCURRENCY'],
     ['TICK_STORE=minutes', { TICK_STORE: 'minutes' }, 'TICK_STORE'],
+    ['METRICS_API_KEY too short', { METRICS_API_KEY: 'short' }, 'METRICS_API_KEY'],
+    [
+      'DYNAMODB_PRICE_PER_MILLION_WRITES=-1',
+      { DYNAMODB_PRICE_PER_MILLION_WRITES: '-1' },
+      'DYNAMODB_PRICE_PER_MILLION_WRITES',
+    ],
+    ['DYNAMODB_PRICE_PER_GB_MONTH=cheap', { DYNAMODB_PRICE_PER_GB_MONTH: 'cheap' }, 'DYNAMODB_PRICE_PER_GB_MONTH'],
     ['TTL_SWEEP_INTERVAL_MS=-5', { TTL_SWEEP_INTERVAL_MS: '-5' }, 'TTL_SWEEP_INTERVAL_MS'],
   ];
 

@@ -72,6 +72,11 @@ const envSchema = z.object({
   POLYGON_STALL_TIMEOUT_MS: positiveInt.default(30_000),
   /** Operator key for POST /api/ticks. Required in production. */
   INGEST_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * A key that reads GET /metrics and GET /api/usage and nothing else, for Prometheus and dashboards that should not
+   * hold the key that posts prices. Those two routes take INGEST_API_KEY too.
+   */
+  METRICS_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Ticks waiting for DynamoDB before new ones are refused (HTTP) or dropped (feeds). */
   PERSIST_QUEUE_CAPACITY: positiveInt.default(100_000),
   /** BatchWriteItem calls in flight at once. */
@@ -191,6 +196,8 @@ export interface Config {
   };
   feed: FeedConfig;
   ingestApiKey: string;
+  /** Keys that read /metrics and /api/usage: METRICS_API_KEY when set, and the ingest key. */
+  metricsApiKeys: string[];
   persistence: { capacity: number; concurrency: number; tickStore: TickStoreMode };
   ttlSweepIntervalMs: number;
   auth: AuthConfig;
@@ -334,6 +341,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     feed,
     ingestApiKey: e.INGEST_API_KEY ?? DEV_INGEST_API_KEY,
+    metricsApiKeys: [...(e.METRICS_API_KEY ? [e.METRICS_API_KEY] : []), e.INGEST_API_KEY ?? DEV_INGEST_API_KEY],
     persistence: { capacity: e.PERSIST_QUEUE_CAPACITY, concurrency: e.PERSIST_CONCURRENCY, tickStore: e.TICK_STORE },
     ttlSweepIntervalMs: e.TTL_SWEEP_INTERVAL_MS,
     auth,

@@ -8,7 +8,8 @@ import { requireOperatorKey } from './operator-key.js';
 const HOUR_MS = 3_600_000;
 
 export interface UsageDeps {
-  operatorKey: string;
+  /** METRICS_API_KEY and the ingest key. */
+  keys: string[];
   scope: UsageReport['scope'];
   store: UsageReport['store'];
   prices: UsagePrices | { missing: string };
@@ -18,11 +19,11 @@ export interface UsageDeps {
   now?: () => number;
 }
 
-/** GET /api/usage (operator key): consumed units per table over the last hour and 24 h, and their monthly price. */
+/** GET /api/usage (METRICS_API_KEY or the ingest key): consumed units per table over the last hour and 24 h, and their monthly price. */
 export function usageRouter(deps: UsageDeps): Router {
   const router = Router();
   const now = deps.now ?? Date.now;
-  router.get('/usage', requireOperatorKey(deps.operatorKey), async (_req, res) => {
+  router.get('/usage', requireOperatorKey(...deps.keys), async (_req, res) => {
     const at = now();
     const [lastHour, last24h, sizes] = await Promise.all([
       deps.window(HOUR_MS, at),

@@ -4,12 +4,14 @@ import { parsePrometheusText, sampleSum, type MetricFamily } from '../support/pr
 import { connectClient, type ConnectedClient } from '../support/sockets.js';
 import { priceAlert, signIn } from '../support/users.js';
 
+const METRICS_KEY = 'metrics-read-key-0123456789';
+
 /** GET /metrics scraped as Prometheus would, its text read by a Prometheus text-format parser. */
 describe(`metrics on ${inject('dynamoKind')}`, () => {
   let server: TestServer;
   const clients: ConnectedClient[] = [];
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ METRICS_API_KEY: METRICS_KEY });
   });
   afterAll(async () => {
     for (const client of clients) client.close();
@@ -28,6 +30,18 @@ describe(`metrics on ${inject('dynamoKind')}`, () => {
     const wrong = await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer not-the-key-at-all' } });
     expect(wrong.status).toBe(401);
     expect((await fetch(`${server.url}/metrics`, { headers: { 'x-api-key': INGEST_KEY } })).status).toBe(200);
+  });
+
+  it('takes METRICS_API_KEY for metrics and usage, and nothing else', async () => {
+    const asReader = { authorization: `Bearer ${METRICS_KEY}` };
+    expect((await fetch(`${server.url}/metrics`, { headers: asReader })).status).toBe(200);
+    expect((await fetch(`${server.url}/api/usage`, { headers: asReader })).status).toBe(200);
+    const post = await fetch(`${server.url}/api/ticks`, {
+      method: 'POST',
+      headers: { ...asReader, 'content-type': 'application/json' },
+      body: JSON.stringify({ symbol: 'MET', timestamp: Date.now(), price: 1, volume: 1 }),
+    });
+    expect(post.status).toBe(401);
   });
 
   it("reports the process's event-loop lag and memory", async () => {
