@@ -4,7 +4,7 @@ import { tickWriteQueue, type PersistenceOptions } from '../ingest/tick-pipeline
 import type { WriteQueue, WriteQueueStats } from '../ingest/write-queue.js';
 import type { Logger } from '../log.js';
 import type { MarketState } from '../market/market-state.js';
-import { SecondAggregator } from '../store/second-aggregator.js';
+import { SecondAggregator, type SecondItem } from '../store/second-aggregator.js';
 import { toTickItem, type TickItem, type TicksRepository } from '../store/ticks-repository.js';
 import type { ClusterChange } from './changes.js';
 import type { ShardWork } from './shard-consumer.js';
@@ -29,6 +29,12 @@ const STORE_WAIT_MS = 60_000;
 interface ShardSeconds {
   aggregator: SecondAggregator<string>;
   unacknowledged: Set<string>;
+  /**
+   * The unacknowledged entries of each second handed out, by its stored key, and each entry's second: a correction
+   * stores them all again, so they are held as long as the late trade's entry.
+   */
+  entriesOf: Map<string, string[]>;
+  secondOf: Map<string, string>;
   /** Seconds handed out and not in the write queue yet (it was full, or the work failed before queueing them). */
   unqueued: TickItem[];
   storing: string[];
@@ -110,10 +116,7 @@ export class ShardWorker implements ShardWork {
         else {
           // Only once evaluated: an entry whose evaluation failed is read again and evaluated then.
           seconds.unacknowledged.add(id);
-          for (const closed of seconds.aggregator.add(tick, key, this.now(), id)) {
-            seconds.unqueued.push(closed.item);
-            seconds.storing.push(...closed.tags);
-          }
+          for (const closed of seconds.aggregator.add(tick, key, this.now(), id)) handOut(seconds, closed);
           continue;
         }
       } else if (seconds) {
@@ -134,10 +137,7 @@ export class ShardWorker implements ShardWork {
   async flush(shard: number): Promise<string[]> {
     const seconds = this.seconds.get(shard);
     if (!seconds) return [];
-    for (const { item, tags } of seconds.aggregator.flush(this.now())) {
-      seconds.unqueued.push(item);
-      seconds.storing.push(...tags);
-    }
+    for (const closed of seconds.aggregator.flush(this.now())) handOut(seconds, closed);
     return this.storeSeconds(seconds);
   }
 
@@ -146,7 +146,19 @@ export class ShardWorker implements ShardWork {
     if (!seconds) return;
     const done = new Set(ids);
     seconds.stored = seconds.stored.filter(({ id }) => !done.has(id));
-    for (const id of ids) seconds.unacknowledged.delete(id);
+    const touched = new Set<string>();
+    for (const id of ids) {
+      seconds.unacknowledged.delete(id);
+      const second = seconds.secondOf.get(id);
+      if (second === undefined) continue;
+      seconds.secondOf.delete(id);
+      touched.add(second);
+    }
+    for (const second of touched) {
+      const left = seconds.entriesOf.get(second)?.filter((id) => !done.has(id)) ?? [];
+      if (left.length > 0) seconds.entriesOf.set(second, left);
+      else seconds.entriesOf.delete(second);
+    }
   }
 
   drop(shard: number): void {
@@ -194,6 +206,8 @@ export class ShardWorker implements ShardWork {
       seconds = {
         aggregator: new SecondAggregator<string>(),
         unacknowledged: new Set(),
+        entriesOf: new Map(),
+        secondOf: new Map(),
         unqueued: [],
         storing: [],
         stored: [],
@@ -221,7 +235,10 @@ export class ShardWorker implements ShardWork {
       throw new Error('the store did not take the ticks in time');
     seconds.storing = seconds.storing.slice(storing.length);
     const now = this.now();
-    for (const id of storing) seconds.stored.push({ id, at: now });
+    // An entry stored again (its second corrected) is held from now, not from its first store.
+    const again = new Set(storing);
+    seconds.stored = seconds.stored.filter(({ id }) => !again.has(id));
+    for (const id of again) seconds.stored.push({ id, at: now });
     const due = seconds.stored.findIndex(({ at }) => now - at < ACK_HOLD_MS);
     return (due < 0 ? seconds.stored : seconds.stored.slice(0, due)).map(({ id }) => id);
   }
@@ -249,4 +266,20 @@ export class ShardWorker implements ShardWork {
     }
     return loading;
   }
+}
+
+/**
+ * Queues a second handed out by the aggregator, with every unacknowledged entry of it: a first store's entries, or a
+ * correction's together with the ones stored before, whose hold starts again.
+ */
+function handOut(seconds: ShardSeconds, closed: SecondItem<string>): void {
+  const second = `${closed.item.symbol}|${closed.item.timestamp}`;
+  const entries = [
+    ...(seconds.entriesOf.get(second) ?? []).filter((id) => seconds.unacknowledged.has(id)),
+    ...closed.tags,
+  ];
+  seconds.entriesOf.set(second, entries);
+  for (const id of closed.tags) seconds.secondOf.set(id, second);
+  seconds.unqueued.push(closed.item);
+  seconds.storing.push(...entries);
 }
