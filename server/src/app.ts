@@ -243,7 +243,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       scope: cluster ? 'cluster' : 'process',
       store: { mode: config.store.mode },
       prices: resolvePrices(config.pricing),
-      window: (windowMs, at) => ledger.window(windowMs, at),
+      windows: (at) => ledger.windows(at),
       sizes: () => tableSizes(store.clients.raw, store.tables),
     }),
   );

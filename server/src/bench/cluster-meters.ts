@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
+import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
+import { startPassThrough } from './dynamodb-pass-through.js';
 
 /**
  * What `npm run bench:cluster` reads from outside the servers, so the servers run unchanged: CPU time of any process
@@ -211,60 +211,34 @@ export interface DynamoDbCounter {
  * forwarding it unchanged. It costs the servers one more loopback hop per request, not CPU: it runs in the bench.
  */
 export async function countDynamoDbRequests(target: string): Promise<DynamoDbCounter> {
-  const upstream = new URL(target);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const counts = new Map<string, OperationCount>();
-  const server = http.createServer((req, res) => {
-    const operation = String(req.headers['x-amz-target'] ?? req.method)
-      .split('.')
-      .pop()!;
-    const count = counts.get(operation) ?? { requests: 0, batchItems: 0, refused: 0, totalMs: 0, maxMs: 0 };
-    const arrived = performance.now();
-    counts.set(operation, count);
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
+  const proxy = await startPassThrough(
+    target,
+    (operation, body) => {
+      const count = counts.get(operation) ?? { requests: 0, batchItems: 0, refused: 0, totalMs: 0, maxMs: 0 };
+      const arrived = performance.now();
+      counts.set(operation, count);
       count.requests += 1;
       if (operation === 'BatchWriteItem') {
         const text = body.toString();
         count.batchItems += occurrences(text, '"PutRequest"') + occurrences(text, '"DeleteRequest"');
       }
-      const forward = http.request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers: req.headers,
-          agent,
-        },
-        (answer) => {
-          const ms = performance.now() - arrived;
-          count.totalMs += ms;
-          count.maxMs = Math.max(count.maxMs, ms);
-          if ((answer.statusCode ?? 500) >= 400) count.refused += 1;
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      forward.on('error', () => res.destroy());
-      forward.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+      return (status) => {
+        const ms = performance.now() - arrived;
+        count.totalMs += ms;
+        count.maxMs = Math.max(count.maxMs, ms);
+        if (status >= 400) count.refused += 1;
+      };
+    },
+    { readAnswers: false },
+  );
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: proxy.endpoint,
     counts: () => new Map([...counts].map(([name, count]) => [name, { ...count }])),
     resetMax: () => {
       for (const count of counts.values()) count.maxMs = 0;
     },
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      agent.destroy();
-    },
+    close: () => proxy.close(),
   };
 }
 

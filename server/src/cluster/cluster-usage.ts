@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
 import type { CapacityKind } from '../store/consumed-capacity.js';
-import type { TableKey } from '../store/tables.js';
-import { emptyUnits, LEDGER_MINUTES, type UsageWindow } from '../usage/usage-ledger.js';
+import { TABLE_NAMES, type TableKey } from '../store/tables.js';
+import { LEDGER_MINUTES, UsageLedger, type UsageWindows } from '../usage/usage-ledger.js';
 import type { ClusterKeys } from './keys.js';
 
 const MINUTE_MS = 60_000;
@@ -44,26 +44,29 @@ export class ClusterUsage {
     else this.pending.set(key, { minute, field, units });
   }
 
-  /** The cluster's units over the `windowMs` up to `at`, this process's latest included. */
-  async window(windowMs: number, at: number): Promise<UsageWindow> {
+  /**
+   * The cluster's units over the last hour and 24 h up to `at`, this process's latest included: the day's minutes read
+   * in one round trip, then summed as a process sums its own.
+   */
+  async windows(at: number): Promise<UsageWindows> {
     await this.flush();
     const last = Math.floor(at / MINUTE_MS);
-    const first = last - Math.min(LEDGER_MINUTES, Math.ceil(windowMs / MINUTE_MS)) + 1;
+    const first = last - LEDGER_MINUTES + 1;
     const batch = this.redis.pipeline();
     batch.get(this.keys.usageSince);
     for (let minute = first; minute <= last; minute++) batch.hgetall(this.keys.usage(minute));
     const [sinceReply, ...minutes] = (await batch.exec()) ?? [];
-    const tables = emptyUnits();
-    for (const [err, hash] of minutes) {
+    const ledger = new UsageLedger(Number(sinceReply?.[1] ?? at));
+    for (const [i, [err, hash]] of minutes.entries()) {
       if (err) throw err;
       for (const [field, value] of Object.entries(hash as Record<string, string>)) {
         const [table, kind] = field.split(':') as [TableKey, CapacityKind];
-        if (tables[table]) tables[table][kind] += Number(value);
+        if (table in TABLE_NAMES && (kind === 'read' || kind === 'write')) {
+          ledger.record(table, kind, Number(value), (first + i) * MINUTE_MS);
+        }
       }
     }
-    const since = Number(sinceReply?.[1] ?? at);
-    const from = first * MINUTE_MS;
-    return { from, to: at, coveredMs: Math.max(0, at - Math.max(from, since)), tables };
+    return ledger.windows(at);
   }
 
   /** Adds what is left; units Redis did not take are kept for the next try. */

@@ -2,10 +2,8 @@ import { Router } from 'express';
 import type { UsagePrices, UsageReport } from '@tickwatch/shared';
 import type { TableSizes } from '../store/table-sizes.js';
 import { usageReport } from '../usage/usage-report.js';
-import type { UsageWindow } from '../usage/usage-ledger.js';
+import type { UsageWindows } from '../usage/usage-ledger.js';
 import { requireOperatorKey } from './operator-key.js';
-
-const HOUR_MS = 3_600_000;
 
 export interface UsageDeps {
   /** METRICS_API_KEY and the ingest key. */
@@ -13,8 +11,8 @@ export interface UsageDeps {
   scope: UsageReport['scope'];
   store: UsageReport['store'];
   prices: UsagePrices | { missing: string };
-  /** Consumed units over the `windowMs` up to `at`. */
-  window(windowMs: number, at: number): Promise<UsageWindow> | UsageWindow;
+  /** Consumed units over the last hour and the last 24 h up to `at`. */
+  windows(at: number): Promise<UsageWindows> | UsageWindows;
   sizes(): Promise<TableSizes>;
   now?: () => number;
 }
@@ -25,11 +23,7 @@ export function usageRouter(deps: UsageDeps): Router {
   const now = deps.now ?? Date.now;
   router.get('/usage', requireOperatorKey(...deps.keys), async (_req, res) => {
     const at = now();
-    const [lastHour, last24h, sizes] = await Promise.all([
-      deps.window(HOUR_MS, at),
-      deps.window(24 * HOUR_MS, at),
-      deps.sizes(),
-    ]);
+    const [{ lastHour, last24h }, sizes] = await Promise.all([deps.windows(at), deps.sizes()]);
     res.set('Cache-Control', 'no-store');
     res.json(usageReport({ scope: deps.scope, store: deps.store, prices: deps.prices, lastHour, last24h, sizes }));
   });

@@ -29,77 +29,60 @@ export function createMetricsRegistry(sources: MetricSources): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
-  new Counter({
-    name: 'tickwatch_dynamodb_consumed_units_total',
-    help:
-      'DynamoDB capacity units consumed, by table, API operation and kind (read/write). source="reported": the ' +
+  runningCount(
+    registry,
+    'tickwatch_dynamodb_consumed_units_total',
+    'DynamoDB capacity units consumed, by table, API operation and kind (read/write). source="reported": the ' +
       'store\'s own ConsumedCapacity; source="computed": by DynamoDB\'s billing rules where the store reports none ' +
       '(docs/cost.md)',
-    labelNames: ['table', 'operation', 'kind', 'source'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const c of sources.capacity.totals()) {
-        this.labels({ table: c.table, operation: c.operation, kind: c.kind, source: c.source }).inc(c.units);
-      }
-    },
-  });
-  new Counter({
-    name: 'tickwatch_ticks_total',
-    help:
-      'Ticks by source and outcome: received, accepted (taken for storage), refused (the sender was told), dropped ' +
+    ['table', 'operation', 'kind', 'source'],
+    () =>
+      sources.capacity.totals().map((c) => ({
+        labels: { table: c.table, operation: c.operation, kind: c.kind, source: c.source },
+        value: c.units,
+      })),
+  );
+  runningCount(
+    registry,
+    'tickwatch_ticks_total',
+    'Ticks by source and outcome: received, accepted (taken for storage), refused (the sender was told), dropped ' +
       '(a feed tick shown live, not taken for storage), stored (in the ticks table) and dead_lettered (accepted, then ' +
       'refused by the store for good)',
-    labelNames: ['source', 'outcome'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const t of sources.ticks()) this.labels({ source: t.source, outcome: t.outcome }).inc(t.count);
-    },
-  });
-  new Gauge({
-    name: 'tickwatch_tick_write_queue_depth',
-    help: 'Ticks waiting for the store or being written (in a cluster, of the shards this process owns)',
-    registers: [registry],
-    collect() {
-      this.set(sources.writeQueue().queued);
-    },
-  });
-  new Gauge({
-    name: 'tickwatch_tick_write_queue_capacity',
-    help: 'Ticks the write queue holds before ingest answers 503 and feed ticks are dropped (PERSIST_QUEUE_CAPACITY)',
-    registers: [registry],
-    collect() {
-      this.set(sources.writeQueue().capacity);
-    },
-  });
-  new Gauge({
-    name: 'tickwatch_tick_write_queue_oldest_age_seconds',
-    help: 'How long the oldest tick not yet written has been waiting; 0 when the queue is empty',
-    registers: [registry],
-    collect() {
-      this.set(sources.writeQueue().oldestAgeMs / 1000);
-    },
-  });
-  new Counter({
-    name: 'tickwatch_fires_recorded_total',
-    help: 'Alert fires claimed in the store (each handed to delivery once)',
-    registers: [registry],
-    collect() {
-      this.reset();
-      this.inc(sources.firesRecorded());
-    },
-  });
-  new Counter({
-    name: 'tickwatch_deliveries_total',
-    help: 'Notification deliveries by channel and outcome: sent, failed, or retried (an attempt failed, another follows)',
-    labelNames: ['channel', 'status'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const d of sources.deliveries()) this.labels({ channel: d.channel, status: d.status }).inc(d.count);
-    },
-  });
+    ['source', 'outcome'],
+    () => sources.ticks().map((t) => ({ labels: { source: t.source, outcome: t.outcome }, value: t.count })),
+  );
+  level(
+    registry,
+    'tickwatch_tick_write_queue_depth',
+    'Ticks waiting for the store or being written (in a cluster, of the shards this process owns)',
+    () => sources.writeQueue().queued,
+  );
+  level(
+    registry,
+    'tickwatch_tick_write_queue_capacity',
+    'Ticks the write queue holds before ingest answers 503 and feed ticks are dropped (PERSIST_QUEUE_CAPACITY)',
+    () => sources.writeQueue().capacity,
+  );
+  level(
+    registry,
+    'tickwatch_tick_write_queue_oldest_age_seconds',
+    'How long the oldest tick not yet written has been waiting; 0 when the queue is empty',
+    () => sources.writeQueue().oldestAgeMs / 1000,
+  );
+  runningCount(
+    registry,
+    'tickwatch_fires_recorded_total',
+    'Alert fires claimed in the store (each handed to delivery once)',
+    [],
+    () => [{ labels: {}, value: sources.firesRecorded() }],
+  );
+  runningCount(
+    registry,
+    'tickwatch_deliveries_total',
+    'Notification deliveries by channel and outcome: sent, failed, or retried (an attempt failed, another follows)',
+    ['channel', 'status'],
+    () => sources.deliveries().map((d) => ({ labels: { channel: d.channel, status: d.status }, value: d.count })),
+  );
   new Gauge({
     name: 'tickwatch_sockets_connected',
     help: 'Socket.IO connections to this process: public (widgets, no sign-in) and signed_in (dashboards)',
@@ -111,14 +94,47 @@ export function createMetricsRegistry(sources: MetricSources): Registry {
       this.labels({ kind: 'signed_in' }).set(sockets.signedIn);
     },
   });
+  runningCount(
+    registry,
+    'tickwatch_socket_frames_total',
+    'Price frames written to sockets by this process (rate() of it is frames per second)',
+    [],
+    () => [{ labels: {}, value: sources.framesSent() }],
+  );
+  return registry;
+}
+
+/**
+ * A counter whose samples are running totals a part keeps itself, read at each scrape: prom-client counters only add,
+ * so the scrape starts from zero and adds each total.
+ */
+function runningCount(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: string[],
+  read: () => { labels: Record<string, string>; value: number }[],
+): void {
   new Counter({
-    name: 'tickwatch_socket_frames_total',
-    help: 'Price frames written to sockets by this process (rate() of it is frames per second)',
+    name,
+    help,
+    labelNames,
     registers: [registry],
     collect() {
       this.reset();
-      this.inc(sources.framesSent());
+      for (const { labels, value } of read()) this.labels(labels).inc(value);
     },
   });
-  return registry;
+}
+
+/** A gauge read at each scrape. */
+function level(registry: Registry, name: string, help: string, read: () => number): void {
+  new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.set(read());
+    },
+  });
 }

@@ -19,6 +19,14 @@ export interface UsageWindow {
 }
 
 const MINUTE_MS = 60_000;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
+
+/** The two windows /api/usage answers with. */
+export interface UsageWindows {
+  lastHour: UsageWindow;
+  last24h: UsageWindow;
+}
 /** Minutes kept: 24 h, the longest window asked about. */
 export const LEDGER_MINUTES = 24 * 60;
 const TABLE_KEYS = Object.keys(TABLE_NAMES) as TableKey[];
@@ -48,6 +56,10 @@ export class UsageLedger {
       this.units.fill(0, ring * SLOTS, (ring + 1) * SLOTS);
     }
     this.units[ring * SLOTS + slot(table, kind)]! += units;
+  }
+
+  windows(at: number): UsageWindows {
+    return { lastHour: this.window(HOUR_MS, at), last24h: this.window(DAY_MS, at) };
   }
 
   /** The units of the `windowMs` up to `at`, whole minutes (the current one so far included). */

@@ -1,5 +1,4 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startPassThrough } from '../../src/bench/dynamodb-pass-through.js';
 
 /** What the store answered, summed by table: units as its ConsumedCapacity said, and refused conditional writes. */
 export interface StoreReports {
@@ -19,59 +18,28 @@ const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan']);
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
 
 /**
- * A pass-through HTTP proxy on 127.0.0.1 in front of a DynamoDB endpoint that reads every answer's ConsumedCapacity
- * as the store sent it: the figures a server behind it should report, taken from the wire rather than from the SDK.
+ * A pass-through proxy in front of a DynamoDB endpoint that reads every answer's ConsumedCapacity as the store sent
+ * it: the figures a server behind it should report, taken from the wire rather than from the SDK.
  */
 export async function startDynamoProxy(target: string): Promise<DynamoProxy> {
   const reports: StoreReports = { units: new Map(), conditionalFailures: new Map(), calls: 0 };
-  const upstream = new URL(target);
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const forward = http.request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers: { ...req.headers, host: upstream.host },
-        },
-        (answer) => {
-          const parts: Buffer[] = [];
-          answer.on('data', (chunk: Buffer) => parts.push(chunk));
-          answer.on('end', () => {
-            const text = Buffer.concat(parts);
-            note(reports, String(req.headers['x-amz-target'] ?? ''), body, answer.statusCode ?? 0, text);
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            res.end(text);
-          });
-        },
-      );
-      forward.on('error', () => res.destroy());
-      forward.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const proxy = await startPassThrough(
+    target,
+    (operation, request) => (status, answer) => note(reports, operation, request, status, answer!),
+    { readAnswers: true },
+  );
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: proxy.endpoint,
     reports: () => ({
       units: new Map([...reports.units].map(([table, u]) => [table, { ...u }])),
       conditionalFailures: new Map(reports.conditionalFailures),
       calls: reports.calls,
     }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => proxy.close(),
   };
 }
 
-function note(reports: StoreReports, target: string, request: Buffer, status: number, answer: Buffer): void {
-  const operation = target.split('.')[1] ?? '';
+function note(reports: StoreReports, operation: string, request: Buffer, status: number, answer: Buffer): void {
   if (!READS.has(operation) && !WRITES.has(operation)) return;
   reports.calls += 1;
   let parsed: { ConsumedCapacity?: unknown; __type?: string };
