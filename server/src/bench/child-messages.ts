@@ -37,3 +37,12 @@ export async function requiredMessage<M extends { type: string }, T extends M['t
   if (!message) throw new Error(`the child process sent no ${type} within ${timeoutMs} ms`);
   return message;
 }
+
+/** Waits until `child` exits, killing it if it has not within 10 s. */
+export async function ended(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}

@@ -26,7 +26,8 @@ import { TickFanout } from '../realtime/tick-fanout.js';
 import { TICK_TTL_SECONDS } from '../store/tables.js';
 import type { TicksRepository } from '../store/ticks-repository.js';
 import { connectBenchSocket, seededSubscriptions, type BenchSocket } from './bench-sockets.js';
-import { requiredMessage } from './child-messages.js';
+import { ended, requiredMessage } from './child-messages.js';
+import { latency, type Latency } from './latency.js';
 import {
   commandDelta,
   commandStats,
@@ -383,19 +384,6 @@ async function runCrowd(urls: string[], from: number, count: number, base: numbe
 
 // ---- Parent process: the cluster and the measurements ----
 
-interface Latency {
-  p50: number;
-  p99: number;
-  max: number;
-}
-
-/** Nearest-rank percentiles and the maximum of `values`; NaN when there are none. */
-function latency(values: number[]): Latency {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-  return { p50: at(50), p99: at(99), max: sorted.at(-1) ?? NaN };
-}
-
 function histogramLatency(histogram: Map<number, number>): Latency {
   const sorted = [...histogram].sort((a, b) => a[0] - b[0]);
   const total = sorted.reduce((sum, [, n]) => sum + n, 0);
@@ -569,15 +557,6 @@ async function postJson<T>(url: string, body: unknown, token?: string): Promise<
   const text = await response.text();
   if (!response.ok) throw new Error(`POST ${url}: ${response.status} ${text}`);
   return JSON.parse(text) as T;
-}
-
-/** Waits until `child` exits, killing it if it has not within 10 s. */
-async function ended(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /** Waits until the machine's CPU use (the bench's idle Redis and DynamoDB Local included) is low; the ms waited. */

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import seedrandom from 'seedrandom';
 import { alertDefinitionSchema, type NotificationRecord } from '@tickwatch/shared';
 import { connectBenchSocket, seededSubscriptions, type BenchSocket } from './bench-sockets.js';
-import { requiredMessage } from './child-messages.js';
+import { ended, requiredMessage } from './child-messages.js';
+import { latency, type Latency } from './latency.js';
 import { startBenchServer } from './bench-server.js';
 import { tickRoom, userRoom } from '../realtime/rooms.js';
 import { AlertsRepository, newAlertItem } from '../store/alerts-repository.js';
@@ -95,12 +96,6 @@ interface Receipts {
   sent: [notificationId: string, at: number][];
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
-}
-
-interface Latency {
-  p50: number;
-  p99: number;
-  max: number;
 }
 
 interface PhaseResult {
@@ -263,22 +258,6 @@ async function runCrowd(url: string): Promise<void> {
 }
 
 // ---- Parent process: the server ----
-
-/** Nearest-rank percentiles and the maximum of `values` (sorted here); NaN when there are none. */
-function latency(values: number[]): Latency {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-  return { p50: at(50), p99: at(99), max: sorted.at(-1) ?? NaN };
-}
-
-/** Waits until `child` exits, killing it if it has not within 10 s. */
-async function ended(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const timer = setTimeout(() => child.kill(), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 async function main(): Promise<void> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tickwatch-e2e-bench-'));
