@@ -325,7 +325,16 @@ describe('AlertBook: level conditions', () => {
     expect(tape.tick(99)).toEqual([]);
     const actions = tape.tick(101.5);
     expect(actions).toEqual([
-      { kind: 'fire', alert, tick: tick(101.5, tape.now), value: 101.5, level: LEVEL, disarm: true, disable: false },
+      {
+        kind: 'fire',
+        alert,
+        tick: tick(101.5, tape.now),
+        value: 101.5,
+        level: LEVEL,
+        before: null,
+        disarm: true,
+        disable: false,
+      },
     ]);
     expect(alert.armed).toBe(false);
     expect(alert.lastFiredMs).toBe(tape.now);
@@ -443,7 +452,13 @@ describe('AlertBook: crossings', () => {
     const alert = priceAlert('crosses_above', LEVEL, 'close', { id: 'a' });
     tape.book.add(alert);
     tape.play(99);
-    expect(onlyFire(tape.tick(101))).toMatchObject({ disarm: false, disable: false, value: 101, level: LEVEL });
+    expect(onlyFire(tape.tick(101))).toMatchObject({
+      disarm: false,
+      disable: false,
+      value: 101,
+      level: LEVEL,
+      before: 99,
+    });
     expect(alert.armed).toBe(true);
   });
 
@@ -1084,6 +1099,16 @@ describe('AlertBook: fundamental conditions', () => {
     tape.play(99);
     tape.book.add(fundamentalAlert('market_cap', 'crosses_above', 1e11, { id: 'cap' }));
     expect(tape.play(101)).toEqual([['fire cap']]);
+  });
+
+  it('reports the metric on both sides of a crossing, the first evaluation included', () => {
+    const tape = new Tape();
+    tape.book.setFundamentals(fundamentals({ eps_ttm: 5 }));
+    tape.play(99);
+    tape.book.add(fundamentalAlert('pe_ratio', 'crosses_above', 20, { id: 'up' }));
+    expect(onlyFire(tape.tick(101))).toMatchObject({ before: 19.8, value: 20.2, level: 20 });
+    tape.play(99);
+    expect(onlyFire(tape.tick(102))).toMatchObject({ before: 19.8, value: 20.4, level: 20 });
   });
 
   it('crosses from the last price once fundamentals arrive later', () => {

@@ -41,12 +41,15 @@ export type EngineAction =
       /** The compared value (price, indicator, metric) and the level it was compared with. */
       value: number;
       level: number;
+      /** For a crossing, the compared value before this tick (the other side of the level); null for a level. */
+      before: number | null;
       disarm: boolean;
       disable: boolean;
     }
   | { kind: 'rearm'; alert: LiveAlert };
 
 type DynamicReading = IndicatorReading;
+type FireReading = Pick<Extract<EngineAction, { kind: 'fire' }>, 'value' | 'level' | 'before'>;
 
 interface TrackerSlot {
   tracker: IndicatorTracker;
@@ -231,7 +234,7 @@ export class AlertBook {
     const { operator, threshold } = alert.item.condition;
     if (isCrossOperator(operator)) {
       if (v0 !== undefined && crossed(operator, v0, v1, threshold))
-        this.fire(alert, tick, v1, threshold, actions, false);
+        this.fire(alert, tick, { value: v1, level: threshold, before: v0 }, actions, false);
       return;
     }
     this.applyLevel(alert, holds(operator, v1, threshold), tick, v1, threshold, actions);
@@ -257,12 +260,14 @@ export class AlertBook {
       alert.statusNote = null;
       const operator = alert.item.condition.operator;
       const diff = reading.value - reading.level;
-      const previousDiff = alert.lastDiff ?? this.diffBefore(alert, previousPrice);
+      const earlier = alert.lastDiff === undefined ? this.readingBefore(alert, previousPrice) : alert.lastReading;
+      const previousDiff = alert.lastDiff ?? (earlier && earlier.value - earlier.level);
+      const before = earlier?.value;
       alert.lastDiff = diff;
       alert.lastReading = { value: reading.value, level: reading.level };
       if (isCrossOperator(operator)) {
         if (previousDiff !== undefined && crossed(operator, previousDiff, diff, 0)) {
-          this.fire(alert, tick, reading.value, reading.level, actions, false);
+          this.fire(alert, tick, { ...alert.lastReading, before: before ?? null }, actions, false);
         }
       } else {
         this.applyLevel(
@@ -278,10 +283,13 @@ export class AlertBook {
   }
 
   /** What the alert's comparison stood at before this tick, for an alert that has not been evaluated yet. */
-  private diffBefore(alert: LiveAlert, previousPrice: number | undefined): number | undefined {
+  private readingBefore(
+    alert: LiveAlert,
+    previousPrice: number | undefined,
+  ): { value: number; level: number } | undefined {
     if (previousPrice === undefined) return undefined;
     const before = this.read(alert, previousPrice, 'previous');
-    return before.ready ? before.value - before.level : undefined;
+    return before.ready ? before : undefined;
   }
 
   private read(alert: LiveAlert, price: number, which: 'reading' | 'previous'): DynamicReading {
@@ -329,21 +337,14 @@ export class AlertBook {
     actions: EngineAction[],
   ): void {
     if (truth && alert.armed) {
-      this.fire(alert, tick, value, level, actions, true);
+      this.fire(alert, tick, { value, level, before: null }, actions, true);
     } else if (!truth && !alert.armed) {
       alert.armed = true;
       actions.push({ kind: 'rearm', alert });
     }
   }
 
-  private fire(
-    alert: LiveAlert,
-    tick: Tick,
-    value: number,
-    level: number,
-    actions: EngineAction[],
-    isLevel: boolean,
-  ): void {
+  private fire(alert: LiveAlert, tick: Tick, reading: FireReading, actions: EngineAction[], isLevel: boolean): void {
     const cooldownMs = alert.item.cooldown_seconds * 1000;
     if (alert.lastFiredMs !== null && cooldownMs > 0 && tick.timestamp < alert.lastFiredMs + cooldownMs) {
       // A crossing is a moment and is simply missed; a level that is still met gets looked at when the cooldown ends.
@@ -353,7 +354,7 @@ export class AlertBook {
     const disable = alert.item.trigger_mode === 'once';
     alert.armed = !isLevel;
     alert.lastFiredMs = tick.timestamp;
-    actions.push({ kind: 'fire', alert, tick, value, level, disarm: isLevel, disable });
+    actions.push({ kind: 'fire', alert, tick, ...reading, disarm: isLevel, disable });
     if (disable) {
       alert.item = { ...alert.item, enabled: false };
       this.remove(alert);
