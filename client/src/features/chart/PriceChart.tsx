@@ -4,6 +4,7 @@ import {
   CartesianGrid,
   ComposedChart,
   Line,
+  ReferenceDot,
   ReferenceLine,
   ResponsiveContainer,
   Tooltip,
@@ -20,6 +21,7 @@ import {
   type Tick,
 } from '@tickwatch/shared';
 import { ApiRequestError, type Api } from '../../api/http';
+import type { ChartMarker } from '../../chart-markers';
 import { formatChange, formatClock } from '../../format';
 import { createSeries, MAX_POINTS, mergeTick, type LiveSeries, type SeriesOptions } from './candles';
 import { alertLevels, splitLevels, type AlertLevel } from './levels';
@@ -46,7 +48,15 @@ type LoadState = { status: 'loading' } | { status: 'ready' } | { status: 'error'
 /** The fastest the chart redraws from live ticks; the price above it updates on every tick. */
 const REDRAW_MS = 200;
 
-const COLORS = { line: '#2563eb', volume: '#94a3b8', level: '#d97706', levelText: '#b45309' };
+const COLORS = {
+  line: '#2563eb',
+  volume: '#94a3b8',
+  level: '#d97706',
+  levelText: '#b45309',
+  preview: '#7c3aed',
+  fire: '#dc2626',
+};
+const NO_MARKERS: readonly ChartMarker[] = [];
 
 /**
  * A symbol's price over the chosen range: history from the candles API, then kept current by the live tick the
@@ -58,11 +68,14 @@ export function PriceChart({
   symbol,
   live,
   alerts,
+  markers = NO_MARKERS,
 }: {
   api: Api;
   symbol: string;
   live: Tick | null;
   alerts: Alert[];
+  /** Moments to mark on the price line; those outside the range shown are left out. */
+  markers?: readonly ChartMarker[];
 }) {
   const [rangeLabel, setRangeLabel] = useState<ChartRange>('1h');
   const range: RangeSpec = CHART_RANGES.find((r) => r.label === rangeLabel) ?? CHART_RANGES[0];
@@ -212,7 +225,7 @@ export function PriceChart({
             No trades in this range yet
           </p>
         ) : (
-          <ChartCanvas candles={candles} levels={levels.list} intervalMs={options.intervalMs} />
+          <ChartCanvas candles={candles} levels={levels.list} markers={markers} intervalMs={options.intervalMs} />
         )}
       </div>
     </figure>
@@ -223,10 +236,12 @@ export function PriceChart({
 const ChartCanvas = memo(function ChartCanvas({
   candles,
   levels,
+  markers,
   intervalMs,
 }: {
   candles: Candle[];
   levels: AlertLevel[];
+  markers: readonly ChartMarker[];
   intervalMs: number;
 }) {
   let low = Infinity;
@@ -294,6 +309,29 @@ const ChartCanvas = memo(function ChartCanvas({
                 strokeDasharray="6 4"
                 ifOverflow="extendDomain"
                 label={{ value: level.label, position: 'insideTopLeft', fill: COLORS.levelText, fontSize: 12 }}
+              />
+            ))}
+            {markers.map((marker) => (
+              <ReferenceDot
+                key={marker.key}
+                yAxisId="price"
+                // The x-axis is the candles' starts: a moment is drawn on the candle it falls in.
+                x={Math.floor(marker.time / intervalMs) * intervalMs}
+                y={marker.price}
+                ifOverflow="discard"
+                shape={(props: { cx?: number; cy?: number }) => (
+                  <circle
+                    cx={props.cx}
+                    cy={props.cy}
+                    r={5}
+                    fill={COLORS[marker.kind]}
+                    stroke="#fff"
+                    data-testid={`chart-marker-${marker.kind}`}
+                    aria-label={marker.label}
+                  >
+                    <title>{marker.label}</title>
+                  </circle>
+                )}
               />
             ))}
             <Tooltip content={tooltip} isAnimationActive={false} />
