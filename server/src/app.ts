@@ -221,7 +221,19 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       counts: tickCounts,
     }),
   );
-  app.use('/api', alertsRouter({ auth, alerts, settings, engine, changes, maxAlertsPerUser: config.maxAlertsPerUser }));
+  app.use(
+    '/api',
+    alertsRouter({
+      auth,
+      alerts,
+      settings,
+      engine,
+      changes,
+      maxAlertsPerUser: config.maxAlertsPerUser,
+      ticks,
+      fundamentals,
+    }),
+  );
   app.use('/api', notificationsRouter({ auth, notifications }));
   app.use('/api', fundamentalsRouter({ auth, fundamentals, changes, operatorKey: config.ingestApiKey }));
   app.use(

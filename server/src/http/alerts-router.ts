@@ -8,15 +8,20 @@ import {
   conditionKey,
   type AlertDefinition,
   type AlertPage,
+  type AlertPreview,
+  type Fundamentals,
 } from '@tickwatch/shared';
 import type { AlertChanges } from '../engine/alert-changes.js';
 import type { AlertEngine } from '../engine/alert-engine.js';
+import { previewAlert, storedWindow } from '../engine/preview.js';
 import {
   VersionConflictError,
   newAlertItem,
   type AlertItem,
   type AlertsRepository,
 } from '../store/alerts-repository.js';
+import type { FundamentalsItem, FundamentalsRepository } from '../store/fundamentals-repository.js';
+import type { TicksRepository } from '../store/ticks-repository.js';
 import type { UserSettingsRepository } from '../store/user-settings-repository.js';
 import { type Authenticator } from '../auth/authenticator.js';
 import { identityOf, requireUser } from './require-user.js';
@@ -32,6 +37,9 @@ export interface AlertsRouterDeps {
   engine: Pick<AlertEngine, 'view'>;
   changes: AlertChanges;
   maxAlertsPerUser: number;
+  /** What a draft is replayed over (`POST /alerts/preview`): the stored ticks and the symbol's fundamentals. */
+  ticks: TicksRepository;
+  fundamentals: FundamentalsRepository;
   now?: () => number;
 }
 
@@ -46,6 +54,8 @@ export function alertsRouter({
   engine,
   changes,
   maxAlertsPerUser,
+  ticks,
+  fundamentals,
   now = Date.now,
 }: AlertsRouterDeps): Router {
   const router = Router();
@@ -87,6 +97,18 @@ export function alertsRouter({
     await alerts.create(item);
     changes.changed(item);
     res.status(201).location(`/api/alerts/${item.alert_id}`).json(present(item));
+  });
+
+  // Reads only: a draft is never stored, whatever it is.
+  router.post('/alerts/preview', async (req, res) => {
+    const definition = parseOrThrow(alertDefinitionSchema, req.body, 'body');
+    const stored = await fundamentals.get(definition.symbol);
+    const preview: AlertPreview = await previewAlert({
+      definition,
+      ...storedWindow(ticks, definition.symbol, now()),
+      fundamentals: stored && metricsOf(stored),
+    });
+    res.json(preview);
   });
 
   router.get('/alerts', async (req, res) => {
@@ -145,6 +167,10 @@ export function alertsRouter({
   });
 
   return router;
+}
+
+function metricsOf({ symbol: _symbol, updated_at: _updatedAt, ...metrics }: FundamentalsItem): Fundamentals {
+  return metrics;
 }
 
 async function ownedOrThrow(alerts: AlertsRepository, userId: string, alertId: string): Promise<AlertItem> {
