@@ -15,7 +15,7 @@ const T0 = Date.parse('2026-01-15T15:00:00.000Z');
 const SECOND = 1000;
 
 const ticksOf = (prices: number[], start = T0, step = SECOND): Tick[] =>
-  prices.map((price, i) => ({ symbol: SYMBOL, timestamp: start + i * step, price, volume: 1, source: 'api' }));
+  prices.map((price, i) => ({ symbol: SYMBOL, timestamp: start + i * step, price, volume: 1, source: 'http_ingest' }));
 
 function definition(condition: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   const input = {
