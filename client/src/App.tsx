@@ -5,6 +5,7 @@ import { loadSession, saveSession, type Session } from './api/session';
 import { connectSocket } from './api/socket';
 import { AlertForm } from './features/alerts/AlertForm';
 import { AlertList } from './features/alerts/AlertList';
+import type { PreviewMarkers } from './features/alerts/preview-model';
 import { useAlerts } from './features/alerts/useAlerts';
 import { SignIn } from './features/auth/SignIn';
 import { PriceChart } from './features/chart/PriceChart';
@@ -70,6 +71,8 @@ function Dashboard({
   const [selected, setSelected] = useState<string | null>(null);
   const [tab, setTab] = useState<Tab>('alerts');
   const symbol = selected && watchlist.symbols.includes(selected) ? selected : (watchlist.symbols[0] ?? null);
+  // The new-alert form's preview fires, drawn only on the chart of the draft's symbol.
+  const [preview, setPreview] = useState<PreviewMarkers | null>(null);
 
   return (
     <div className="app">
@@ -107,6 +110,7 @@ function Dashboard({
               symbol={symbol}
               live={watchlist.rows.get(symbol)?.last ?? null}
               alerts={alerts.alerts.filter((a) => a.symbol === symbol && a.enabled)}
+              {...(preview?.symbol === symbol ? { markers: preview.markers } : {})}
             />
           ) : (
             <p className="muted">Add a symbol to your watchlist to see its chart.</p>
@@ -138,7 +142,7 @@ function Dashboard({
           </div>
           {tab === 'alerts' ? (
             <div role="tabpanel" aria-label="My alerts">
-              <AlertForm api={api} alerts={alerts} defaultSymbol={symbol} />
+              <AlertForm api={api} alerts={alerts} defaultSymbol={symbol} onPreviewMarkers={setPreview} />
               <AlertList alerts={alerts} api={api} />
             </div>
           ) : (

@@ -2,6 +2,7 @@ import type {
   Alert,
   AlertDefinitionInput,
   AlertPage,
+  AlertPreview,
   AuthSettings,
   Candle,
   CandleInterval,
@@ -33,9 +34,10 @@ export type Api = ReturnType<typeof createApi>;
  * token (expired, or the server's secret changed), so the dashboard can ask the user to sign in again.
  */
 export function createApi(token: string | null, onUnauthorized: () => void = () => {}) {
-  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
     const res = await fetch(path, {
       method,
+      ...(signal ? { signal } : {}),
       headers: {
         accept: 'application/json',
         ...(token ? { authorization: `Bearer ${token}` } : {}),
@@ -77,6 +79,9 @@ export function createApi(token: string | null, onUnauthorized: () => void = () 
     updateAlert: (alertId: string, patch: Record<string, unknown>) =>
       request<Alert>('PATCH', `/api/alerts/${alertId}`, patch),
     deleteAlert: (alertId: string) => request<void>('DELETE', `/api/alerts/${alertId}`),
+    /** Replays a draft over the symbol's stored last 24 h; `signal` cancels a preview the draft has moved past. */
+    previewAlert: (definition: AlertDefinitionInput, signal?: AbortSignal) =>
+      request<AlertPreview>('POST', '/api/alerts/preview', definition, signal),
     notifications: (params: { cursor?: string; symbol?: string; from?: number; to?: number; limit?: number }) =>
       request<NotificationPage>('GET', `/api/notifications${query({ limit: params.limit ?? 25, ...params })}`),
   };

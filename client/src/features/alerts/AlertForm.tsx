@@ -1,14 +1,17 @@
 import { useId } from 'react';
 import type { Alert } from '@tickwatch/shared';
 import type { Api } from '../../api/http';
+import { AlertPreviewNote } from './AlertPreviewNote';
 import { ConditionFields } from './ConditionFields';
 import { DeliveryFields } from './DeliveryFields';
 import { ErrorSummary } from './ErrorSummary';
 import { FieldScopeContext } from './field-scope';
 import { shownFields, unplacedErrors } from './form-model';
+import type { PreviewMarkers } from './preview-model';
 import { submitLabel } from './form-wording';
 import { TextField } from './TextField';
 import { useAlertForm } from './useAlertForm';
+import { useAlertPreview } from './useAlertPreview';
 import type { AlertsState } from './useAlerts';
 
 export interface AlertFormProps {
@@ -20,6 +23,8 @@ export interface AlertFormProps {
   editing?: Alert;
   /** Called after a successful save, and on cancel when editing. */
   onDone?: () => void;
+  /** The draft's fires over the stored last 24 h, for the chart; null when there are none to show. */
+  onPreviewMarkers?: (shown: PreviewMarkers | null) => void;
 }
 
 /** Creates an alert, or edits `editing`; validates with the shared schema before anything is sent. */
@@ -28,6 +33,7 @@ export function AlertForm(props: AlertFormProps) {
   const idBase = useId();
   const { state, edit, channel, channels, errors, formError, success, busy, submit } = useAlertForm(props);
   const unplaced = unplacedErrors(errors, shownFields(state, channels));
+  const preview = useAlertPreview(props.api, state, props.onPreviewMarkers);
 
   return (
     <form
@@ -61,6 +67,7 @@ export function AlertForm(props: AlertFormProps) {
         {success}
       </p>
 
+      <AlertPreviewNote preview={preview} />
       <div className="af-actions">
         <button type="submit" disabled={busy} data-testid="alert-submit">
           {submitLabel({ busy, editing: Boolean(editing) })}

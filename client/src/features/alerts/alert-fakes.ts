@@ -4,6 +4,7 @@ import {
   type Alert,
   type AlertDefinition,
   type AlertDefinitionInput,
+  type AlertPreview,
   type ChannelSettings,
 } from '@tickwatch/shared';
 import type { Api } from '../../api/http';
@@ -56,12 +57,21 @@ export function fakeAlerts(existing: Alert[] = []) {
 }
 
 /**
- * The `api` prop, reduced to what the form calls: the user's notification channels. `channels` is what the
+ * The `api` prop, reduced to what the form calls: the user's notification channels and the draft's preview. `channels` is what the
  * server has, or 'loading' (the request never settles) or 'unavailable' (it fails). Any other API method is
  * absent, so a call to one fails the test.
  */
+/** A preview the form asked for and the test has not answered yet. */
+export interface PendingPreview {
+  definition: AlertDefinitionInput;
+  signal: AbortSignal | undefined;
+  resolve: (preview: AlertPreview) => void;
+  reject: (err: Error) => void;
+}
+
 export function fakeApi(channels: ChannelSettings | 'loading' | 'unavailable' = NO_CHANNELS) {
   let current = typeof channels === 'string' ? NO_CHANNELS : channels;
+  const previews: PendingPreview[] = [];
   const api = {
     channels: vi.fn((): Promise<ChannelSettings> => {
       if (channels === 'loading') return new Promise(() => {});
@@ -72,6 +82,13 @@ export function fakeApi(channels: ChannelSettings | 'loading' | 'unavailable' = 
       current = { ...current, ...patch };
       return current;
     }),
+    /** The replay of a draft: each call waits until the test settles it (`previews`), or is cancelled. */
+    previewAlert: vi.fn(
+      (definition: AlertDefinitionInput, signal?: AbortSignal) =>
+        new Promise<AlertPreview>((resolve, reject) => {
+          previews.push({ definition, signal, resolve, reject });
+        }),
+    ),
   };
-  return { api: api as Partial<Api> as Api, ...api };
+  return { api: api as Partial<Api> as Api, previews, ...api };
 }

@@ -20,9 +20,17 @@ export async function renderAlertForm(
   const alerts = fakeAlerts(editing ? [editing] : []);
   const server = channels === null ? null : fakeApi(channels);
   const onDone = vi.fn();
+  const onPreviewMarkers = vi.fn();
   const user = userEvent.setup();
   const ui = (symbol: string | null) => (
-    <AlertForm api={server?.api} alerts={alerts} defaultSymbol={symbol} editing={editing} onDone={onDone} />
+    <AlertForm
+      api={server?.api}
+      alerts={alerts}
+      defaultSymbol={symbol}
+      editing={editing}
+      onDone={onDone}
+      onPreviewMarkers={onPreviewMarkers}
+    />
   );
   const view = render(ui(defaultSymbol));
   await act(async () => {}); // the channels request settles
@@ -32,6 +40,7 @@ export async function renderAlertForm(
     alerts,
     api: server,
     onDone,
+    onPreviewMarkers,
     rerenderWith: (symbol: string | null) => view.rerender(ui(symbol)),
   };
 }
