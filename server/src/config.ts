@@ -121,6 +121,20 @@ const envSchema = z.object({
   /** smtp://user:pass@host:port or smtps://…; unset turns email delivery off. */
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).default('Tickwatch <alerts@tickwatch.local>'),
+  /**
+   * Host names or IP addresses (comma list) webhooks may reach although they are loopback, private or link-local,
+   * which are refused otherwise (docs/webhooks.md). A name lets through every address it resolves to.
+   */
+  WEBHOOK_ALLOW_HOSTS: z
+    .string()
+    .default('')
+    .transform((raw) =>
+      raw
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.union([z.ipv4(), z.ipv6(), z.hostname()], { error: 'must be host names or IP addresses' }))),
   /** Origins allowed to call the REST API from a browser (comma list); the dashboard's own origin needs none. */
   CORS_ORIGINS: z
     .string()
@@ -210,6 +224,7 @@ export interface Config {
     retryBaseMs: number;
     sns: { endpoint: string | undefined } | undefined;
     email: { smtpUrl: string; from: string } | undefined;
+    webhook: { allowHosts: string[] };
   };
   corsOrigins: string[];
   trustProxyHops: number;
@@ -355,6 +370,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sns:
         (e.SNS_ENABLED ?? (Boolean(e.SNS_ENDPOINT) || store.mode === 'aws')) ? { endpoint: e.SNS_ENDPOINT } : undefined,
       email: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM } : undefined,
+      webhook: { allowHosts: e.WEBHOOK_ALLOW_HOSTS },
     },
     corsOrigins: e.CORS_ORIGINS,
     trustProxyHops: e.TRUST_PROXY_HOPS,
