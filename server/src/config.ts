@@ -108,7 +108,7 @@ const envSchema = z.object({
   TICK_FLUSH_MS: z.coerce.number().int().min(0).max(5000).default(100),
   /** How long a dashboard has to acknowledge an alert before it counts as not received. */
   NOTIFY_ACK_TIMEOUT_MS: positiveInt.max(120_000).default(10_000),
-  /** Attempts per email/SNS notification before it is marked failed. */
+  /** Attempts per email, SNS or webhook notification before it is marked failed. */
   NOTIFY_MAX_ATTEMPTS: positiveInt.max(20).default(4),
   NOTIFY_RETRY_BASE_MS: positiveInt.max(600_000).default(2_000),
   /** Another SNS-compatible endpoint; unset uses AWS SNS in AWS_REGION. */
