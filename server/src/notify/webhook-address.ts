@@ -2,23 +2,27 @@ import dns from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
-/**
+/*
  * Where webhooks may go. Only global unicast addresses are reachable; everything else (loopback, RFC 1918 private,
  * link-local with the cloud metadata address, unique-local, CGNAT, multicast, unspecified, documentation and
  * reserved ranges, IPv6 forms that carry an IPv4 address) is refused, unless WEBHOOK_ALLOW_HOSTS names the host or
  * the address. ipaddr.js keeps the table of special ranges; an IPv4 address written as IPv6 (`::ffff:10.0.0.1`) is
  * judged as the IPv4 address it is.
  */
-export type AddressClass = 'public' | 'invalid' | string;
 
-/** The range an IP address is in, as ipaddr.js names it (`loopback`, `private`, `linkLocal`…), or `public`. */
-export function classifyAddress(address: string): AddressClass {
+const GLOBAL_UNICAST_V6 = ipaddr.IPv6.parseCIDR('2000::/3');
+
+/**
+ * The range an IP address is in, as ipaddr.js names it (`loopback`, `private`, `linkLocal`…), `public` for global
+ * unicast, or `invalid` for a string that is no IP address.
+ */
+export function classifyAddress(address: string): string {
   if (isIP(address) === 0) return 'invalid';
   const ip = ipaddr.process(address);
   const range = ip.range();
   if (range !== 'unicast') return range;
   // IPv6 has global unicast in 2000::/3 only; ipaddr.js calls every unnamed range unicast.
-  if (ip.kind() === 'ipv6' && !ip.match(ipaddr.IPv6.parseCIDR('2000::/3'))) return 'reserved';
+  if (ip.kind() === 'ipv6' && !ip.match(GLOBAL_UNICAST_V6)) return 'reserved';
   return 'public';
 }
 
