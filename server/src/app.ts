@@ -38,6 +38,8 @@ import type { NotificationChannel } from './notify/channel.js';
 import { DeliveryService } from './notify/delivery-service.js';
 import { EmailChannel } from './notify/email-channel.js';
 import { SnsChannel } from './notify/sns-channel.js';
+import { WebhookAllowList } from './notify/webhook-address.js';
+import { WebhookChannel } from './notify/webhook-channel.js';
 import { WebsocketChannel } from './notify/websocket-channel.js';
 import { createMetricsRegistry } from './metrics/prometheus.js';
 import { connectedSockets, createSocketServer, type TickServer } from './realtime/io.js';
@@ -110,6 +112,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const notifications = new NotificationsRepository(store.clients.doc, store.tables.notifications);
   const fundamentals = new FundamentalsRepository(store.clients.doc, store.tables.fundamentals);
   const settings = new UserSettingsRepository(store.clients.doc, store.tables.userSettings);
+  const webhookAllow = new WebhookAllowList(config.notify.webhook.allowHosts);
   // Fires are delivered as soon as they are claimed; their history writes follow, carrying any settled status.
   const history = new HistoryWrites(notifications);
 
@@ -152,7 +155,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const dashboards = new SocketDashboards(io, config.notify.ackTimeoutMs);
   const delivery = new DeliveryService({
     dashboards,
-    channels: [new WebsocketChannel(), ...(deps.channels ?? configuredChannels(config, log))],
+    channels: [new WebsocketChannel(), ...(deps.channels ?? configuredChannels(config, webhookAllow, log))],
     notifications,
     history,
     settings,
@@ -209,7 +212,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   app.post('/api/ticks', limiter(config.rateLimits.ingestPerMinute, 'ingest requests', 'ingest'));
   app.use('/api/alerts', (req, res, next) => (req.method === 'GET' ? next() : alertWrites(req, res, next)));
   app.use('/api', authRouter(auth));
-  app.use('/api', meRouter({ auth, settings, defaultWatchlist: defaultWatchlist(config) }));
+  app.use('/api', meRouter({ auth, settings, webhookAllow, defaultWatchlist: defaultWatchlist(config) }));
   app.use(
     '/api',
     ticksRouter({
@@ -373,8 +376,14 @@ function defaultWatchlist(config: Config): string[] {
   return ['AAPL', 'MSFT', 'NVDA', 'SPY'];
 }
 
-function configuredChannels(config: Config, log: Logger): NotificationChannel[] {
-  const channels: NotificationChannel[] = [];
+function configuredChannels(config: Config, webhookAllow: WebhookAllowList, log: Logger): NotificationChannel[] {
+  // Webhooks need nothing from the operator: every user brings their own receiver.
+  const channels: NotificationChannel[] = [
+    new WebhookChannel(
+      { allow: webhookAllow, connectTimeoutMs: 5_000, responseTimeoutMs: 10_000 },
+      log.child({ channel: 'webhook' }),
+    ),
+  ];
   if (config.notify.sns) {
     channels.push(
       new SnsChannel(

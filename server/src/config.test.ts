@@ -523,6 +523,24 @@ describe('loadConfig SNS delivery', () => {
   });
 });
 
+describe('loadConfig WEBHOOK_ALLOW_HOSTS', () => {
+  it('lets no host through by default', () => {
+    expect(loadConfig({}).notify.webhook).toEqual({ allowHosts: [] });
+  });
+
+  it('reads host names and IPv4 and IPv6 addresses, trimmed and lower-cased, empty entries dropped', () => {
+    expect(loadConfig({ WEBHOOK_ALLOW_HOSTS: ' Hooks.Internal , 127.0.0.1,,::1 ' }).notify.webhook).toEqual({
+      allowHosts: ['hooks.internal', '127.0.0.1', '::1'],
+    });
+  });
+
+  it.each(['http://127.0.0.1', '10.0.0.0/8', 'bad host', 'under_score.example'])('refuses %s', (entry) => {
+    const err = configError({ WEBHOOK_ALLOW_HOSTS: `localhost,${entry}` });
+    expect(namesVariable(err, 'WEBHOOK_ALLOW_HOSTS.1')).toBe(true);
+    expect(err.message).toContain('must be host names or IP addresses');
+  });
+});
+
 describe('loadConfig production rules', () => {
   it('accepts production with an ingest key and uses that key', () => {
     const config = loadConfig(PROD);

@@ -108,7 +108,7 @@ const envSchema = z.object({
   TICK_FLUSH_MS: z.coerce.number().int().min(0).max(5000).default(100),
   /** How long a dashboard has to acknowledge an alert before it counts as not received. */
   NOTIFY_ACK_TIMEOUT_MS: positiveInt.max(120_000).default(10_000),
-  /** Attempts per email/SNS notification before it is marked failed. */
+  /** Attempts per email, SNS or webhook notification before it is marked failed. */
   NOTIFY_MAX_ATTEMPTS: positiveInt.max(20).default(4),
   NOTIFY_RETRY_BASE_MS: positiveInt.max(600_000).default(2_000),
   /** Another SNS-compatible endpoint; unset uses AWS SNS in AWS_REGION. */
@@ -121,6 +121,20 @@ const envSchema = z.object({
   /** smtp://user:pass@host:port or smtps://…; unset turns email delivery off. */
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).default('Tickwatch <alerts@tickwatch.local>'),
+  /**
+   * Host names or IP addresses (comma list) webhooks may reach although they are loopback, private or link-local,
+   * which are refused otherwise (docs/webhooks.md). A name lets through every address it resolves to.
+   */
+  WEBHOOK_ALLOW_HOSTS: z
+    .string()
+    .default('')
+    .transform((raw) =>
+      raw
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.union([z.ipv4(), z.ipv6(), z.hostname()], { error: 'must be host names or IP addresses' }))),
   /** Origins allowed to call the REST API from a browser (comma list); the dashboard's own origin needs none. */
   CORS_ORIGINS: z
     .string()
@@ -210,6 +224,7 @@ export interface Config {
     retryBaseMs: number;
     sns: { endpoint: string | undefined } | undefined;
     email: { smtpUrl: string; from: string } | undefined;
+    webhook: { allowHosts: string[] };
   };
   corsOrigins: string[];
   trustProxyHops: number;
@@ -355,6 +370,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sns:
         (e.SNS_ENABLED ?? (Boolean(e.SNS_ENDPOINT) || store.mode === 'aws')) ? { endpoint: e.SNS_ENDPOINT } : undefined,
       email: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM } : undefined,
+      webhook: { allowHosts: e.WEBHOOK_ALLOW_HOSTS },
     },
     corsOrigins: e.CORS_ORIGINS,
     trustProxyHops: e.TRUST_PROXY_HOPS,

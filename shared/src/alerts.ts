@@ -28,7 +28,8 @@ export const BOLLINGER_BANDS = ['upper', 'middle', 'lower'] as const;
 export const FUNDAMENTAL_METRICS = ['pe_ratio', 'market_cap', 'dividend_yield'] as const;
 export type FundamentalMetric = (typeof FUNDAMENTAL_METRICS)[number];
 
-export const NOTIFICATION_METHODS = ['websocket', 'sns', 'email'] as const;
+/** The seed's three, and `webhook`, an extension (docs/webhooks.md). */
+export const NOTIFICATION_METHODS = ['websocket', 'sns', 'email', 'webhook'] as const;
 export type NotificationMethod = (typeof NOTIFICATION_METHODS)[number];
 
 export const CONDITION_TYPES = ['price_threshold', 'indicator', 'fundamental'] as const;
@@ -310,6 +311,9 @@ export const DELIVERY_FAILURES = {
   rejected:
     'The provider refused the message (an invalid or opted-out address, a disabled endpoint, or no permission).',
   gave_up: 'The provider could not be reached after several attempts.',
+  refused_address:
+    'The webhook URL leads to a private, loopback or link-local address, which this server does not send to.',
+  no_secret: 'No webhook signing secret is set: generate one in your notification channels.',
 } as const;
 export type DeliveryFailure = keyof typeof DELIVERY_FAILURES;
 
@@ -361,16 +365,40 @@ export type Fundamentals = z.infer<typeof fundamentalsSchema>;
 /** E.164 phone number, or an SNS topic ARN. */
 export const SNS_TARGET_PATTERN = /^(\+[1-9]\d{6,14}|arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256})$/;
 
-/** Where a user's email and SNS notifications go. */
+export const MAX_WEBHOOK_URL_LENGTH = 2048;
+
+/** An http(s) URL with no user name or password in it (the signature, not the URL, proves who sent a fire). */
+export const webhookUrlSchema = z
+  .url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' })
+  .max(MAX_WEBHOOK_URL_LENGTH)
+  // A string that is no URL at all has its issue from z.url already.
+  .refine((raw) => !URL.canParse(raw) || hasNoCredentials(new URL(raw)), 'must not contain a user name or password');
+
+function hasNoCredentials(url: URL): boolean {
+  return url.username === '' && url.password === '';
+}
+
+/** Where a user's email, SNS and webhook notifications go. */
 export const channelSettingsSchema = z.strictObject({
   email: z.email('must be an email address').max(254).nullable(),
   sns_target: z
     .string()
     .regex(SNS_TARGET_PATTERN, 'must be an E.164 phone number (+15551234567) or an SNS topic ARN')
     .nullable(),
+  /** An extension to the seed, like the webhook method; the server always answers it, absent reads as null. */
+  webhook_url: webhookUrlSchema.nullable().optional(),
 });
-export type ChannelSettings = z.infer<typeof channelSettingsSchema>;
+/**
+ * What GET /api/me/channels answers: the targets, and whether a webhook secret is set (never the secret itself;
+ * the server always answers it, absent reads as false).
+ */
+export type ChannelSettings = z.infer<typeof channelSettingsSchema> & { webhook_secret_set?: boolean };
 export const channelSettingsPatchSchema = channelSettingsSchema.partial();
+
+/** POST /api/me/channels/webhook-secret: a new signing secret, shown this once. */
+export interface WebhookSecret {
+  secret: string;
+}
 
 /** The trader's definition out of a stored item or an API alert, its bookkeeping left out. */
 export function definitionOf(alert: AlertDefinition): AlertDefinition {

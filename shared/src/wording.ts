@@ -83,6 +83,7 @@ export const METHOD_LABELS: Record<NotificationMethod, string> = {
   websocket: 'dashboard',
   email: 'email',
   sns: 'SNS (SMS or topic)',
+  webhook: 'webhook',
 };
 
 export const TRIGGER_MODE_LABELS: Record<TriggerMode, string> = {

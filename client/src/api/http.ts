@@ -14,6 +14,7 @@ import type {
   Quote,
   Tick,
   Watchlist,
+  WebhookSecret,
 } from '@tickwatch/shared';
 
 export class ApiRequestError extends Error {
@@ -74,6 +75,8 @@ export function createApi(token: string | null, onUnauthorized: () => void = () 
       request<Watchlist>('PUT', '/api/me/watchlist', { symbols }).then((b) => b.symbols),
     channels: () => request<ChannelSettings>('GET', '/api/me/channels'),
     setChannels: (channels: Partial<ChannelSettings>) => request<ChannelSettings>('PUT', '/api/me/channels', channels),
+    /** A new webhook signing secret in place of the old one; this answer is the only time it is shown. */
+    rotateWebhookSecret: () => request<WebhookSecret>('POST', '/api/me/channels/webhook-secret').then((b) => b.secret),
     alerts: (cursor?: string) => request<AlertPage>('GET', `/api/alerts${query({ limit: 100, cursor })}`),
     createAlert: (definition: AlertDefinitionInput) => request<Alert>('POST', '/api/alerts', definition),
     updateAlert: (alertId: string, patch: Record<string, unknown>) =>

@@ -1,4 +1,5 @@
-import type { ChannelSettings, DeliveryFailure, NotificationMethod, NotificationRecord } from '@tickwatch/shared';
+import type { DeliveryFailure, NotificationMethod, NotificationRecord } from '@tickwatch/shared';
+import type { DeliveryTargets } from '../store/user-settings-repository.js';
 
 /**
  * What a channel reports for one attempt. `sent` carries the provider's id (SNS MessageId, SMTP Message-ID);
@@ -9,8 +10,10 @@ export type DeliveryResult = { status: 'sent'; messageId: string | null } | { st
 
 /** What a channel may need for one delivery; each part is only fetched or awaited by the channels that use it. */
 export interface DeliveryContext {
-  /** Where the user's email and SNS notifications go. */
-  targets(): Promise<ChannelSettings>;
+  /** Where the user's email, SNS and webhook notifications go, with the webhook's signing secret. */
+  targets(): Promise<DeliveryTargets>;
+  /** Which attempt at this record this is, from 1: the delivery service retries a failed one. */
+  attempt: number;
   /** Whether one of the user's open dashboards acknowledged the fire (every fire is shown on all of them). */
   shownOnDashboard: Promise<boolean>;
 }

@@ -70,8 +70,8 @@ export class DeliveryService {
   }
 
   /**
-   * At start-up: takes up every email and SNS record a previous run left pending (a crash or a shutdown between the
-   * history write and the provider's answer), from the outbox (UndeliveredIndex), once the fires recovered at
+   * At start-up: takes up every email, SNS and webhook record a previous run left pending (a crash or a shutdown
+   * between the history write and the provider's answer), from the outbox (UndeliveredIndex), once the fires recovered at
    * start-up are on their way. Dashboard records are not sent here: they wait for the dashboard's replay. `only`
    * narrows it to some symbols' records: a cluster process resumes those of the shards it takes over.
    */
@@ -177,12 +177,12 @@ export class DeliveryService {
       await this.fail(record, 'not_configured', `no ${record.notification_method} channel on this server`);
       return;
     }
-    const targets = () => this.deps.settings.channels(record.user_id);
+    const targets = () => this.deps.settings.deliveryTargets(record.user_id);
     const { maxAttempts, retryBaseMs } = this.deps.options;
     for (let attempt = 1; ; attempt++) {
       let outcome: DeliveryResult;
       try {
-        outcome = await channel.deliver(record, { targets, shownOnDashboard });
+        outcome = await channel.deliver(record, { targets, shownOnDashboard, attempt });
       } catch (err) {
         const permanent = err instanceof PermanentDeliveryError;
         // A shutdown leaves the record pending (in the outbox) rather than calling it failed.

@@ -1,9 +1,15 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ChannelSettings } from '@tickwatch/shared';
 
-export type UserSettingsItem = ChannelSettings & { user_id: string; updated_at: number; watchlist?: string[] };
+type ChannelTargets = Omit<ChannelSettings, 'webhook_secret_set'>;
 
-const NO_CHANNELS: ChannelSettings = { email: null, sns_target: null };
+/**
+ * A user's targets as delivery needs them: the webhook's signing secret too, which the API never shows. The
+ * repository always fills every field; the webhook ones may be absent where a caller knows them to be unused.
+ */
+export type DeliveryTargets = ChannelTargets & { webhook_secret?: string | null };
+
+export type UserSettingsItem = Partial<DeliveryTargets> & { user_id: string; updated_at: number; watchlist?: string[] };
 
 /** `user_settings`, an extension to the seed: one item per user with their notification targets. */
 export class UserSettingsRepository {
@@ -13,9 +19,12 @@ export class UserSettingsRepository {
   ) {}
 
   async channels(userId: string): Promise<ChannelSettings> {
+    return presentChannels(await this.deliveryTargets(userId));
+  }
+
+  async deliveryTargets(userId: string): Promise<DeliveryTargets> {
     const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { user_id: userId } }));
-    const item = Item as Partial<UserSettingsItem> | undefined;
-    return { email: item?.email ?? null, sns_target: item?.sns_target ?? null };
+    return targetsOf(Item as Partial<UserSettingsItem> | undefined);
   }
 
   async watchlist(userId: string): Promise<string[] | undefined> {
@@ -37,7 +46,16 @@ export class UserSettingsRepository {
   }
 
   /** Sets the given fields only; returns the channels as now stored. */
-  async updateChannels(userId: string, patch: Partial<ChannelSettings>, updatedAt: number): Promise<ChannelSettings> {
+  async updateChannels(userId: string, patch: Partial<ChannelTargets>, updatedAt: number): Promise<ChannelSettings> {
+    return presentChannels(await this.update(userId, patch, updatedAt));
+  }
+
+  /** Replaces the user's webhook signing secret: the old one stops verifying with the next delivery. */
+  async setWebhookSecret(userId: string, secret: string, updatedAt: number): Promise<void> {
+    await this.update(userId, { webhook_secret: secret }, updatedAt);
+  }
+
+  private async update(userId: string, patch: Partial<DeliveryTargets>, updatedAt: number): Promise<DeliveryTargets> {
     const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
     const names = Object.fromEntries([...entries.map(([k]) => [`#${k}`, k]), ['#updated_at', 'updated_at']]);
     const values = Object.fromEntries([...entries.map(([k, v]) => [`:${k}`, v]), [':updated_at', updatedAt]]);
@@ -52,7 +70,20 @@ export class UserSettingsRepository {
         ReturnValues: 'ALL_NEW',
       }),
     );
-    const item = Attributes as Partial<UserSettingsItem>;
-    return { ...NO_CHANNELS, email: item.email ?? null, sns_target: item.sns_target ?? null };
+    return targetsOf(Attributes as Partial<UserSettingsItem>);
   }
+}
+
+function targetsOf(item: Partial<UserSettingsItem> | undefined): DeliveryTargets {
+  return {
+    email: item?.email ?? null,
+    sns_target: item?.sns_target ?? null,
+    webhook_url: item?.webhook_url ?? null,
+    webhook_secret: item?.webhook_secret ?? null,
+  };
+}
+
+/** The targets as the API shows them: whether a webhook secret is set, never the secret. */
+function presentChannels({ webhook_secret, ...targets }: DeliveryTargets): ChannelSettings {
+  return { ...targets, webhook_secret_set: Boolean(webhook_secret) };
 }

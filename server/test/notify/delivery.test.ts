@@ -225,7 +225,12 @@ describe(`notification delivery on ${inject('dynamoKind')}`, () => {
 
   it('keeps notification channels per user, validates them, and refuses alerts without a target', async () => {
     const hal = await signIn(server, 'hal-channels');
-    expect(await (await hal.request('GET', '/api/me/channels')).json()).toEqual({ email: null, sns_target: null });
+    expect(await (await hal.request('GET', '/api/me/channels')).json()).toEqual({
+      email: null,
+      sns_target: null,
+      webhook_url: null,
+      webhook_secret_set: false,
+    });
     const refused = await hal.request(
       'POST',
       '/api/alerts',
@@ -245,9 +250,14 @@ describe(`notification delivery on ${inject('dynamoKind')}`, () => {
     expect(await (await hal.request('GET', '/api/me/channels')).json()).toEqual({
       email: 'hal@example.com',
       sns_target: null,
+      webhook_url: null,
+      webhook_secret_set: false,
     });
     const other = await signIn(server, 'not-hal');
-    expect(await (await other.request('GET', '/api/me/channels')).json()).toEqual({ email: null, sns_target: null });
+    expect(await (await other.request('GET', '/api/me/channels')).json()).toMatchObject({
+      email: null,
+      sns_target: null,
+    });
     expect(
       (await hal.request('POST', '/api/alerts', priceAlert('CHAN', '>', 1, { notification_method: 'email' }))).status,
     ).toBe(201);

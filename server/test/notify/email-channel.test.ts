@@ -17,6 +17,7 @@ const record = (overrides: Partial<NotificationRecord> = {}) =>
 /** What delivery hands a channel: the user's targets, and no dashboard acknowledgement (email does not look). */
 const targets = (email: string | null): DeliveryContext => ({
   targets: async (): Promise<ChannelSettings> => ({ email, sns_target: null }),
+  attempt: 1,
   shownOnDashboard: Promise.resolve(false),
 });
 

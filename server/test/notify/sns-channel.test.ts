@@ -16,6 +16,7 @@ const record = (overrides: Partial<NotificationRecord> = {}) =>
 /** What delivery hands a channel: the user's targets, and no dashboard acknowledgement (SNS does not look). */
 const targets = (sns_target: string | null): DeliveryContext => ({
   targets: async (): Promise<ChannelSettings> => ({ email: null, sns_target }),
+  attempt: 1,
   shownOnDashboard: Promise.resolve(false),
 });
 

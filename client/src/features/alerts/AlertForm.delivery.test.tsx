@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, screen } from '@testing-library/react';
-import { ApiRequestError } from '../../api/http';
+import { ApiRequestError, type Api } from '../../api/http';
 import { errorBeside, renderAlertForm } from './alert-form-testkit';
 
 afterEach(cleanup);
@@ -80,6 +80,83 @@ describe('AlertForm: email and SNS targets', () => {
     const noApi = await renderAlertForm({ channels: null });
     await noApi.user.selectOptions(field('alert-method'), 'email');
     expect(note()).toBe('Sent to an email address in your notification channels');
+  });
+});
+
+describe('AlertForm: webhook target', () => {
+  /** Gives the fake API the secret endpoint: each call answers a new secret. */
+  function withSecrets(api: { api: Api }) {
+    let n = 0;
+    const rotate = vi.fn(async () => `whsec_${String((n += 1)).repeat(64)}`);
+    Object.assign(api.api, { rotateWebhookSecret: rotate });
+    return rotate;
+  }
+
+  it('offers webhook as a method, saves its URL on its own, and shows a new secret once', async () => {
+    const { user, alerts, api } = await renderAlertForm();
+    const rotate = withSecrets(api!);
+    expect(queryField('alert-webhook')).toBeNull();
+
+    await user.selectOptions(field('alert-method'), 'webhook');
+    expect(field('alert-webhook-note').textContent).toMatch(/^You have no webhook URL yet/);
+    expect(field('alert-webhook-rotate').textContent).toBe('Generate secret');
+
+    await user.type(field('alert-webhook-url'), 'https://me:pw@hooks.example.com/x{Enter}');
+    expect(errorBeside(field('alert-webhook-url'))?.textContent).toBe('must not contain a user name or password');
+    expect(api!.setChannels).not.toHaveBeenCalled();
+    expect(alerts.create).not.toHaveBeenCalled();
+
+    await user.clear(field('alert-webhook-url'));
+    await user.type(field('alert-webhook-url'), ' https://hooks.example.com/tickwatch ');
+    await user.click(field('alert-webhook-save'));
+    expect(api!.setChannels.mock.calls).toStrictEqual([[{ webhook_url: 'https://hooks.example.com/tickwatch' }]]);
+    expect(field('alert-webhook-note').textContent).toBe(
+      'Sent to https://hooks.example.com/tickwatch: generate a signing secret first',
+    );
+
+    await user.click(field('alert-webhook-rotate'));
+    expect(rotate).toHaveBeenCalledTimes(1);
+    expect((field('alert-webhook-secret') as HTMLInputElement).value).toBe(`whsec_${'1'.repeat(64)}`);
+    expect(field('alert-webhook-note').textContent).toBe(
+      'Sent to https://hooks.example.com/tickwatch, signed with your secret',
+    );
+    expect(field('alert-webhook-rotate').textContent).toBe('Rotate secret');
+    await user.click(field('alert-webhook-rotate'));
+    expect((field('alert-webhook-secret') as HTMLInputElement).value).toBe(`whsec_${'2'.repeat(64)}`);
+
+    await user.type(field('alert-threshold'), '210');
+    await user.click(field('alert-submit'));
+    expect(alerts.create.mock.calls[0]![0]).toMatchObject({ notification_method: 'webhook' });
+    expect(api!.setChannels).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows the saved URL, and the server’s refusal of an address beside the field', async () => {
+    const { user, api } = await renderAlertForm({
+      channels: { email: null, sns_target: null, webhook_url: 'https://hooks.example.com/a', webhook_secret_set: true },
+    });
+    await user.selectOptions(field('alert-method'), 'webhook');
+    expect((field('alert-webhook-url') as HTMLInputElement).value).toBe('https://hooks.example.com/a');
+    expect(field('alert-webhook-rotate').textContent).toBe('Rotate secret');
+    expect(queryField('alert-webhook-secret')).toBeNull();
+
+    api!.setChannels.mockRejectedValueOnce(
+      new ApiRequestError(400, {
+        error: {
+          id: 'validation_failed',
+          message: 'Invalid request body',
+          issues: [{ path: 'webhook_url', message: 'must not lead to a loopback, private or link-local address' }],
+        },
+      }),
+    );
+    await user.clear(field('alert-webhook-url'));
+    await user.type(field('alert-webhook-url'), 'http://10.0.0.1/hook');
+    await user.click(field('alert-webhook-save'));
+    expect(errorBeside(field('alert-webhook-url'))?.textContent).toBe(
+      'must not lead to a loopback, private or link-local address',
+    );
+    expect(field('alert-webhook-note').textContent).toBe(
+      'Sent to https://hooks.example.com/a, signed with your secret',
+    );
   });
 });
 

@@ -58,7 +58,7 @@ export function AlertForm(props: AlertFormProps) {
             placeholder="AAPL"
           />
           <ConditionFields state={state} edit={edit} />
-          <DeliveryFields state={state} edit={edit} channel={channel} />
+          <DeliveryFields state={state} edit={edit} channel={channel} api={props.api} />
         </div>
       </FieldScopeContext>
 

@@ -6,6 +6,7 @@ import {
   TRIGGER_MODE_LABELS,
   TRIGGER_MODES,
 } from '@tickwatch/shared';
+import type { Api } from '../../api/http';
 import { ChannelTarget } from './ChannelTarget';
 import type { Edit } from './form-edits';
 import type { AlertFormState } from './form-model';
@@ -14,16 +15,19 @@ import { NumberField } from './NumberField';
 import { SelectField } from './SelectField';
 import { TextField } from './TextField';
 import type { ChannelTargetState } from './useAlertForm';
+import { WebhookTarget } from './WebhookTarget';
 
 interface DeliveryFieldsProps {
   state: AlertFormState;
   edit: Edit;
   /** The email/SNS target of the chosen method; null for the dashboard, which needs none. */
   channel: ChannelTargetState | null;
+  /** Sets the webhook URL and secret, which are saved on their own rather than with the alert. */
+  api?: Api | undefined;
 }
 
 /** How and when the alert tells the user: method and target, cooldown, trigger mode, expiry, and a note. */
-export function DeliveryFields({ state, edit, channel }: DeliveryFieldsProps) {
+export function DeliveryFields({ state, edit, channel, api }: DeliveryFieldsProps) {
   return (
     <>
       <SelectField
@@ -37,6 +41,7 @@ export function DeliveryFields({ state, edit, channel }: DeliveryFieldsProps) {
         onChange={(notification_method) => edit({ notification_method })}
       />
       {channel ? <ChannelTarget {...channel} /> : null}
+      {state.notification_method === 'webhook' ? <WebhookTarget api={api} /> : null}
       <NumberField
         path="cooldown_seconds"
         label="Cooldown (seconds)"
