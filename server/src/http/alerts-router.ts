@@ -62,7 +62,7 @@ export function alertsRouter({
   router.use('/alerts', requireUser(auth));
   const present = (item: AlertItem) => presentAlert(item, engine.view(item.alert_id), now());
 
-  /** An email or SNS alert with nowhere to send it would fail on its first fire: refuse it now instead. */
+  /** An email, SNS or webhook alert with nowhere to send it would fail on its first fire: refuse it now instead. */
   async function assertTarget(userId: string, definition: AlertDefinition): Promise<void> {
     const method = definition.notification_method;
     if (method === 'websocket') return;
@@ -77,6 +77,14 @@ export function alertsRouter({
         {
           path: 'notification_method',
           message: 'set an SNS phone number or topic in your notification channels first',
+        },
+      ]);
+    }
+    if (method === 'webhook' && (!channels.webhook_url || !channels.webhook_secret_set)) {
+      throw validationFailed([
+        {
+          path: 'notification_method',
+          message: 'set a webhook URL and generate its signing secret in your notification channels first',
         },
       ]);
     }

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import {
   DELIVERY_FAILURES,
   type ChannelSettings,
+  type ErrorBody,
   type NotificationRecord,
   type WebhookSecret,
 } from '@tickwatch/shared';
@@ -200,19 +201,31 @@ describe(`webhook delivery on ${inject('dynamoKind')}`, () => {
     expect(record).toMatchObject({ delivery_status: 'failed', failure_id: 'rejected' });
   });
 
-  it('fails a fire with its reason when no URL or no secret is set, without connecting', async () => {
+  it('refuses a webhook alert until its URL and secret are set, and fails a fire whose URL was removed since', async () => {
     const gina = await signIn(server, 'gina-unset');
-    await gina.createAlert(priceAlert('NOURL', '>', 100, { notification_method: 'webhook' }));
-    await fire('NOURL');
-    expect(await settled(gina, 'NOURL')).toMatchObject({ delivery_status: 'failed', failure_id: 'no_target' });
-
+    const refused = async () => {
+      const res = await gina.request(
+        'POST',
+        '/api/alerts',
+        priceAlert('NOURL', '>', 100, { notification_method: 'webhook' }),
+      );
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as ErrorBody).error.issues).toEqual([
+        { path: 'notification_method', message: expect.stringContaining('webhook URL') as unknown },
+      ]);
+    };
+    await refused();
     expect((await gina.request('PUT', '/api/me/channels', { webhook_url: receiver.url })).status).toBe(200);
-    await gina.createAlert(priceAlert('NOSECRET', '>', 100, { notification_method: 'webhook' }));
-    await fire('NOSECRET');
-    expect(await settled(gina, 'NOSECRET')).toMatchObject({
+    await refused();
+
+    await setUp(gina, { webhook_url: receiver.url });
+    await gina.createAlert(priceAlert('NOURL', '>', 100, { notification_method: 'webhook' }));
+    expect((await gina.request('PUT', '/api/me/channels', { webhook_url: null })).status).toBe(200);
+    await fire('NOURL');
+    expect(await settled(gina, 'NOURL')).toMatchObject({
       delivery_status: 'failed',
-      failure_id: 'no_secret',
-      failure_reason: DELIVERY_FAILURES.no_secret,
+      failure_id: 'no_target',
+      failure_reason: DELIVERY_FAILURES.no_target,
     });
     expect(receiver.connections).toBe(0);
   });
