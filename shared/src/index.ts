@@ -4,5 +4,6 @@ export * from './bars.js';
 export * from './events.js';
 export * from './indicators.js';
 export * from './numbers.js';
+export * from './templates.js';
 export * from './ticks.js';
 export * from './wording.js';

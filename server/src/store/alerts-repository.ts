@@ -14,6 +14,7 @@ import {
   CONDITION_TYPES,
   NOTIFICATION_METHODS,
   TRIGGER_MODES,
+  fireEvidenceSchema,
   fundamentalConditionSchema,
   indicatorConditionSchema,
   priceThresholdConditionSchema,
@@ -76,6 +77,7 @@ const pendingNotificationSchema = z.object({
   notification_method: z.enum(NOTIFICATION_METHODS),
   condition_type: z.enum(CONDITION_TYPES),
   message: z.string(),
+  evidence: fireEvidenceSchema.optional(),
 });
 
 const storedFields = {
@@ -88,6 +90,8 @@ const storedFields = {
   trigger_mode: z.enum(TRIGGER_MODES),
   expires_at: z.number().nullable(),
   note: z.string(),
+  // Items stored before alerts had message templates have none: the standard sentence, as '' means.
+  message: z.string().default(''),
   created_at: z.number(),
   updated_at: z.number(),
   last_triggered: z.number().nullable(),

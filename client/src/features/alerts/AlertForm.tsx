@@ -5,6 +5,7 @@ import { ConditionFields } from './ConditionFields';
 import { DeliveryFields } from './DeliveryFields';
 import { ErrorSummary } from './ErrorSummary';
 import { FieldScopeContext } from './field-scope';
+import { MessageField } from './MessageField';
 import { shownFields, unplacedErrors } from './form-model';
 import { submitLabel } from './form-wording';
 import { TextField } from './TextField';
@@ -53,6 +54,7 @@ export function AlertForm(props: AlertFormProps) {
           />
           <ConditionFields state={state} edit={edit} />
           <DeliveryFields state={state} edit={edit} channel={channel} />
+          <MessageField value={state.message} onChange={(message) => edit({ message })} />
         </div>
       </FieldScopeContext>
 
