@@ -143,6 +143,11 @@ function decidedAtClause(decidedAt: number | undefined): {
   };
 }
 
+/** An item as read back: one stored before alerts had message templates has none, which means '' (the standard one). */
+function asAlertItem(item: Record<string, unknown>): AlertItem {
+  return { message: '', ...item } as AlertItem;
+}
+
 /** The items of a page that are alerts the engine can run; each other one goes to `onInvalid`. */
 function validItems(
   raw: Record<string, unknown>[] | undefined,
@@ -176,7 +181,7 @@ export class AlertsRepository {
     const { Item } = await this.doc.send(
       new GetCommand({ TableName: this.table, Key: { alert_id: alertId }, ConsistentRead: true }),
     );
-    return Item as AlertItem | undefined;
+    return Item && asAlertItem(Item);
   }
 
   /** The alert if it exists and belongs to `userId`; another user's alert is indistinguishable from none. */
@@ -203,7 +208,7 @@ export class AlertsRepository {
       }),
     );
     return {
-      items: (result.Items ?? []) as AlertItem[],
+      items: (result.Items ?? []).map(asAlertItem),
       ...(result.LastEvaluatedKey ? { nextCursor: encodeCursor(result.LastEvaluatedKey) } : {}),
     };
   }
@@ -415,7 +420,7 @@ export class AlertsRepository {
       const { Attributes } = await this.doc.send(
         new UpdateCommand({ TableName: this.table, ReturnValues: 'ALL_NEW', ...input }),
       );
-      return Attributes as AlertItem;
+      return asAlertItem(Attributes!);
     } catch (err) {
       if (isConditionFailure(err)) throw new VersionConflictError('alert changed or is gone');
       throw err;

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Alert, NotificationRecord } from '@tickwatch/shared';
 import { AlertEngine } from '../../src/engine/alert-engine.js';
@@ -203,6 +204,27 @@ describe(`fires that explain themselves, and message templates, on ${inject('dyn
     const [record] = await historyOf(user, 'EVP');
     expect(record?.notification_id).toBe(pending.notification_id);
     expect(record?.evidence).toEqual(pending.evidence);
+  });
+
+  it('reads an alert stored before templates as having none, and fires it with the standard sentence', async () => {
+    const user = await signIn(server, 'evidence-old-alert');
+    const alert = await user.createAlert(priceAlert('EVO', '>', 10, { message: '{{symbol}} up' }));
+    await server.store.clients.doc.send(
+      new UpdateCommand({
+        TableName: server.store.tables.alerts,
+        Key: { alert_id: alert.alert_id },
+        UpdateExpression: 'REMOVE message',
+      }),
+    );
+    const read = (await (await user.request('GET', `/api/alerts/${alert.alert_id}`)).json()) as Alert;
+    expect(read.message).toBe('');
+    const listed = (await (await user.request('GET', '/api/alerts')).json()) as { items: Alert[] };
+    expect(listed.items.map((a) => a.message)).toEqual(['']);
+    const patched = await user.request('PATCH', `/api/alerts/${alert.alert_id}`, { note: 'old' });
+    expect(((await patched.json()) as Alert).message).toBe('');
+    await play('EVO', [5, 11]);
+    const [record] = await historyOf(user, 'EVO');
+    expect(record?.message).toBe('EVO last price 11.00 is above 10.00');
   });
 
   it('refuses a template with an unknown placeholder or unbalanced braces, naming the field', async () => {
