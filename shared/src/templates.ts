@@ -32,7 +32,10 @@ export const MESSAGE_PLACEHOLDERS = [
 ] as const;
 export type MessagePlaceholder = (typeof MESSAGE_PLACEHOLDERS)[number];
 
-/** What a placeholder reads when its fire has no such value (`{{previous}}` of a level condition, `{{indicator}}` of a price alert). */
+/**
+ * What a placeholder reads when its fire has no such value: `{{previous}}` of a level condition, `{{indicator}}` of
+ * a price alert.
+ */
 export const MISSING_VALUE = 'n/a';
 
 const OPEN = '{{';
