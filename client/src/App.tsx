@@ -1,16 +1,18 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { SESSION_EXPIRED_MESSAGE } from '@tickwatch/shared';
+import { SESSION_EXPIRED_MESSAGE, type NotificationRecord } from '@tickwatch/shared';
 import { createApi } from './api/http';
 import { loadSession, saveSession, type Session } from './api/session';
 import { connectSocket } from './api/socket';
+import type { ChartMarker } from './chart-markers';
 import { AlertForm } from './features/alerts/AlertForm';
 import { AlertList } from './features/alerts/AlertList';
 import type { PreviewMarkers } from './features/alerts/preview-model';
 import { useAlerts } from './features/alerts/useAlerts';
 import { SignIn } from './features/auth/SignIn';
-import { PriceChart } from './features/chart/PriceChart';
+import { PriceChart, rangeShowing, type RangeRequest } from './features/chart/PriceChart';
 import { ConnectionBadge } from './features/connection/ConnectionBadge';
 import { useConnection } from './features/connection/useConnection';
+import { fireMoment } from './features/notifications/history';
 import { NotificationHistory } from './features/notifications/NotificationHistory';
 import { Toasts } from './features/notifications/Toasts';
 import { useNotifications } from './features/notifications/useNotifications';
@@ -73,6 +75,31 @@ function Dashboard({
   const symbol = selected && watchlist.symbols.includes(selected) ? selected : (watchlist.symbols[0] ?? null);
   // The new-alert form's preview fires, drawn only on the chart of the draft's symbol.
   const [preview, setPreview] = useState<PreviewMarkers | null>(null);
+  // A recorded fire opened from the history: its symbol, the range that shows it, and its marker.
+  const [shownFire, setShownFire] = useState<{ symbol: string; request: RangeRequest; marker: ChartMarker } | null>(
+    null,
+  );
+  const showOnChart = (record: NotificationRecord): string | null => {
+    const moment = fireMoment(record);
+    const range = rangeShowing(moment.time, Date.now());
+    if (!range) return 'This fire is older than 24 hours, the longest the chart shows.';
+    if (!watchlist.symbols.includes(record.symbol)) void watchlist.add(record.symbol);
+    setSelected(record.symbol);
+    setShownFire({
+      symbol: record.symbol,
+      request: { range },
+      marker: { key: `fire-${record.notification_id}`, ...moment, label: record.message, kind: 'fire' },
+    });
+    return null;
+  };
+  // One array while neither changes: the chart's canvas is memoised on it and the dashboard renders on every tick.
+  const markers = useMemo(
+    () => [
+      ...(preview?.symbol === symbol ? preview.markers : []),
+      ...(shownFire?.symbol === symbol ? [shownFire.marker] : []),
+    ],
+    [preview, shownFire, symbol],
+  );
 
   return (
     <div className="app">
@@ -110,7 +137,8 @@ function Dashboard({
               symbol={symbol}
               live={watchlist.rows.get(symbol)?.last ?? null}
               alerts={alerts.alerts.filter((a) => a.symbol === symbol && a.enabled)}
-              {...(preview?.symbol === symbol ? { markers: preview.markers } : {})}
+              markers={markers}
+              {...(shownFire?.symbol === symbol ? { rangeRequest: shownFire.request } : {})}
             />
           ) : (
             <p className="muted">Add a symbol to your watchlist to see its chart.</p>
@@ -147,7 +175,7 @@ function Dashboard({
             </div>
           ) : (
             <div role="tabpanel" aria-label="History">
-              <NotificationHistory api={api} live={notifications.recent} />
+              <NotificationHistory api={api} live={notifications.recent} onShowOnChart={showOnChart} />
             </div>
           )}
         </section>

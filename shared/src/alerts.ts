@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { USER_ID_PATTERN } from './api.js';
 import { INDICATOR_DEFAULTS } from './indicators.js';
 import { storable } from './numbers.js';
+import { MAX_MESSAGE_TEMPLATE, templateProblem } from './templates.js';
 import { MAX_EPOCH_MS, MAX_PRICE, limitQuery, symbolSchema } from './ticks.js';
 
 export const userIdSchema = z.string().regex(USER_ID_PATTERN, 'must be 1-128 letters, digits or _ . @ : -');
@@ -135,7 +136,18 @@ export const ALERT_OPTION_DEFAULTS = {
   trigger_mode: 'rearm',
   expires_at: null,
   note: '',
+  message: '',
 } as const;
+
+/** An alert's own wording of its fires, with placeholders (templates.ts); empty for the standard sentence. */
+const messageTemplate = z
+  .string()
+  .trim()
+  .max(MAX_MESSAGE_TEMPLATE)
+  .superRefine((template, ctx) => {
+    const problem = templateProblem(template);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 const alertOptions = {
   notification_method: z.enum(NOTIFICATION_METHODS),
@@ -151,6 +163,7 @@ const alertOptions = {
     .default(ALERT_OPTION_DEFAULTS.expires_at),
   /** The trader's own label. */
   note: z.string().trim().max(200).default(ALERT_OPTION_DEFAULTS.note),
+  message: messageTemplate.default(ALERT_OPTION_DEFAULTS.message),
 };
 
 export const alertDefinitionSchema = z.discriminatedUnion('condition_type', [
@@ -187,6 +200,7 @@ export const ALERT_OPTION_FIELDS = [
   'trigger_mode',
   'expires_at',
   'note',
+  'message',
 ] as const;
 
 /** The fields that decide when an alert fires: a change to any of them makes it a new alert, armed afresh. */
@@ -248,6 +262,7 @@ export const alertPatchSchema = z
     trigger_mode: z.enum(TRIGGER_MODES),
     expires_at: alertOptions.expires_at.removeDefault(),
     note: z.string().trim().max(200),
+    message: messageTemplate,
   })
   .partial()
   .refine((p) => Object.keys(p).length > 0, 'nothing to change')
@@ -317,6 +332,28 @@ export const DELIVERY_FAILURES = {
 } as const;
 export type DeliveryFailure = keyof typeof DELIVERY_FAILURES;
 
+/** Entries of a fire's evidence `values` at most: the indicator, or a metric and its input, with room to spare. */
+export const MAX_EVIDENCE_VALUES = 8;
+
+/**
+ * Why a fire fired, kept with its record (docs/alerts.md, "History records"): the tick, the compared value and the
+ * level, the value before the tick for a crossing (null for a level condition), the condition as worded when it
+ * fired, and named values behind the comparison (`indicator`; `metric` with its input `eps_ttm`,
+ * `shares_outstanding` or `annual_dividend`). Every number is one the store can hold.
+ */
+export const fireEvidenceSchema = z.object({
+  tick: z.object({ price: z.number(), timestamp: z.number() }),
+  value: z.number(),
+  level: z.number(),
+  before: z.number().nullable(),
+  condition: z.string().max(500),
+  values: z
+    .record(z.string().max(40), z.number())
+    .refine((values) => Object.keys(values).length <= MAX_EVIDENCE_VALUES, 'too many values')
+    .optional(),
+});
+export type FireEvidence = z.infer<typeof fireEvidenceSchema>;
+
 /** One fire, as recorded in alert_notifications_history (the seed's attributes plus a readable message). */
 export interface NotificationRecord {
   notification_id: string;
@@ -332,8 +369,10 @@ export interface NotificationRecord {
   delivery_status: DeliveryStatus;
   message_id: string | null;
   condition_type: ConditionType;
-  /** What happened, in words: "AAPL last price 205.50 crossed above 200.00". */
+  /** What happened, in words: "AAPL last price 205.50 crossed above 200.00", or the alert's template filled in. */
   message: string;
+  /** Why it fired; absent from records written before evidence was kept. */
+  evidence?: FireEvidence;
   /** Set when delivery_status is `failed`: the reason's id and its sentence from DELIVERY_FAILURES. */
   failure_id?: DeliveryFailure;
   failure_reason?: string;
@@ -410,6 +449,7 @@ export function definitionOf(alert: AlertDefinition): AlertDefinition {
     trigger_mode: alert.trigger_mode,
     expires_at: alert.expires_at,
     note: alert.note,
+    message: alert.message,
   };
   switch (alert.condition_type) {
     case 'price_threshold':

@@ -5,5 +5,6 @@ export * from './events.js';
 export * from './indicators.js';
 export * from './numbers.js';
 export * from './preview.js';
+export * from './templates.js';
 export * from './ticks.js';
 export * from './wording.js';

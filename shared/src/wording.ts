@@ -11,6 +11,7 @@ import type {
   TriggerMode,
 } from './alerts.js';
 import { INDICATOR_DEFAULTS, comparesPrice, indicatorSettings } from './indicators.js';
+import type { EvidenceValueName } from './templates.js';
 
 /**
  * Every word the product uses for an alert, in one place: the server writes fire messages with these, and the
@@ -98,6 +99,15 @@ export const STATE_LABELS: Record<AlertState, string> = {
   disabled: 'disabled',
   expired: 'expired',
   waiting: 'waiting',
+};
+
+/** The named values a fire's evidence may keep, as the history shows them. */
+export const EVIDENCE_VALUE_LABELS: Record<EvidenceValueName, string> = {
+  indicator: 'indicator',
+  metric: 'metric',
+  eps_ttm: 'EPS (TTM)',
+  shares_outstanding: 'shares outstanding',
+  annual_dividend: 'annual dividend',
 };
 
 /** An indicator with its settings, defaults filled in: "RSI(14, 5m)", "Bollinger upper band(20, 2, 1h)". */

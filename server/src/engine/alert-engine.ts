@@ -70,6 +70,7 @@ export class AlertEngine {
         },
         onStale: (alertId, item) => (item ? this.resync(item) : this.remove(alertId)),
         onStored: (item) => this.absorb(item),
+        fundamentals: (symbol) => this.fundamentals.get(symbol),
       },
       deps.log.child({ part: 'recorder' }),
       deps.retries,

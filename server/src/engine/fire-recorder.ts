@@ -1,6 +1,13 @@
 import crypto from 'node:crypto';
 import PQueue from 'p-queue';
-import { conditionKey, describeFire, type NotificationRecord } from '@tickwatch/shared';
+import {
+  conditionKey,
+  describeFire,
+  renderTemplate,
+  type FireEvidence,
+  type Fundamentals,
+  type NotificationRecord,
+} from '@tickwatch/shared';
 import { RetryGroup, backoffDelay } from '../backoff.js';
 import type { Logger } from '../log.js';
 import {
@@ -13,6 +20,7 @@ import { SlotAllocator, atSlot } from '../store/history-slots.js';
 import type { HistoryWrites } from '../store/history-writes.js';
 import { isPermanentWriteError } from '../store/write-errors.js';
 import type { EngineAction, LiveAlert } from './alert-book.js';
+import { fireEvidence } from './fire-evidence.js';
 
 export interface RecorderHooks {
   /**
@@ -24,6 +32,8 @@ export interface RecorderHooks {
   onStale(alertId: string, item: AlertItem | undefined): void;
   /** A write succeeded; `item` is the alert as now stored. */
   onStored(item: AlertItem): void;
+  /** The symbol's fundamentals as a fire is decided, for its evidence (the metric's input); none without it. */
+  fundamentals?(symbol: string): Fundamentals | undefined;
 }
 
 const RETRY = { baseMs: 100, maxMs: 30_000 };
@@ -53,6 +63,10 @@ export interface ExpireAction {
   kind: 'expire';
   alert: LiveAlert;
 }
+
+/** A fire with the evidence taken when it was decided. */
+type FireDecision = Extract<EngineAction, { kind: 'fire' }> & { evidence: FireEvidence };
+type Decision = FireDecision | Exclude<EngineAction, { kind: 'fire' }> | ExpireAction;
 
 /** The store refused a write for good (a value it cannot hold): retrying is pointless, the decision is dead-lettered. */
 class RefusedWrite extends Error {
@@ -129,19 +143,23 @@ export class FireRecorder {
   record(action: EngineAction | ExpireAction, at?: number): Promise<void> {
     const id = action.alert.id;
     const generation = this.generations.get(id) ?? 0;
+    // A fire's evidence is taken now, as it is decided: by the time its claim is written the fundamentals may differ.
+    const decision: Decision =
+      action.kind === 'fire'
+        ? {
+            ...action,
+            evidence: fireEvidence(action.alert.item, action, this.hooks.fundamentals?.(action.alert.item.symbol)),
+          }
+        : action;
     return new Promise((decided) =>
       this.enqueue(id, async () => {
         // A definition changed since this decision was made: it no longer applies.
-        if ((this.generations.get(id) ?? 0) === generation) await this.decide(action, at, decided);
+        if ((this.generations.get(id) ?? 0) === generation) await this.decide(decision, at, decided);
       }).finally(decided),
     );
   }
 
-  private async decide(
-    action: EngineAction | ExpireAction,
-    at: number | undefined,
-    decided: () => void,
-  ): Promise<void> {
+  private async decide(action: Decision, at: number | undefined, decided: () => void): Promise<void> {
     const id = action.alert.id;
     if (action.kind === 'fire') {
       await this.fire(action, at, decided);
@@ -191,13 +209,13 @@ export class FireRecorder {
     this.history.abandonAll();
   }
 
-  private async fire(
-    action: Extract<EngineAction, { kind: 'fire' }>,
-    at: number | undefined,
-    claimed: () => void,
-  ): Promise<void> {
-    const { alert, tick } = action;
+  private async fire(action: FireDecision, at: number | undefined, claimed: () => void): Promise<void> {
+    const { alert, tick, evidence } = action;
     const item = alert.item;
+    // A template is the alert's own wording; the evidence keeps the standard one of the condition.
+    const message = item.message
+      ? renderTemplate(item.message, { symbol: item.symbol, evidence })
+      : describeFire(item, { value: action.value, level: action.level, price: tick.price });
     const pending: PendingNotification = {
       notification_id: crypto.randomUUID(),
       user_id: item.user_id,
@@ -208,7 +226,8 @@ export class FireRecorder {
       triggered_at: atSlot(tick.timestamp, this.slots.take(item.user_id, tick.timestamp)),
       notification_method: item.notification_method,
       condition_type: item.condition_type,
-      message: describeFire(item, { value: action.value, level: action.level, price: tick.price }),
+      message,
+      evidence,
     };
     const definition = conditionKey(item);
     const stored = await this.stage(PRIORITY.claim, () =>

@@ -168,6 +168,7 @@ describe('presentAlert output', () => {
       trigger_mode: 'rearm',
       expires_at: NOW_S + 86_400,
       note: 'breakout',
+      message: '',
       alert_id: 'alert-1',
       user_id: 'trader-1',
       created_at: NOW_S - 3600,
@@ -238,6 +239,7 @@ describe('definitionOf', () => {
       trigger_mode: 'once',
       expires_at: NOW_S + 60,
       note: 'breakout',
+      message: '',
     });
   });
 });

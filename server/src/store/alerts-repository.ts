@@ -14,6 +14,7 @@ import {
   CONDITION_TYPES,
   NOTIFICATION_METHODS,
   TRIGGER_MODES,
+  fireEvidenceSchema,
   fundamentalConditionSchema,
   indicatorConditionSchema,
   priceThresholdConditionSchema,
@@ -76,6 +77,7 @@ const pendingNotificationSchema = z.object({
   notification_method: z.enum(NOTIFICATION_METHODS),
   condition_type: z.enum(CONDITION_TYPES),
   message: z.string(),
+  evidence: fireEvidenceSchema.optional(),
 });
 
 const storedFields = {
@@ -88,6 +90,8 @@ const storedFields = {
   trigger_mode: z.enum(TRIGGER_MODES),
   expires_at: z.number().nullable(),
   note: z.string(),
+  // Items stored before alerts had message templates have none: the standard sentence, as '' means.
+  message: z.string().default(''),
   created_at: z.number(),
   updated_at: z.number(),
   last_triggered: z.number().nullable(),
@@ -139,6 +143,11 @@ function decidedAtClause(decidedAt: number | undefined): {
   };
 }
 
+/** An item as read back: one stored before alerts had message templates has none, which means '' (the standard one). */
+function asAlertItem(item: Record<string, unknown>): AlertItem {
+  return { message: '', ...item } as AlertItem;
+}
+
 /** The items of a page that are alerts the engine can run; each other one goes to `onInvalid`. */
 function validItems(
   raw: Record<string, unknown>[] | undefined,
@@ -172,7 +181,7 @@ export class AlertsRepository {
     const { Item } = await this.doc.send(
       new GetCommand({ TableName: this.table, Key: { alert_id: alertId }, ConsistentRead: true }),
     );
-    return Item as AlertItem | undefined;
+    return Item && asAlertItem(Item);
   }
 
   /** The alert if it exists and belongs to `userId`; another user's alert is indistinguishable from none. */
@@ -199,7 +208,7 @@ export class AlertsRepository {
       }),
     );
     return {
-      items: (result.Items ?? []) as AlertItem[],
+      items: (result.Items ?? []).map(asAlertItem),
       ...(result.LastEvaluatedKey ? { nextCursor: encodeCursor(result.LastEvaluatedKey) } : {}),
     };
   }
@@ -411,7 +420,7 @@ export class AlertsRepository {
       const { Attributes } = await this.doc.send(
         new UpdateCommand({ TableName: this.table, ReturnValues: 'ALL_NEW', ...input }),
       );
-      return Attributes as AlertItem;
+      return asAlertItem(Attributes!);
     } catch (err) {
       if (isConditionFailure(err)) throw new VersionConflictError('alert changed or is gone');
       throw err;

@@ -21,6 +21,7 @@ const sma: AlertDefinition = {
   trigger_mode: 'rearm',
   expires_at: null,
   note: 'trend',
+  message: '',
 };
 const editing = alertOf(sma, 'alert-7');
 

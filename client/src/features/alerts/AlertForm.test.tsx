@@ -52,6 +52,35 @@ describe('AlertForm: validation', () => {
   });
 });
 
+describe('AlertForm: the message template', () => {
+  it('checks the template as it is typed, names the mistake, and sends nothing while it stands', async () => {
+    const { user, alerts } = await renderAlertForm();
+    await user.type(field('alert-threshold'), '100');
+    const message = field('alert-message');
+    await user.click(message);
+    await user.paste('{{symbol}} at {{prcie}}');
+    expect(errorBeside(message)?.textContent).toMatch(/^\{\{prcie\}\} is not a placeholder: use \{\{symbol\}\}/);
+    expect(message.getAttribute('aria-invalid')).toBe('true');
+    await user.click(field('alert-submit'));
+    expect(alerts.create).not.toHaveBeenCalled();
+
+    await user.clear(message);
+    await user.paste('{{symbol}} at {{price');
+    expect(errorBeside(message)?.textContent).toBe('has a {{ that is never closed with }}');
+    await user.paste('}}');
+    expect(errorBeside(message)).toBeNull();
+    expect(message.getAttribute('aria-invalid')).toBeNull();
+    await user.click(field('alert-submit'));
+    expect(alerts.create.mock.calls[0]![0]).toMatchObject({ message: '{{symbol}} at {{price}}' });
+  });
+
+  it('lists the placeholders beside the field', async () => {
+    await renderAlertForm();
+    const hint = field('alert-message').parentElement?.querySelector('.af-hint');
+    expect(hint?.textContent).toContain('{{symbol}}, {{price}}, {{threshold}}, {{value}}, {{previous}}');
+  });
+});
+
 describe('AlertForm: creating a price alert', () => {
   it('sends the definition the form describes, then reports it and clears the level', async () => {
     const { user, alerts, onDone } = await renderAlertForm();
@@ -63,6 +92,8 @@ describe('AlertForm: creating a price alert', () => {
     await user.type(field('alert-cooldown'), '300');
     await user.selectOptions(field('alert-trigger-mode'), 'once');
     await user.type(field('alert-note'), ' take profit ');
+    await user.click(field('alert-message'));
+    await user.paste('{{symbol}} at {{price}}');
     await user.click(field('alert-submit'));
 
     expect(alerts.create).toHaveBeenCalledTimes(1);
@@ -76,6 +107,7 @@ describe('AlertForm: creating a price alert', () => {
       trigger_mode: 'once',
       expires_at: null,
       note: 'take profit',
+      message: '{{symbol}} at {{price}}',
     });
     expect(field('alert-form-status').textContent).toBe('Alert created: MSFT day high crosses above 200.50');
     expect((field('alert-threshold') as HTMLInputElement).value).toBe('');
@@ -99,6 +131,7 @@ describe('AlertForm: creating a price alert', () => {
       trigger_mode: 'rearm',
       expires_at: null,
       note: '',
+      message: '',
     });
   });
 

@@ -6,6 +6,7 @@ import { ConditionFields } from './ConditionFields';
 import { DeliveryFields } from './DeliveryFields';
 import { ErrorSummary } from './ErrorSummary';
 import { FieldScopeContext } from './field-scope';
+import { MessageField } from './MessageField';
 import { shownFields, unplacedErrors } from './form-model';
 import type { PreviewMarkers } from './preview-model';
 import { submitLabel } from './form-wording';
@@ -59,6 +60,7 @@ export function AlertForm(props: AlertFormProps) {
           />
           <ConditionFields state={state} edit={edit} />
           <DeliveryFields state={state} edit={edit} channel={channel} api={props.api} />
+          <MessageField value={state.message} onChange={(message) => edit({ message })} />
         </div>
       </FieldScopeContext>
 

@@ -45,6 +45,7 @@ export const ERROR_PATHS: Record<keyof AlertFormState, readonly string[]> = {
   trigger_mode: ['trigger_mode'],
   expires: ['expires_at'],
   note: ['note'],
+  message: ['message'],
 };
 
 /** The error paths that an edit of these inputs makes stale. */

@@ -46,6 +46,8 @@ export interface AlertFormState {
   /** `YYYY-MM-DDTHH:mm` in local time, or '' for no expiry. */
   expires: string;
   note: string;
+  /** The alert's message template; '' for the standard sentence. */
+  message: string;
 }
 
 /** Field errors keyed by the definition's dotted path (`condition.threshold`), as the server reports them. */
@@ -72,6 +74,7 @@ export function initialFormState(symbol: string | null): AlertFormState {
     trigger_mode: ALERT_OPTION_DEFAULTS.trigger_mode,
     expires: '',
     note: ALERT_OPTION_DEFAULTS.note,
+    message: ALERT_OPTION_DEFAULTS.message,
   };
 }
 
@@ -88,6 +91,7 @@ export function formStateFromDefinition(definition: AlertDefinition): AlertFormS
     trigger_mode: definition.trigger_mode,
     expires: epochToLocalInput(definition.expires_at),
     note: definition.note,
+    message: definition.message,
   };
   switch (definition.condition_type) {
     case 'price_threshold': {
@@ -146,7 +150,7 @@ function defined<T extends Record<string, unknown>>(value: T): T {
 /** Which inputs the form shows for this state; each is named by the definition path its errors use. */
 export function visibleFields(state: Pick<AlertFormState, 'condition_type' | 'indicator'>): string[] {
   const common = ['symbol', 'condition_type'];
-  const options = ['notification_method', 'cooldown_seconds', 'trigger_mode', 'expires_at', 'note'];
+  const options = ['notification_method', 'cooldown_seconds', 'trigger_mode', 'expires_at', 'note', 'message'];
   let condition: string[];
   switch (state.condition_type) {
     case 'price_threshold':
@@ -207,6 +211,7 @@ export function buildDefinition(state: AlertFormState): Record<string, unknown> 
     trigger_mode: state.trigger_mode,
     expires_at: localInputToEpoch(state.expires),
     note: state.note,
+    message: state.message,
   });
 }
 

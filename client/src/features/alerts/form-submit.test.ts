@@ -28,6 +28,7 @@ const sma: AlertDefinition = {
   trigger_mode: 'rearm',
   expires_at: null,
   note: '',
+  message: '',
 };
 const original: EditedAlert = { alertId: 'a1', definition: sma };
 const edit = (patch: Partial<AlertFormState>, channels: ChannelSettings | null = none) =>

@@ -125,6 +125,7 @@ export const PATH_LABELS: Record<string, string> = {
   trigger_mode: 'Fires',
   expires_at: 'Expires',
   note: 'Note',
+  message: 'Message',
   enabled: 'Enabled',
   email: 'Email address',
   sns_target: 'SNS target',

@@ -43,6 +43,20 @@ export const CHART_RANGES = [
 ] as const satisfies readonly RangeSpec[];
 export type ChartRange = (typeof CHART_RANGES)[number]['label'];
 
+/**
+ * The shortest range that shows the moment `time` at `now` (with a bar to spare, so it is not on the edge that
+ * drops off), or null when it is older than the longest range.
+ */
+export function rangeShowing(time: number, now: number): ChartRange | null {
+  const age = Math.max(0, now - time);
+  return CHART_RANGES.find((r) => age + CANDLE_INTERVAL_MS[r.interval] <= r.spanMs)?.label ?? null;
+}
+
+/** A range asked for from outside the chart (to show a moment); each new object switches to it once. */
+export interface RangeRequest {
+  range: ChartRange;
+}
+
 type LoadState = { status: 'loading' } | { status: 'ready' } | { status: 'error'; message: string };
 
 /** The fastest the chart redraws from live ticks; the price above it updates on every tick. */
@@ -69,6 +83,7 @@ export function PriceChart({
   live,
   alerts,
   markers = NO_MARKERS,
+  rangeRequest = null,
 }: {
   api: Api;
   symbol: string;
@@ -76,8 +91,14 @@ export function PriceChart({
   alerts: Alert[];
   /** Moments to mark on the price line; those outside the range shown are left out. */
   markers?: readonly ChartMarker[];
+  rangeRequest?: RangeRequest | null;
 }) {
-  const [rangeLabel, setRangeLabel] = useState<ChartRange>('1h');
+  const [rangeLabel, setRangeLabel] = useState<ChartRange>(rangeRequest?.range ?? '1h');
+  const [seenRequest, setSeenRequest] = useState(rangeRequest);
+  if (rangeRequest !== seenRequest) {
+    setSeenRequest(rangeRequest);
+    if (rangeRequest) setRangeLabel(rangeRequest.range);
+  }
   const range: RangeSpec = CHART_RANGES.find((r) => r.label === rangeLabel) ?? CHART_RANGES[0];
   const options = useMemo<SeriesOptions>(
     () => ({ intervalMs: CANDLE_INTERVAL_MS[range.interval], windowMs: range.spanMs, maxPoints: MAX_POINTS }),

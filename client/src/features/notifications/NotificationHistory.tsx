@@ -1,6 +1,7 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent, type InputHTMLAttributes } from 'react';
+import { Fragment, useEffect, useMemo, useRef, useState, type FormEvent, type InputHTMLAttributes } from 'react';
 import { METHOD_LABELS, formatNumber, type NotificationRecord } from '@tickwatch/shared';
 import type { Api } from '../../api/http';
+import { FireDetails, type ShowOnChart } from './FireDetails';
 import {
   mergeHistory,
   parseHistoryFilter,
@@ -28,15 +29,25 @@ function describeFilter(filter: HistoryFilter): string {
 
 /**
  * Every fire of the user's alerts, newest first, page by page from `GET /api/notifications`, with the records
- * that arrive by socket (`live`: new fires and delivery updates) folded in so the table stays current.
+ * that arrive by socket (`live`: new fires and delivery updates) folded in so the table stays current. A row opens
+ * to show why it fired, and `onShowOnChart` takes the trader to that moment on the chart.
  */
-export function NotificationHistory({ api, live }: { api: Api; live: NotificationRecord[] }) {
+export function NotificationHistory({
+  api,
+  live,
+  onShowOnChart,
+}: {
+  api: Api;
+  live: NotificationRecord[];
+  onShowOnChart?: ShowOnChart;
+}) {
   const [draft, setDraft] = useState<HistoryFilterInput>({ symbol: '', from: '', to: '' });
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<HistoryFilterField, string>>>({});
   const [filter, setFilter] = useState<HistoryFilter>({});
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
+  const [open, setOpen] = useState<ReadonlySet<string>>(() => new Set());
   // Answers for a filter that has since changed are dropped.
   const generation = useRef(0);
 
@@ -91,6 +102,12 @@ export function NotificationHistory({ api, live }: { api: Api; live: Notificatio
     () => (loaded ? mergeHistory(loaded.items, live, filter, !loaded.nextCursor) : []),
     [loaded, live, filter],
   );
+  const toggle = (id: string) =>
+    setOpen((current) => {
+      const next = new Set(current);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
   const filtered = filter.symbol !== undefined || filter.from !== undefined || filter.to !== undefined;
 
   const field = (
@@ -159,25 +176,45 @@ export function NotificationHistory({ api, live }: { api: Api; live: Notificatio
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={r.notification_id} data-testid="history-row" data-notification-id={r.notification_id}>
-                <td>
-                  <time dateTime={new Date(r.triggered_at).toISOString()}>{formatTime(r.triggered_at)}</time>
-                </td>
-                <td>{r.symbol}</td>
-                <td>{r.message}</td>
-                <td className="nh-num">{formatNumber(r.current_price)}</td>
-                <td>{METHOD_LABELS[r.notification_method]}</td>
-                <td>
-                  <span className={`nh-status nh-${r.delivery_status}`} data-testid="history-status">
-                    {r.delivery_status}
-                  </span>
-                  {r.delivery_status === 'failed' ? (
-                    <span className="nh-failure" data-testid="history-failure">
-                      {r.failure_reason ?? 'no reason given'}
+              <Fragment key={r.notification_id}>
+                <tr data-testid="history-row" data-notification-id={r.notification_id}>
+                  <td>
+                    <button
+                      type="button"
+                      className="nh-expand"
+                      data-testid="history-expand"
+                      aria-expanded={open.has(r.notification_id)}
+                      aria-controls={`history-details-${r.notification_id}`}
+                      aria-label={`Why ${r.symbol} fired`}
+                      onClick={() => toggle(r.notification_id)}
+                    >
+                      <span aria-hidden="true">{open.has(r.notification_id) ? '▾' : '▸'}</span>
+                    </button>{' '}
+                    <time dateTime={new Date(r.triggered_at).toISOString()}>{formatTime(r.triggered_at)}</time>
+                  </td>
+                  <td>{r.symbol}</td>
+                  <td>{r.message}</td>
+                  <td className="nh-num">{formatNumber(r.current_price)}</td>
+                  <td>{METHOD_LABELS[r.notification_method]}</td>
+                  <td>
+                    <span className={`nh-status nh-${r.delivery_status}`} data-testid="history-status">
+                      {r.delivery_status}
                     </span>
-                  ) : null}
-                </td>
-              </tr>
+                    {r.delivery_status === 'failed' ? (
+                      <span className="nh-failure" data-testid="history-failure">
+                        {r.failure_reason ?? 'no reason given'}
+                      </span>
+                    ) : null}
+                  </td>
+                </tr>
+                {open.has(r.notification_id) ? (
+                  <tr id={`history-details-${r.notification_id}`} className="nh-details" data-testid="history-details">
+                    <td colSpan={6}>
+                      <FireDetails record={r} {...(onShowOnChart ? { onShowOnChart } : {})} />
+                    </td>
+                  </tr>
+                ) : null}
+              </Fragment>
             ))}
           </tbody>
         </table>

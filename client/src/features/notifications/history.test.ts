@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { NotificationRecord } from '@tickwatch/shared';
-import { localDayEnd, localDayStart, matchesFilter, mergeHistory, parseHistoryFilter, upsertRecords } from './history';
+import {
+  fireMoment,
+  localDayEnd,
+  localDayStart,
+  matchesFilter,
+  mergeHistory,
+  parseHistoryFilter,
+  upsertRecords,
+} from './history';
 
 function record(id: string, triggeredAt: number, patch: Partial<NotificationRecord> = {}): NotificationRecord {
   return {
@@ -166,5 +174,22 @@ describe('mergeHistory', () => {
     const merged = mergeHistory(loaded, live, {}, true);
     expect(ids(merged)).toEqual(['n4', 'n3', 'n2']);
     expect(merged[0]?.delivery_status).toBe('sent');
+  });
+});
+
+describe('fireMoment', () => {
+  it('is the tick of the evidence', () => {
+    const evidence = {
+      tick: { price: 205.25, timestamp: 1_000_000 },
+      value: 205.25,
+      level: 200,
+      before: 199,
+      condition: 'AAPL last price crosses above 200.00',
+    };
+    expect(fireMoment(record('n1', 1_000_000.002, { evidence }))).toEqual({ time: 1_000_000, price: 205.25 });
+  });
+
+  it('is the record’s own millisecond and price when it was kept without evidence', () => {
+    expect(fireMoment(record('n1', 1_000_000.002))).toEqual({ time: 1_000_000, price: 205.5 });
   });
 });

@@ -122,3 +122,9 @@ export function mergeHistory(
   );
   return relevant.length === 0 ? loaded : upsertRecords(loaded, relevant);
 }
+
+/** The moment a fire happened, to mark on a chart: its tick, or for a record kept without evidence its own fields. */
+export function fireMoment(record: NotificationRecord): { time: number; price: number } {
+  if (record.evidence) return { time: record.evidence.tick.timestamp, price: record.evidence.tick.price };
+  return { time: Math.floor(record.triggered_at), price: record.current_price };
+}
