@@ -22,6 +22,13 @@ export interface SymbolHealthList {
   symbols: SymbolHealth[];
 }
 
+/**
+ * When a symbol's market is open, so that its silence means something (FEED_MARKET_HOURS): `always` (the simulator),
+ * or `us-equities`, 09:30 to 16:00 New York time on weekdays.
+ */
+export const MARKET_CALENDARS = ['always', 'us-equities'] as const;
+export type MarketCalendar = (typeof MARKET_CALENDARS)[number];
+
 /** Minutes of blindness a trader may ask to be told about: a minute to a day. */
 export const FEED_ALERT_MINUTES = { min: 1, max: 1440 } as const;
 

@@ -11,6 +11,7 @@ import {
 } from '@tickwatch/shared';
 import type { AlertChanges } from '../engine/alert-changes.js';
 import type { AlertEngine } from '../engine/alert-engine.js';
+import type { FeedHealth } from '../market/feed-health.js';
 import {
   VersionConflictError,
   newAlertItem,
@@ -32,6 +33,8 @@ export interface AlertsRouterDeps {
   engine: Pick<AlertEngine, 'view'>;
   changes: AlertChanges;
   maxAlertsPerUser: number;
+  /** Feed health, for each alert's `blind_since`. */
+  health: Pick<FeedHealth, 'state'>;
   now?: () => number;
 }
 
@@ -46,11 +49,15 @@ export function alertsRouter({
   engine,
   changes,
   maxAlertsPerUser,
+  health,
   now = Date.now,
 }: AlertsRouterDeps): Router {
   const router = Router();
   router.use('/alerts', requireUser(auth));
-  const present = (item: AlertItem) => presentAlert(item, engine.view(item.alert_id), now());
+  const present = (item: AlertItem) => {
+    const at = now();
+    return presentAlert(item, engine.view(item.alert_id), at, health.state(item.symbol, at));
+  };
 
   /** An email or SNS alert with nowhere to send it would fail on its first fire: refuse it now instead. */
   async function assertTarget(userId: string, definition: AlertDefinition): Promise<void> {

@@ -1,12 +1,5 @@
+import type { MarketCalendar } from '@tickwatch/shared';
 import { TradingDayClock } from './trading-day.js';
-
-/**
- * When a symbol's market trades, for deciding whether its silence means anything: `always` (the simulator, crypto),
- * or `us-equities`, 09:30 to 16:00 New York time on weekdays. Exchange holidays are not known: on one, a symbol goes
- * quiet as on any weekday (docs/alerts.md, "Feed health").
- */
-export const MARKET_CALENDARS = ['always', 'us-equities'] as const;
-export type MarketCalendar = (typeof MARKET_CALENDARS)[number];
 
 const HOUR_MS = 3_600_000;
 /**
@@ -16,6 +9,10 @@ const HOUR_MS = 3_600_000;
 const SESSION_OPEN_MS = 9.5 * HOUR_MS;
 const SESSION_CLOSE_MS = 16 * HOUR_MS;
 
+/**
+ * When a symbol's market trades (FEED_MARKET_HOURS), for deciding whether its silence means anything. Exchange
+ * holidays are not known: on one, a symbol goes quiet as on any weekday (docs/alerts.md, "Feed health").
+ */
 export class MarketHours {
   private readonly clock = new TradingDayClock();
 
