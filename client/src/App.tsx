@@ -13,6 +13,7 @@ import { useConnection } from './features/connection/useConnection';
 import { NotificationHistory } from './features/notifications/NotificationHistory';
 import { Toasts } from './features/notifications/Toasts';
 import { useNotifications } from './features/notifications/useNotifications';
+import { FeedAlerts } from './features/watchlist/FeedAlerts';
 import { WatchlistPanel } from './features/watchlist/WatchlistPanel';
 import { useWatchlist } from './features/watchlist/useWatchlist';
 
@@ -67,6 +68,12 @@ function Dashboard({
   const reloadAlerts = alerts.reload;
   // A fire changes the alert's trigger count and state: refresh the list.
   const notifications = useNotifications(api, socket, session.userId, () => void reloadAlerts());
+  // A symbol gone blind changes the alerts' blind_since: refresh the list.
+  useEffect(() => {
+    const reload = () => void reloadAlerts();
+    socket.on('feed:blind', reload);
+    return () => void socket.off('feed:blind', reload);
+  }, [socket, reloadAlerts]);
   const [selected, setSelected] = useState<string | null>(null);
   const [tab, setTab] = useState<Tab>('alerts');
   const symbol = selected && watchlist.symbols.includes(selected) ? selected : (watchlist.symbols[0] ?? null);
@@ -99,6 +106,7 @@ function Dashboard({
       <main className="layout">
         <section className="watchlist-area" aria-label="Watchlist">
           <WatchlistPanel watchlist={watchlist} selected={symbol} onSelect={setSelected} />
+          <FeedAlerts api={api} socket={socket} />
         </section>
         <section className="chart-area" aria-label="Chart">
           {symbol ? (

@@ -8,6 +8,7 @@ import type {
   ChannelSettings,
   DevLoginResponse,
   ErrorBody,
+  FeedAlertSettings,
   FieldIssue,
   NotificationPage,
   Quote,
@@ -77,6 +78,8 @@ export function createApi(token: string | null, onUnauthorized: () => void = () 
     updateAlert: (alertId: string, patch: Record<string, unknown>) =>
       request<Alert>('PATCH', `/api/alerts/${alertId}`, patch),
     deleteAlert: (alertId: string) => request<void>('DELETE', `/api/alerts/${alertId}`),
+    feedAlerts: () => request<FeedAlertSettings>('GET', '/api/me/feed-alerts'),
+    setFeedAlerts: (settings: FeedAlertSettings) => request<FeedAlertSettings>('PUT', '/api/me/feed-alerts', settings),
     notifications: (params: { cursor?: string; symbol?: string; from?: number; to?: number; limit?: number }) =>
       request<NotificationPage>('GET', `/api/notifications${query({ limit: params.limit ?? 25, ...params })}`),
   };
