@@ -165,3 +165,24 @@ describe(`feed health on ${inject('dynamoKind')}`, () => {
     expect((await users.opted.notifications()).items).toEqual([]);
   });
 });
+
+describe(`feed health across a restart on ${inject('dynamoKind')}`, () => {
+  it('knows a symbol’s last trade from the store after a restart, rather than calling it never seen', async () => {
+    const first = await startTestServer({ FEED_QUIET_SECONDS: '1' });
+    const prefix = first.config.tablePrefix;
+    const at = Date.now() - 60_000;
+    try {
+      expect((await first.ingest({ symbol: 'RSTQ', timestamp: at, price: 10, volume: 1 })).status).toBe(202);
+    } finally {
+      // Closing flushes the queued tick to the store.
+      await first.close();
+    }
+    const second = await startTestServer({ FEED_QUIET_SECONDS: '1', TABLE_PREFIX: prefix });
+    try {
+      const health = (await (await fetch(`${second.url}/api/symbols/RSTQ`)).json()) as SymbolHealth;
+      expect(health).toEqual({ symbol: 'RSTQ', state: 'quiet', since: at, last_trade_at: at });
+    } finally {
+      await second.close();
+    }
+  });
+});
