@@ -16,6 +16,7 @@ import { fireMoment } from './features/notifications/history';
 import { NotificationHistory } from './features/notifications/NotificationHistory';
 import { Toasts } from './features/notifications/Toasts';
 import { useNotifications } from './features/notifications/useNotifications';
+import { FeedAlerts } from './features/watchlist/FeedAlerts';
 import { WatchlistPanel } from './features/watchlist/WatchlistPanel';
 import { useWatchlist } from './features/watchlist/useWatchlist';
 
@@ -70,6 +71,12 @@ function Dashboard({
   const reloadAlerts = alerts.reload;
   // A fire changes the alert's trigger count and state: refresh the list.
   const notifications = useNotifications(api, socket, session.userId, () => void reloadAlerts());
+  // A symbol gone blind changes the alerts' blind_since: refresh the list.
+  useEffect(() => {
+    const reload = () => void reloadAlerts();
+    socket.on('feed:blind', reload);
+    return () => void socket.off('feed:blind', reload);
+  }, [socket, reloadAlerts]);
   const [selected, setSelected] = useState<string | null>(null);
   const [tab, setTab] = useState<Tab>('alerts');
   const symbol = selected && watchlist.symbols.includes(selected) ? selected : (watchlist.symbols[0] ?? null);
@@ -129,6 +136,7 @@ function Dashboard({
       <main className="layout">
         <section className="watchlist-area" aria-label="Watchlist">
           <WatchlistPanel watchlist={watchlist} selected={symbol} onSelect={setSelected} />
+          <FeedAlerts api={api} socket={socket} />
         </section>
         <section className="chart-area" aria-label="Chart">
           {symbol ? (

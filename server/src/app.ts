@@ -9,7 +9,7 @@ import { ClusterNode } from './cluster/cluster-node.js';
 import type { Config } from './config.js';
 import { AlertEngine } from './engine/alert-engine.js';
 import { EMBEDDED_RECORDER_CONCURRENCY, RECORDER_CONCURRENCY } from './engine/fire-recorder.js';
-import { engineChanges } from './engine/alert-changes.js';
+import { engineChanges, type AlertChanges } from './engine/alert-changes.js';
 import { loadFundamentals } from './engine/load-fundamentals.js';
 import { restoreMarket } from './engine/restore-market.js';
 import { createFeed } from './feeds/create-feed.js';
@@ -20,17 +20,21 @@ import { notFound } from './errors.js';
 import { alertsRouter } from './http/alerts-router.js';
 import { authRouter } from './http/auth-router.js';
 import { errorHandler } from './http/error-handler.js';
+import { feedAlertsRouter } from './http/feed-alerts-router.js';
 import { fundamentalsRouter } from './http/fundamentals-router.js';
 import { apiCors, perMinute, securityHeaders } from './http/hardening.js';
 import { healthRouter } from './http/health-router.js';
 import { meRouter } from './http/me-router.js';
 import { metricsRouter } from './http/metrics-router.js';
 import { notificationsRouter } from './http/notifications-router.js';
+import { symbolsRouter } from './http/symbols-router.js';
 import { ticksRouter } from './http/ticks-router.js';
 import { usageRouter } from './http/usage-router.js';
 import { TickCounts } from './ingest/tick-counts.js';
 import { TickPipeline } from './ingest/tick-pipeline.js';
 import type { Logger } from './log.js';
+import { FeedHealth } from './market/feed-health.js';
+import { MarketHours } from './market/market-hours.js';
 import { MarketState } from './market/market-state.js';
 import { MinuteBars } from './market/minute-bars.js';
 import { TradingDayClock } from './market/trading-day.js';
@@ -42,7 +46,9 @@ import { WebhookAllowList } from './notify/webhook-address.js';
 import { WebhookChannel } from './notify/webhook-channel.js';
 import { WebsocketChannel } from './notify/websocket-channel.js';
 import { createMetricsRegistry } from './metrics/prometheus.js';
+import { FeedHealthEvents } from './realtime/feed-health-events.js';
 import { connectedSockets, createSocketServer, type TickServer } from './realtime/io.js';
+import { TICK_ROOM_PREFIX } from './realtime/rooms.js';
 import { SocketDashboards } from './realtime/socket-dashboards.js';
 import { attachSocketHandlers } from './realtime/socket-handlers.js';
 import { TickFanout } from './realtime/tick-fanout.js';
@@ -131,13 +137,17 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const evaluated = cluster ? new MarketState() : market;
   const bars = new MinuteBars({ ttlSeconds: TICK_TTL_SECONDS });
   const tickCounts = new TickCounts();
+  // Every trade that reaches the market state, from any source, tells feed health; in a cluster every process sees
+  // every trade (through the tick log), so each one knows every symbol's last trade.
+  const hours = new MarketHours(config.feedHealth.calendar);
+  const health = new FeedHealth({ quietMs: config.feedHealth.quietMs, hours, carried: carriedSymbols(config) });
   // Every writer of the store backs off together: the first success after an outage wakes them all.
   const storeRetries = new RetryGroup();
   const pipeline = new TickPipeline(
     market,
     bars,
     ticks,
-    { ...config.persistence, retries: storeRetries, counts: tickCounts },
+    { ...config.persistence, retries: storeRetries, counts: tickCounts, trades: health },
     log.child({ part: 'ingest' }),
   );
   const engine = new AlertEngine({
@@ -167,10 +177,22 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   pipeline.onLiveTick((move) => fanout.publish(move.tick));
   if (!cluster) pipeline.onLiveTick((move) => void engine.onMove(move));
   engine.onFired((record) => delivery.deliver(record));
+  const healthEvents = new FeedHealthEvents({
+    io,
+    health,
+    hours,
+    alerts,
+    settings,
+    log: log.child({ part: 'feed-health' }),
+  });
   attachSocketHandlers(io, {
     auth,
     market,
     fanout,
+    health: (symbols) => {
+      const now = Date.now();
+      return symbols.map((symbol) => health.state(symbol, now));
+    },
     // A socket whose session expires during a replay gets none of the records still to come.
     replay: (socket, userId, after) =>
       delivery.replay(userId, after, (record) =>
@@ -183,7 +205,16 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const feed: TickFeed = cluster
     ? clusterFeed(config, cluster)
     : createFeed(config.feed, (tick) => pipeline.ingestLive(tick), log, lastPrice);
-  const changes = cluster?.changes ?? engineChanges(engine);
+  const evaluating = cluster?.changes ?? engineChanges(engine);
+  // A user's alerts decide which symbols' blindness they hear of: their sockets here read them again.
+  const changes: AlertChanges = {
+    changed: (item, previousSymbol) => {
+      evaluating.changed(item, previousSymbol);
+      healthEvents.changed(item.user_id);
+    },
+    removed: (alertId) => evaluating.removed(alertId),
+    fundamentalsChanged: (symbol, fundamentals) => evaluating.fundamentalsChanged(symbol, fundamentals),
+  };
   const limiter = (perMinuteLimit: number, what: string, name: string) =>
     perMinute(perMinuteLimit, what, cluster && { store: cluster.rateLimitStore(name), log });
 
@@ -213,6 +244,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   app.use('/api/alerts', (req, res, next) => (req.method === 'GET' ? next() : alertWrites(req, res, next)));
   app.use('/api', authRouter(auth));
   app.use('/api', meRouter({ auth, settings, webhookAllow, defaultWatchlist: defaultWatchlist(config) }));
+  app.use('/api', feedAlertsRouter({ auth, settings, changed: (userId) => healthEvents.changed(userId) }));
   app.use(
     '/api',
     ticksRouter({
@@ -226,6 +258,17 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   );
   app.use(
     '/api',
+    symbolsRouter({
+      market,
+      health,
+      subscribed: () =>
+        [...io.of('/').adapter.rooms.keys()]
+          .filter((room) => room.startsWith(TICK_ROOM_PREFIX))
+          .map((room) => room.slice(TICK_ROOM_PREFIX.length)),
+    }),
+  );
+  app.use(
+    '/api',
     alertsRouter({
       auth,
       alerts,
@@ -235,6 +278,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       maxAlertsPerUser: config.maxAlertsPerUser,
       ticks,
       fundamentals,
+      health,
     }),
   );
   app.use('/api', notificationsRouter({ auth, notifications }));
@@ -294,6 +338,9 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       // Loading set each stored symbol's latest tick, and no tick has come in yet: the store alone holds those
       // symbols' ticks up to there, and their minute bars read them on their first request.
       for (const symbol of market.symbols()) bars.storedElsewhere(symbol, market.latest(symbol)!.timestamp);
+      // Restored trades count: a restart does not make every symbol "never seen".
+      for (const symbol of market.symbols()) health.recordTrade(symbol, market.latest(symbol)!.timestamp, Date.now());
+      healthEvents.start();
       if (!cluster) delivery.resumeOutbox();
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
@@ -328,6 +375,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       await cluster?.close(10_000);
       await stopSweeper?.();
       stopExpirySweep?.();
+      healthEvents.stop();
       fanout.close();
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
@@ -363,6 +411,11 @@ async function restoreMarkets(market: MarketState, ticks: TicksRepository, symbo
   const pool = new PQueue({ concurrency: 4 });
   const dayStart = new TradingDayClock().dayStart(Date.now());
   await Promise.all(symbols.map((symbol) => pool.add(() => restoreMarket(market, ticks, symbol, dayStart))));
+}
+
+/** What feed health may call "not carried": the symbols a feed names; any symbol for Polygon's `*` or the HTTP ingest alone. */
+function carriedSymbols(config: Config): ReadonlySet<string> | 'any' {
+  return config.feed.kind === 'none' || config.feed.symbols === '*' ? 'any' : new Set(config.feed.symbols);
 }
 
 /** The symbols the feed streams, when it names them. */

@@ -604,3 +604,26 @@ describe('loadConfig TRUST_PROXY_HOPS', () => {
     expect(namesVariable(configError({ TRUST_PROXY_HOPS: '-1' }), 'TRUST_PROXY_HOPS')).toBe(true);
   });
 });
+
+describe('loadConfig feed health', () => {
+  it('makes a symbol quiet after 120 s of open market, around the clock for the simulator', () => {
+    expect(loadConfig({}).feedHealth).toEqual({ quietMs: 120_000, calendar: 'always' });
+    expect(loadConfig({ FEED: 'none' }).feedHealth.calendar).toBe('always');
+  });
+
+  it('follows US equity hours for Polygon unless told otherwise', () => {
+    expect(loadConfig({ FEED: 'polygon', POLYGON_API_KEY: 'pk' }).feedHealth.calendar).toBe('us-equities');
+    expect(
+      loadConfig({ FEED: 'polygon', POLYGON_API_KEY: 'pk', FEED_MARKET_HOURS: 'always' }).feedHealth.calendar,
+    ).toBe('always');
+    expect(loadConfig({ FEED_MARKET_HOURS: 'us-equities' }).feedHealth.calendar).toBe('us-equities');
+  });
+
+  it('takes FEED_QUIET_SECONDS from a second to a day and refuses anything else', () => {
+    expect(loadConfig({ FEED_QUIET_SECONDS: '1' }).feedHealth.quietMs).toBe(1000);
+    expect(loadConfig({ FEED_QUIET_SECONDS: '86400' }).feedHealth.quietMs).toBe(86_400_000);
+    for (const FEED_QUIET_SECONDS of ['0', '86401', '1.5', 'soon'])
+      expect(namesVariable(configError({ FEED_QUIET_SECONDS }), 'FEED_QUIET_SECONDS')).toBe(true);
+    expect(namesVariable(configError({ FEED_MARKET_HOURS: 'lse' }), 'FEED_MARKET_HOURS')).toBe(true);
+  });
+});

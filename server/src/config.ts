@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { SYMBOL_PATTERN } from '@tickwatch/shared';
+import { MARKET_CALENDARS, SYMBOL_PATTERN, type MarketCalendar } from '@tickwatch/shared';
 
 /**
  * Every environment variable the server reads, validated once at start-up. README's configuration table lists the
@@ -166,6 +166,10 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'may hold only letters, digits, _ . and - (at most 64)')
     .optional(),
+  /** A symbol with no trade for this long while its market is open is quiet (docs/alerts.md, "Feed health"). */
+  FEED_QUIET_SECONDS: positiveInt.max(86_400).default(120),
+  /** When symbols' markets are open: `always`, or `us-equities`; default follows FEED (polygon: us-equities). */
+  FEED_MARKET_HOURS: z.enum(MARKET_CALENDARS).optional(),
 });
 
 /**
@@ -231,6 +235,7 @@ export interface Config {
   rateLimits: { signInPerMinute: number; alertWritesPerMinute: number; ingestPerMinute: number };
   /** Set in cluster mode (REDIS_URL). */
   cluster: ClusterConfig | undefined;
+  feedHealth: { quietMs: number; calendar: MarketCalendar };
 }
 
 export interface ClusterConfig {
@@ -380,6 +385,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ingestPerMinute: e.RATE_LIMIT_INGEST_PER_MINUTE,
     },
     cluster,
+    feedHealth: {
+      quietMs: e.FEED_QUIET_SECONDS * 1000,
+      calendar: e.FEED_MARKET_HOURS ?? (feed.kind === 'polygon' ? 'us-equities' : 'always'),
+    },
   };
 }
 

@@ -301,6 +301,8 @@ export type Alert = AlertDefinition &
     state: AlertState;
     /** Why the alert cannot be evaluated right now (no fundamentals, indicator warming up), if so. */
     status_note: string | null;
+    /** Epoch ms since which its symbol's feed has been blind (quiet, never seen, not carried), else null. */
+    blind_since: number | null;
   };
 
 export const alertListQuerySchema = z.strictObject({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { NotificationRecord } from './alerts.js';
 import type { Ack } from './api.js';
+import type { FeedBlindNotice, SymbolHealth } from './feed-health.js';
 import { storable } from './numbers.js';
 import { MAX_EPOCH_MS, type Tick } from './ticks.js';
 
@@ -46,6 +47,13 @@ export interface ServerToClientEvents {
    * fires, no replay; prices go on). Sign in again and reconnect with the new token.
    */
   'session:expired': (notice: SessionExpired) => void;
+  /**
+   * Feed health of subscribed symbols: each one's state right after `ticks:subscribe`, then the entries whose state
+   * changed (live, quiet since, never seen, not carried), to the sockets subscribed to them.
+   */
+  'symbols:health': (entries: SymbolHealth[]) => void;
+  /** Signed-in sockets that opted in (`PUT /api/me/feed-alerts`): a symbol they alert on has been blind too long. */
+  'feed:blind': (notice: FeedBlindNotice) => void;
 }
 
 export interface ClientToServerEvents {

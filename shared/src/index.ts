@@ -2,6 +2,7 @@ export * from './alerts.js';
 export * from './api.js';
 export * from './bars.js';
 export * from './events.js';
+export * from './feed-health.js';
 export * from './indicators.js';
 export * from './numbers.js';
 export * from './preview.js';

@@ -9,6 +9,7 @@ import type {
   ChannelSettings,
   DevLoginResponse,
   ErrorBody,
+  FeedAlertSettings,
   FieldIssue,
   NotificationPage,
   Quote,
@@ -85,6 +86,8 @@ export function createApi(token: string | null, onUnauthorized: () => void = () 
     /** Replays a draft over the symbol's stored last 24 h; `signal` cancels a preview the draft has moved past. */
     previewAlert: (definition: AlertDefinitionInput, signal?: AbortSignal) =>
       request<AlertPreview>('POST', '/api/alerts/preview', definition, signal),
+    feedAlerts: () => request<FeedAlertSettings>('GET', '/api/me/feed-alerts'),
+    setFeedAlerts: (settings: FeedAlertSettings) => request<FeedAlertSettings>('PUT', '/api/me/feed-alerts', settings),
     notifications: (params: { cursor?: string; symbol?: string; from?: number; to?: number; limit?: number }) =>
       request<NotificationPage>('GET', `/api/notifications${query({ limit: params.limit ?? 25, ...params })}`),
   };

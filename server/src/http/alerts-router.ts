@@ -14,6 +14,7 @@ import {
 import type { AlertChanges } from '../engine/alert-changes.js';
 import type { AlertEngine } from '../engine/alert-engine.js';
 import { previewAlert, storedWindow } from '../engine/preview.js';
+import type { FeedHealth } from '../market/feed-health.js';
 import {
   VersionConflictError,
   newAlertItem,
@@ -40,6 +41,8 @@ export interface AlertsRouterDeps {
   /** What a draft is replayed over (`POST /alerts/preview`): the stored ticks and the symbol's fundamentals. */
   ticks: TicksRepository;
   fundamentals: FundamentalsRepository;
+  /** Feed health, for each alert's `blind_since`. */
+  health: Pick<FeedHealth, 'state'>;
   now?: () => number;
 }
 
@@ -56,11 +59,15 @@ export function alertsRouter({
   maxAlertsPerUser,
   ticks,
   fundamentals,
+  health,
   now = Date.now,
 }: AlertsRouterDeps): Router {
   const router = Router();
   router.use('/alerts', requireUser(auth));
-  const present = (item: AlertItem) => presentAlert(item, engine.view(item.alert_id), now());
+  const present = (item: AlertItem) => {
+    const at = now();
+    return presentAlert(item, engine.view(item.alert_id), at, health.state(item.symbol, at));
+  };
 
   /** An email, SNS or webhook alert with nowhere to send it would fail on its first fire: refuse it now instead. */
   async function assertTarget(userId: string, definition: AlertDefinition): Promise<void> {

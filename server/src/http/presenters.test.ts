@@ -5,6 +5,8 @@ import {
   definitionOf,
   type AlertState,
   type ConditionSpec,
+  type SymbolHealth,
+  type SymbolHealthState,
 } from '@tickwatch/shared';
 import type { AlertView } from '../engine/alert-engine.js';
 import type { AlertItem } from '../store/alerts-repository.js';
@@ -177,6 +179,7 @@ describe('presentAlert output', () => {
       trigger_count: 3,
       state: 'armed',
       status_note: null,
+      blind_since: null,
     });
   });
 
@@ -223,6 +226,29 @@ describe('presentAlert output', () => {
     const copy = structuredClone(stored);
     presentAlert(stored, view(), NOW);
     expect(stored).toEqual(copy);
+  });
+});
+
+describe('presentAlert blind_since', () => {
+  const health = (state: SymbolHealthState, since: number | null = null): SymbolHealth => ({
+    symbol: 'AAPL',
+    state,
+    since,
+    last_trade_at: since,
+  });
+
+  it('is null while the symbol is live, or when its health is not known', () => {
+    expect(presentAlert(item(), view(), NOW, health('live')).blind_since).toBeNull();
+    expect(presentAlert(item(), view(), NOW).blind_since).toBeNull();
+  });
+
+  it('is the last trade while the symbol is quiet', () => {
+    expect(presentAlert(item(), view(), NOW, health('quiet', NOW - 600_000)).blind_since).toBe(NOW - 600_000);
+  });
+
+  it('is the alert’s creation for a symbol never traded here or not carried by the feed', () => {
+    expect(presentAlert(item(), view(), NOW, health('never_seen')).blind_since).toBe((NOW_S - 3600) * 1000);
+    expect(presentAlert(item(), view(), NOW, health('not_carried')).blind_since).toBe((NOW_S - 3600) * 1000);
   });
 });
 

@@ -210,10 +210,6 @@ export function ticksRouter({
     res.json({ items: quotes });
   });
 
-  router.get('/symbols', (_req, res) => {
-    res.json({ items: market.symbols().map((symbol) => market.latest(symbol)) });
-  });
-
   return router;
 }
 

@@ -13,6 +13,11 @@ import { WriteQueue, type WriteQueueStats } from './write-queue.js';
 
 export type LiveTickListener = (move: PriceMove) => void;
 
+/** Learns of every trade that reaches the market state, live or late (market/feed-health.ts). */
+export interface TradeRecorder {
+  recordTrade(symbol: string, at: number, now: number): void;
+}
+
 /** How often due seconds are closed and queued (TICK_STORE=seconds). */
 export const SECOND_FLUSH_MS = 250;
 
@@ -118,18 +123,23 @@ export class TickPipeline implements TickIntake {
   private readonly flushTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
   private readonly counts: TickCounts | undefined;
+  private readonly trades: TradeRecorder | undefined;
   private dropped = 0;
 
   constructor(
     private readonly market: MarketState,
     private readonly bars: MinuteBars,
     repository: TicksRepository,
-    /** `counts`: feed ticks received, accepted and dropped here too (HTTP batches are counted by their route). */
-    options: PersistenceOptions & { now?: () => number },
+    /**
+     * `counts`: feed ticks received, accepted and dropped here too (HTTP batches are counted by their route).
+     * `trades`: told of every trade shown, whichever way it came in (feed health).
+     */
+    options: PersistenceOptions & { now?: () => number; trades?: TradeRecorder },
     private readonly log: Logger,
   ) {
     this.queue = tickWriteQueue(repository, options, log);
     this.counts = options.counts;
+    this.trades = options.trades;
     this.now = options.now ?? Date.now;
     if (options.tickStore === 'seconds') {
       const seconds = new SecondAggregator();
@@ -239,6 +249,7 @@ export class TickPipeline implements TickIntake {
   }
 
   private publish(tick: Tick, key: number): void {
+    this.trades?.recordTrade(tick.symbol, tick.timestamp, this.now());
     // A late tick (older than the latest we have) is history, not a price move: stored, not broadcast.
     const move = this.market.apply(tick, key);
     if (!move) return;

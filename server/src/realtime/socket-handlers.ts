@@ -5,6 +5,7 @@ import {
   replayRequestSchema,
   type Ack,
   type ApiError,
+  type SymbolHealth,
   type TickSubscription,
 } from '@tickwatch/shared';
 import type { Authenticator } from '../auth/authenticator.js';
@@ -22,6 +23,8 @@ export interface SocketHandlers {
   auth: Authenticator;
   market: MarketState;
   fanout: TickFanout;
+  /** Each symbol's feed health now, sent right after a subscription (`symbols:health`). */
+  health(symbols: string[]): SymbolHealth[];
   /** Sends a signed-in socket this user's fires newer than `after`; resolves with how many. */
   replay(socket: TickSocket, userId: string, after: number): Promise<number>;
   log: Logger;
@@ -60,6 +63,7 @@ export function attachSocketHandlers(io: TickServer, deps: SocketHandlers): void
       if (!parsed.ok) return reply(ack, parsed);
       for (const symbol of parsed.data.valid) void socket.join(tickRoom(symbol));
       reply(ack, { ok: true, data: subscription(socket, parsed.data.invalid) });
+      if (parsed.data.valid.length > 0) socket.emit('symbols:health', deps.health(parsed.data.valid));
       // Subscribers see the current prices at once rather than waiting for the next trade.
       const latest = parsed.data.valid.flatMap((symbol) => deps.market.latest(symbol) ?? []);
       deps.fanout.sendNow(socket.id, latest);

@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ChannelSettings } from '@tickwatch/shared';
+import type { ChannelSettings, FeedAlertSettings } from '@tickwatch/shared';
 
 type ChannelTargets = Omit<ChannelSettings, 'webhook_secret_set'>;
 
@@ -71,6 +71,26 @@ export class UserSettingsRepository {
       }),
     );
     return targetsOf(Attributes as Partial<UserSettingsItem>);
+  }
+
+  /** The feed-blind notice setting (`feed_blind_minutes`), a separate attribute of the user's item. */
+  async feedAlerts(userId: string): Promise<FeedAlertSettings> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { user_id: userId }, ProjectionExpression: 'feed_blind_minutes' }),
+    );
+    const minutes: unknown = Item?.feed_blind_minutes;
+    return { blind_minutes: typeof minutes === 'number' ? minutes : null };
+  }
+
+  async setFeedAlerts(userId: string, settings: FeedAlertSettings, updatedAt: number): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { user_id: userId },
+        UpdateExpression: 'SET feed_blind_minutes = :m, updated_at = :u',
+        ExpressionAttributeValues: { ':m': settings.blind_minutes, ':u': updatedAt },
+      }),
+    );
   }
 }
 

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { METHOD_LABELS, STATE_LABELS, describeCondition, type Alert } from '@tickwatch/shared';
 import { ApiRequestError, type Api } from '../../api/http';
+import { formatClock } from '../../format';
 import { AlertForm } from './AlertForm';
 import type { AlertsState } from './useAlerts';
 
@@ -100,6 +101,17 @@ function AlertRow({ alert, alerts, api }: { alert: Alert; alerts: AlertsState; a
             </span>
           ) : null}
         </span>
+        {alert.blind_since !== null ? (
+          <span
+            className="al-blind"
+            data-testid="alert-blind"
+            title={`No price from the feed for ${alert.symbol} since ${new Date(alert.blind_since).toLocaleString()}`}
+          >
+            <time dateTime={new Date(alert.blind_since).toISOString()}>
+              blind since {formatClock(alert.blind_since)}
+            </time>
+          </span>
+        ) : null}
       </div>
       {alert.note ? (
         <div className="al-note" data-testid="alert-list-note">

@@ -30,6 +30,7 @@ export function alertOf(definition: AlertDefinition, alertId = 'alert-1'): Alert
     trigger_count: 0,
     state: 'armed',
     status_note: null,
+    blind_since: null,
   };
 }
 

@@ -339,6 +339,7 @@ describe('definitionOf', () => {
       trigger_count: 0,
       state: 'armed',
       status_note: null,
+      blind_since: null,
     };
     expect(definitionOf(alert)).toEqual(definition);
   });

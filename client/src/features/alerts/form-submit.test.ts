@@ -134,6 +134,7 @@ describe('after a save', () => {
       trigger_count: 0,
       state: 'armed',
       status_note: null,
+      blind_since: null,
     };
     expect(createdMessage(alert)).toBe('Alert created: AAPL last price below 9.50');
   });

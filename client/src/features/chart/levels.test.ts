@@ -13,6 +13,7 @@ const base = {
   trigger_count: 0,
   state: 'armed',
   status_note: null,
+  blind_since: null,
 } as const;
 
 function priceAlert(operator: '>' | '<=' | 'crosses_below', threshold: number, id = 'a1'): Alert {

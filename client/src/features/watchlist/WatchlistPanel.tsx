@@ -1,9 +1,15 @@
 import { useEffect, useRef, useState, type FormEvent, type MouseEvent } from 'react';
-import { MAX_WATCHLIST, formatNumber, symbolSchema } from '@tickwatch/shared';
+import { MAX_WATCHLIST, describeHealth, formatNumber, symbolSchema, type SymbolHealthState } from '@tickwatch/shared';
 import { formatChange, formatClock, type Direction } from '../../format';
-import { STALE_AFTER_MS, type PriceRow, type WatchlistState } from './useWatchlist';
+import type { PriceRow, WatchlistState } from './useWatchlist';
 
-const STALE_TITLE = `No trade for ${STALE_AFTER_MS / 1000} s or more: the price may be out of date`;
+/** What each feed-health state means, for the badge's tooltip. */
+const HEALTH_TITLES: Record<SymbolHealthState, string> = {
+  live: 'The feed is trading this symbol',
+  quiet: 'No trade for a while though its market is open: the price may be out of date',
+  never_seen: 'The server has had no trade of this symbol',
+  not_carried: 'The feed does not stream this symbol: no price will come unless it is posted to the ingest API',
+};
 
 /**
  * The user's symbols with live prices: add (validated with the shared symbol schema), remove, and pick the one
@@ -182,7 +188,8 @@ function WatchRow({
   onSelect: (symbol: string) => void;
   onRemove: (symbol: string) => void;
 }) {
-  const { symbol, last, dayOpen, stale } = row;
+  const { symbol, last, dayOpen, health } = row;
+  const blind = health !== null && health.state !== 'live';
   // Which way the last update moved the price, for the flash's colour (state from the previous render, the
   // pattern React documents for "adjusting state when a prop changes").
   const [seen, setSeen] = useState<{ timestamp: number; price: number } | null>(last);
@@ -202,7 +209,7 @@ function WatchRow({
   return (
     <tr
       data-testid={`watch-row-${symbol}`}
-      className={`wl-row${selected ? ' wl-selected' : ''}${stale ? ' wl-row-stale' : ''}`}
+      className={`wl-row${selected ? ' wl-selected' : ''}${blind ? ' wl-row-stale' : ''}`}
       aria-current={selected ? 'true' : undefined}
       onClick={selectRow}
     >
@@ -216,9 +223,14 @@ function WatchRow({
         >
           {symbol}
         </button>
-        {stale ? (
-          <span className="wl-stale" data-testid={`stale-${symbol}`} title={STALE_TITLE}>
-            stale
+        {health ? (
+          <span
+            className={blind ? 'wl-stale' : 'wl-live'}
+            data-testid={`health-${symbol}`}
+            data-state={health.state}
+            title={HEALTH_TITLES[health.state]}
+          >
+            {describeHealth(health, formatClock)}
           </span>
         ) : null}
       </th>

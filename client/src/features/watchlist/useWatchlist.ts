@@ -1,10 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Tick } from '@tickwatch/shared';
+import type { SymbolHealth, Tick } from '@tickwatch/shared';
 import type { Api } from '../../api/http';
 import type { TickwatchSocket } from '../../api/socket';
 
-/** A symbol with no trade for this long is marked stale. */
-export const STALE_AFTER_MS = 30_000;
 const QUOTE_REFRESH_MS = 60_000;
 
 export interface PriceRow {
@@ -12,7 +10,8 @@ export interface PriceRow {
   last: Tick | null;
   /** The trading day's open, for change and % change. */
   dayOpen: number | null;
-  stale: boolean;
+  /** What the server says of the symbol's feed (live, quiet since, never traded, not carried); null until it does. */
+  health: SymbolHealth | null;
 }
 
 export interface WatchlistState {
@@ -28,8 +27,8 @@ export interface WatchlistState {
 
 /**
  * The user's saved watchlist and live prices for it: quotes (latest trade and day open) on load and every minute,
- * conflated `ticks` frames in between. Every (re)connect subscribes again, since a restarted server has forgotten
- * the socket's rooms.
+ * conflated `ticks` frames in between, and each symbol's feed health from `symbols:health` (sent on subscribe and on
+ * every change). Every (re)connect subscribes again, since a restarted server has forgotten the socket's rooms.
  */
 export function useWatchlist(api: Api, socket: TickwatchSocket): WatchlistState {
   const [symbols, setSymbols] = useState<string[]>([]);
@@ -37,7 +36,7 @@ export function useWatchlist(api: Api, socket: TickwatchSocket): WatchlistState 
   const [dayOpen, setDayOpen] = useState<Map<string, number>>(new Map());
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
-  const [now, setNow] = useState(Date.now());
+  const [health, setHealth] = useState<Map<string, SymbolHealth>>(new Map());
   const latestRef = useRef(new Map<string, Tick>());
   const symbolsRef = useRef<string[]>([]);
   symbolsRef.current = symbols;
@@ -83,22 +82,30 @@ export function useWatchlist(api: Api, socket: TickwatchSocket): WatchlistState 
     };
   }, [api, refreshQuotes]);
 
+  const acceptHealth = useCallback((entries: SymbolHealth[]) => {
+    setHealth((current) => {
+      const next = new Map(current);
+      for (const entry of entries) next.set(entry.symbol, entry);
+      return next;
+    });
+  }, []);
+
   useEffect(() => {
     const subscribe = () => {
       if (symbolsRef.current.length > 0) socket.emit('ticks:subscribe', symbolsRef.current, () => {});
     };
     socket.on('ticks', accept);
+    socket.on('symbols:health', acceptHealth);
     socket.on('connect', subscribe);
     if (socket.connected) subscribe();
     const quotes = setInterval(() => void refreshQuotes(symbolsRef.current).catch(() => {}), QUOTE_REFRESH_MS);
-    const clock = setInterval(() => setNow(Date.now()), 5_000);
     return () => {
       socket.off('ticks', accept);
+      socket.off('symbols:health', acceptHealth);
       socket.off('connect', subscribe);
       clearInterval(quotes);
-      clearInterval(clock);
     };
-  }, [socket, accept, refreshQuotes, symbols]);
+  }, [socket, accept, acceptHealth, refreshQuotes, symbols]);
 
   const save = useCallback(
     async (next: string[]) => {
@@ -135,10 +142,7 @@ export function useWatchlist(api: Api, socket: TickwatchSocket): WatchlistState 
   const rows = new Map<string, PriceRow>(
     symbols.map((symbol) => {
       const last = ticks.get(symbol) ?? null;
-      return [
-        symbol,
-        { symbol, last, dayOpen: dayOpen.get(symbol) ?? null, stale: !last || now - last.timestamp > STALE_AFTER_MS },
-      ];
+      return [symbol, { symbol, last, dayOpen: dayOpen.get(symbol) ?? null, health: health.get(symbol) ?? null }];
     }),
   );
   const latest = useCallback((symbol: string) => latestRef.current.get(symbol), []);
