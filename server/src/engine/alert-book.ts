@@ -97,7 +97,7 @@ export function trackerKey(condition: IndicatorCondition): string {
 }
 
 /** Move alerts of one direction and window share a window; the key cannot clash with an indicator's JSON key. */
-export function moveGroupKey(condition: PriceMoveCondition): string {
+export function moveGroupKey(condition: Pick<PriceMoveCondition, 'direction' | 'window_minutes'>): string {
   return `move:${condition.direction}:${condition.window_minutes}`;
 }
 
