@@ -407,3 +407,53 @@ describe('AlertBook: moves and channels against the naive evaluator', () => {
     expect(rearmed).toBeGreaterThan(100);
   });
 });
+
+describe('AlertBook.addAll: moves and channels', () => {
+  it('gives the same actions over the same ticks as adding one by one, with the same windows to warm', () => {
+    for (let seed = 0; seed < 5; seed++) {
+      const random = seedrandom(`moves-add-all-${seed}`);
+      const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+      const specs = Array.from({ length: 200 }, (_, i): (() => LiveAlert) => {
+        const options: Options = {
+          id: `m${i}`,
+          armed: random() < 0.8,
+          trigger_mode: random() < 0.15 ? 'once' : 'rearm',
+          cooldown_seconds: random() < 0.2 ? 30 : 0,
+        };
+        if (random() < 0.5) {
+          const [direction, amount, unit, minutes] = [
+            pick(MOVE_DIRECTIONS),
+            0.5 + Math.floor(random() * 8) * 0.5,
+            pick(MOVE_UNITS),
+            pick([1, 5]),
+          ];
+          return () => moveAlert(direction, amount, unit, minutes, options);
+        }
+        const [event, lower, width] = [
+          pick(CHANNEL_EVENTS),
+          90 + Math.floor(random() * 20),
+          1 + Math.floor(random() * 5),
+        ];
+        return () => channelAlert(event, lower, lower + width, options);
+      });
+      const history = [tick(100, T0 - 2 * MINUTE), tick(98, T0 - MINUTE)];
+      const books = [new AlertBook(SYMBOL), new AlertBook(SYMBOL)] as const;
+      const [bulk, single] = books;
+      const bulkKeys = bulk.addAll(specs.map((make) => make()));
+      const singleKeys = specs.map((make) => single.add(make())).filter((key) => key !== undefined);
+      expect(new Set(bulkKeys)).toEqual(new Set(singleKeys));
+      expect(bulk.size).toBe(single.size);
+      for (const key of bulkKeys) for (const book of books) book.warmTracker(key, history);
+      const markets = [new MarketState(), new MarketState()];
+      for (const [i, book] of books.entries()) for (const t of history) book.onMove(markets[i]!.apply(t)!);
+      const walk = seedrandom(`moves-add-all-walk-${seed}`);
+      let price = 100;
+      for (let step = 0; step < 300; step++) {
+        price = Math.max(80, Math.min(120, price + (Math.floor(walk() * 9) - 4) * 0.5));
+        const t = tick(price, T0 + step * 5 * SECOND);
+        const [a, b] = books.map((book, i) => summary(book.onMove(markets[i]!.apply(t)!)).sort());
+        expect(a, `${seed} step ${step}`).toEqual(b);
+      }
+    }
+  });
+});

@@ -176,12 +176,15 @@ export class AlertBook {
   }
 
   /**
-   * Adds many enabled alerts at once (start-up): threshold alerts go into an empty index with one sort instead of
-   * one insert each. Returns the indicator trackers that need history.
+   * Adds many enabled alerts at once (start-up): threshold alerts, channels and the moves of each window and unit
+   * go into an empty index with one sort instead of one insert each. Returns the indicator trackers and move
+   * windows that need history.
    */
   addAll(alerts: Iterable<LiveAlert>): string[] {
     const warming: string[] = [];
     const byPriceType = new Map<PriceType, [number, LiveAlert][]>();
+    const channels: LiveAlert[] = [];
+    const moves = new Map<string, { condition: PriceMoveCondition; entries: [number, LiveAlert][] }>();
     for (const alert of alerts) {
       const item = alert.item;
       if (item.condition_type === 'price_threshold' && this.indexes[item.condition.price_type].size === 0) {
@@ -190,33 +193,61 @@ export class AlertBook {
         const entries = byPriceType.get(item.condition.price_type) ?? [];
         entries.push([item.condition.threshold, alert]);
         byPriceType.set(item.condition.price_type, entries);
+      } else if (item.condition_type === 'price_channel' && this.channelLower.size === 0) {
+        alert.fresh = true;
+        this.fresh.add(alert);
+        channels.push(alert);
+      } else if (
+        item.condition_type === 'price_move' &&
+        !this.moveGroups.get(moveGroupKey(item.condition))?.amounts[item.condition.unit].size
+      ) {
+        const key = `${moveGroupKey(item.condition)}:${item.condition.unit}`;
+        const bulk = moves.get(key) ?? { condition: item.condition, entries: [] };
+        bulk.entries.push([item.condition.amount, alert]);
+        moves.set(key, bulk);
       } else {
         const key = this.add(alert);
         if (key) warming.push(key);
       }
     }
     for (const [pt, entries] of byPriceType) this.indexes[pt] = LevelIndex.from(entries);
+    if (channels.length > 0) {
+      this.channelLower = LevelIndex.from(channels.map((a) => [channelOf(a)!.lower, a]));
+      this.channelUpper = LevelIndex.from(channels.map((a) => [channelOf(a)!.upper, a]));
+    }
+    for (const { condition, entries } of moves.values()) {
+      const { group, created } = this.moveGroup(condition);
+      if (created) warming.push(moveGroupKey(condition));
+      group.amounts[condition.unit] = LevelIndex.from(entries);
+      for (const [, alert] of entries) {
+        alert.fresh = true;
+        group.fresh.add(alert);
+      }
+    }
     return warming;
   }
 
   private addMove(alert: LiveAlert, condition: PriceMoveCondition): string | undefined {
-    const key = moveGroupKey(condition);
-    let group = this.moveGroups.get(key);
-    const created = !group;
-    if (!group) {
-      group = {
-        direction: condition.direction,
-        window: moveWindow(condition),
-        amounts: { percent: new LevelIndex(), price: new LevelIndex() },
-        moves: {},
-        fresh: new Set(),
-        warming: [],
-      };
-      this.moveGroups.set(key, group);
-    }
+    const { group, created } = this.moveGroup(condition);
     group.amounts[condition.unit].insert(condition.amount, alert);
     group.fresh.add(alert);
-    return created ? key : undefined;
+    return created ? moveGroupKey(condition) : undefined;
+  }
+
+  private moveGroup(condition: PriceMoveCondition): { group: MoveGroup; created: boolean } {
+    const key = moveGroupKey(condition);
+    const existing = this.moveGroups.get(key);
+    if (existing) return { group: existing, created: false };
+    const group: MoveGroup = {
+      direction: condition.direction,
+      window: moveWindow(condition),
+      amounts: { percent: new LevelIndex(), price: new LevelIndex() },
+      moves: {},
+      fresh: new Set(),
+      warming: [],
+    };
+    this.moveGroups.set(key, group);
+    return { group, created: true };
   }
 
   remove(alert: LiveAlert): void {
