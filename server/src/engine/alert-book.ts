@@ -431,6 +431,11 @@ export class AlertBook {
       const reference = group.window.push(tick.timestamp, tick.price);
       group.reference = reference;
       for (const unit of MOVE_UNITS) {
+        // A unit without alerts keeps no move: its next alert comes fresh and is evaluated in full.
+        if (group.amounts[unit].size === 0) {
+          delete group.moves[unit];
+          continue;
+        }
         const m1 = moveOf(group.direction, unit, reference, tick.price);
         const m0 = group.moves[unit];
         group.moves[unit] = m1;

@@ -19,10 +19,17 @@ export class RollingExtreme {
   /** Adds a tick (timestamps must not go back) and returns the window's extreme, that tick included. */
   push(timestamp: number, price: number): number {
     const { times, prices } = this;
-    const dominated = this.kind === 'min' ? (p: number) => p >= price : (p: number) => p <= price;
-    while (prices.length > this.head && dominated(prices[prices.length - 1]!)) {
-      prices.pop();
-      times.pop();
+    // Written out per kind: this runs on every tick of every move window, where a closure per call shows.
+    if (this.kind === 'min') {
+      while (prices.length > this.head && prices[prices.length - 1]! >= price) {
+        prices.pop();
+        times.pop();
+      }
+    } else {
+      while (prices.length > this.head && prices[prices.length - 1]! <= price) {
+        prices.pop();
+        times.pop();
+      }
     }
     times.push(timestamp);
     prices.push(price);
