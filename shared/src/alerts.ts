@@ -33,7 +33,7 @@ export type FundamentalMetric = (typeof FUNDAMENTAL_METRICS)[number];
 export const NOTIFICATION_METHODS = ['websocket', 'sns', 'email', 'webhook'] as const;
 export type NotificationMethod = (typeof NOTIFICATION_METHODS)[number];
 
-export const CONDITION_TYPES = ['price_threshold', 'indicator', 'fundamental'] as const;
+export const CONDITION_TYPES = ['price_threshold', 'indicator', 'fundamental', 'price_move', 'price_channel'] as const;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 
 export const TRIGGER_MODES = ['rearm', 'once'] as const;
@@ -123,6 +123,40 @@ export const fundamentalConditionSchema = z.strictObject({
 });
 export type FundamentalCondition = z.infer<typeof fundamentalConditionSchema>;
 
+export const MOVE_DIRECTIONS = ['up', 'down'] as const;
+export type MoveDirection = (typeof MOVE_DIRECTIONS)[number];
+export const MOVE_UNITS = ['percent', 'price'] as const;
+export type MoveUnit = (typeof MOVE_UNITS)[number];
+/** A move's window reaches back at most as far as stored ticks do (TICK_TTL_SECONDS, 24 h). */
+export const MAX_MOVE_WINDOW_MINUTES = 1440;
+export const CHANNEL_EVENTS = ['enters', 'exits'] as const;
+export type ChannelEvent = (typeof CHANNEL_EVENTS)[number];
+
+const moveAmount = storable(z.number().positive().max(MAX_PRICE, `must be at most ${MAX_PRICE}`));
+const windowMinutes = storable(z.number().int().min(1).max(MAX_MOVE_WINDOW_MINUTES));
+
+/**
+ * "Moves up (down) by at least `amount` within `window_minutes`": the last price against the lowest (highest) price
+ * of the window, in price units or in % of that reference (docs/alerts.md).
+ */
+export const priceMoveConditionSchema = z.strictObject({
+  direction: z.enum(MOVE_DIRECTIONS),
+  amount: moveAmount,
+  unit: z.enum(MOVE_UNITS),
+  window_minutes: windowMinutes,
+});
+export type PriceMoveCondition = z.infer<typeof priceMoveConditionSchema>;
+
+/** The last price enters or exits the channel lower ≤ price ≤ upper (docs/alerts.md). */
+export const priceChannelConditionSchema = z
+  .strictObject({
+    event: z.enum(CHANNEL_EVENTS),
+    lower: priceLevel,
+    upper: priceLevel,
+  })
+  .refine((c) => c.lower < c.upper, { path: ['upper'], message: 'must be above the lower bound' });
+export type PriceChannelCondition = z.infer<typeof priceChannelConditionSchema>;
+
 export const MAX_COOLDOWN_SECONDS = 7 * 86_400;
 
 /**
@@ -185,11 +219,25 @@ export const alertDefinitionSchema = z.discriminatedUnion('condition_type', [
     condition: fundamentalConditionSchema,
     ...alertOptions,
   }),
+  z.strictObject({
+    symbol: symbolSchema,
+    condition_type: z.literal('price_move'),
+    condition: priceMoveConditionSchema,
+    ...alertOptions,
+  }),
+  z.strictObject({
+    symbol: symbolSchema,
+    condition_type: z.literal('price_channel'),
+    condition: priceChannelConditionSchema,
+    ...alertOptions,
+  }),
 ]);
 export type ConditionSpec =
   | { condition_type: 'price_threshold'; condition: PriceThresholdCondition }
   | { condition_type: 'indicator'; condition: IndicatorCondition }
-  | { condition_type: 'fundamental'; condition: FundamentalCondition };
+  | { condition_type: 'fundamental'; condition: FundamentalCondition }
+  | { condition_type: 'price_move'; condition: PriceMoveCondition }
+  | { condition_type: 'price_channel'; condition: PriceChannelCondition };
 
 /** The definition fields besides the condition: what a PATCH may change one by one. */
 export const ALERT_OPTION_FIELDS = [
@@ -224,6 +272,8 @@ export const CONDITION_KEYS: Record<ConditionType, readonly string[]> = {
   price_threshold: Object.keys(priceThresholdConditionSchema.shape),
   indicator: Object.keys(indicatorConditionSchema.shape),
   fundamental: Object.keys(fundamentalConditionSchema.shape),
+  price_move: Object.keys(priceMoveConditionSchema.shape),
+  price_channel: Object.keys(priceChannelConditionSchema.shape),
 };
 
 const orNull = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
@@ -245,6 +295,13 @@ export const conditionPatchSchema = z.strictObject({
   fast_period: orNull(barCount),
   signal_period: orNull(barCount),
   metric: orNull(z.enum(FUNDAMENTAL_METRICS)),
+  direction: orNull(z.enum(MOVE_DIRECTIONS)),
+  amount: orNull(moveAmount),
+  unit: orNull(z.enum(MOVE_UNITS)),
+  window_minutes: orNull(windowMinutes),
+  event: orNull(z.enum(CHANNEL_EVENTS)),
+  lower: orNull(priceLevel),
+  upper: orNull(priceLevel),
 });
 
 /**
@@ -459,6 +516,10 @@ export function definitionOf(alert: AlertDefinition): AlertDefinition {
     case 'indicator':
       return { ...options, condition_type: alert.condition_type, condition: alert.condition };
     case 'fundamental':
+      return { ...options, condition_type: alert.condition_type, condition: alert.condition };
+    case 'price_move':
+      return { ...options, condition_type: alert.condition_type, condition: alert.condition };
+    case 'price_channel':
       return { ...options, condition_type: alert.condition_type, condition: alert.condition };
   }
 }

@@ -219,3 +219,59 @@ describe('describeFire', () => {
     expect(describeFire(alert, reading)).toBe(text);
   });
 });
+
+describe('moves and channels', () => {
+  const move = (condition: Extract<ConditionSpec, { condition_type: 'price_move' }>['condition']): Described => ({
+    symbol: 'AAPL',
+    condition_type: 'price_move',
+    condition,
+  });
+  const channel = (condition: Extract<ConditionSpec, { condition_type: 'price_channel' }>['condition']): Described => ({
+    symbol: 'AAPL',
+    condition_type: 'price_channel',
+    condition,
+  });
+
+  it.each([
+    [move({ direction: 'up', amount: 2, unit: 'percent', window_minutes: 15 }), 'AAPL moves up 2% within 15 min'],
+    [move({ direction: 'down', amount: 1.5, unit: 'price', window_minutes: 60 }), 'AAPL moves down 1.50 within 60 min'],
+    [
+      move({ direction: 'down', amount: 0.25, unit: 'percent', window_minutes: 1 }),
+      'AAPL moves down 0.25% within 1 min',
+    ],
+    [channel({ event: 'enters', lower: 195, upper: 200 }), 'AAPL enters 195.00–200.00'],
+    [channel({ event: 'exits', lower: 0.5, upper: 0.75 }), 'AAPL exits 0.50–0.75'],
+  ])('describes %j', (alert, text) => {
+    expect(describeCondition(alert)).toBe(text);
+  });
+
+  it.each([
+    [
+      move({ direction: 'up', amount: 2, unit: 'percent', window_minutes: 15 }),
+      { value: 2.5, level: 2, price: 199.875 },
+      'AAPL moved up 2.50% within 15 min, from 195.00 to 199.875 (at least 2%)',
+    ],
+    [
+      move({ direction: 'down', amount: 1.5, unit: 'price', window_minutes: 60 }),
+      { value: 2, level: 1.5, price: 98 },
+      'AAPL moved down 2.00 within 60 min, from 100.00 to 98.00 (at least 1.50)',
+    ],
+    [
+      move({ direction: 'down', amount: 1, unit: 'percent', window_minutes: 5 }),
+      { value: 4, level: 1, price: 96 },
+      'AAPL moved down 4.00% within 5 min, from 100.00 to 96.00 (at least 1%)',
+    ],
+    [
+      channel({ event: 'enters', lower: 195, upper: 200 }),
+      { value: 196.2, level: 195, price: 196.2 },
+      'AAPL last price 196.20 entered 195.00–200.00 through 195.00',
+    ],
+    [
+      channel({ event: 'exits', lower: 195, upper: 200 }),
+      { value: 210, level: 200, price: 210 },
+      'AAPL last price 210.00 exited 195.00–200.00 through 200.00',
+    ],
+  ])('describes a fire of %j with %j', (alert, reading, text) => {
+    expect(describeFire(alert, reading)).toBe(text);
+  });
+});

@@ -1,12 +1,16 @@
 import type {
   AlertState,
+  ChannelEvent,
   ConditionSpec,
   ConditionType,
   FundamentalMetric,
   IndicatorCondition,
   IndicatorName,
+  MoveDirection,
   NotificationMethod,
   Operator,
+  PriceChannelCondition,
+  PriceMoveCondition,
   PriceType,
   TriggerMode,
 } from './alerts.js';
@@ -77,6 +81,19 @@ export const CONDITION_TYPE_LABELS: Record<ConditionType, string> = {
   price_threshold: 'Price',
   indicator: 'Technical indicator',
   fundamental: 'Fundamental',
+  price_move: 'Price move',
+  price_channel: 'Price channel',
+};
+
+/** A move as a condition states it and as a fire reports it: "AAPL moves up 2% …", "AAPL moved up 2.10% …". */
+export const MOVE_DIRECTION_LABELS: Record<MoveDirection, { condition: string; fired: string }> = {
+  up: { condition: 'moves up', fired: 'moved up' },
+  down: { condition: 'moves down', fired: 'moved down' },
+};
+
+export const CHANNEL_EVENT_LABELS: Record<ChannelEvent, { condition: string; fired: string }> = {
+  enters: { condition: 'enters', fired: 'entered' },
+  exits: { condition: 'exits', fired: 'exited' },
 };
 
 /** How a trader is told: the `websocket` method is the dashboard they have open. */
@@ -129,18 +146,35 @@ export function indicatorName(c: IndicatorCondition): string {
 
 const metricUnit = (metric: FundamentalMetric) => (metric === 'dividend_yield' ? '%' : '');
 
+/** A move's amount as the trader typed it: "2%", "1.5%", "0.50" (a price amount reads like a price). */
+function moveAmount(amount: number, unit: PriceMoveCondition['unit']): string {
+  return unit === 'percent' ? `${Number(amount.toFixed(4))}%` : formatNumber(amount);
+}
+
+const channelText = (c: PriceChannelCondition) => `${formatNumber(c.lower)}–${formatNumber(c.upper)}`;
+
+/**
+ * The price a move was measured from (the window's low for up, its high for down), recovered from the price and
+ * the move a fire reports, so a fire message can name it without more than value, level and price.
+ */
+export function moveReference(c: PriceMoveCondition, price: number, move: number): number {
+  const sign = c.direction === 'up' ? 1 : -1;
+  return c.unit === 'price' ? price - sign * move : price / (1 + (sign * move) / 100);
+}
+
 type Described = ConditionSpec & { symbol: string };
 
 /** What the alert waits for, in a trader's words: "AAPL last price crosses above 200.00". */
 export function describeCondition(alert: Described): string {
-  const op = OPERATOR_LABELS[alert.condition.operator];
   switch (alert.condition_type) {
     case 'price_threshold': {
       const c = alert.condition;
+      const op = OPERATOR_LABELS[c.operator];
       return `${alert.symbol} ${PRICE_TYPE_LABELS[c.price_type]} ${op} ${formatNumber(c.threshold)}`;
     }
     case 'indicator': {
       const c = alert.condition;
+      const op = OPERATOR_LABELS[c.operator];
       const name = indicatorName(c);
       if (c.indicator === 'bollinger') return `${alert.symbol} last price ${op} the ${name}`;
       if (comparesPrice(c)) return `${alert.symbol} last price ${op} its ${name}`;
@@ -149,22 +183,36 @@ export function describeCondition(alert: Described): string {
     case 'fundamental': {
       const c = alert.condition;
       const unit = metricUnit(c.metric);
-      return `${alert.symbol} ${METRIC_LABELS[c.metric]} ${op} ${formatNumber(c.threshold)}${unit}`;
+      return `${alert.symbol} ${METRIC_LABELS[c.metric]} ${OPERATOR_LABELS[c.operator]} ${formatNumber(c.threshold)}${unit}`;
+    }
+    case 'price_move': {
+      const c = alert.condition;
+      const moves = MOVE_DIRECTION_LABELS[c.direction].condition;
+      return `${alert.symbol} ${moves} ${moveAmount(c.amount, c.unit)} within ${c.window_minutes} min`;
+    }
+    case 'price_channel': {
+      const c = alert.condition;
+      return `${alert.symbol} ${CHANNEL_EVENT_LABELS[c.event].condition} ${channelText(c)}`;
     }
   }
 }
 
-/** What happened when it fired: "AAPL last price 205.50 crossed above 200.00". */
+/**
+ * What happened when it fired: "AAPL last price 205.50 crossed above 200.00". For a move, `value` is the move and
+ * `level` the amount (both in the condition's unit); for a channel, `value` is the price and `level` the bound it
+ * passed.
+ */
 export function describeFire(alert: Described, reading: { value: number; level: number; price: number }): string {
-  const op = OPERATOR_FIRED[alert.condition.operator];
   const price = formatNumber(reading.price);
   switch (alert.condition_type) {
     case 'price_threshold': {
       const subject = PRICE_TYPE_LABELS[alert.condition.price_type];
+      const op = OPERATOR_FIRED[alert.condition.operator];
       return `${alert.symbol} ${subject} ${formatNumber(reading.value)} ${op} ${formatNumber(reading.level)}`;
     }
     case 'indicator': {
       const c = alert.condition;
+      const op = OPERATOR_FIRED[c.operator];
       const name = indicatorName(c);
       if (comparesPrice(c))
         return `${alert.symbol} last price ${price} ${op} the ${name} at ${formatNumber(reading.level)}`;
@@ -172,9 +220,22 @@ export function describeFire(alert: Described, reading: { value: number; level: 
     }
     case 'fundamental': {
       const c = alert.condition;
+      const op = OPERATOR_FIRED[c.operator];
       const unit = metricUnit(c.metric);
       const metric = METRIC_LABELS[c.metric];
       return `${alert.symbol} ${metric} ${formatNumber(reading.value)}${unit} ${op} ${formatNumber(reading.level)}${unit} (price ${price})`;
+    }
+    case 'price_move': {
+      const c = alert.condition;
+      const moved = MOVE_DIRECTION_LABELS[c.direction].fired;
+      const move = c.unit === 'percent' ? `${formatNumber(reading.value)}%` : formatNumber(reading.value);
+      const from = formatNumber(moveReference(c, reading.price, reading.value));
+      return `${alert.symbol} ${moved} ${move} within ${c.window_minutes} min, from ${from} to ${price} (at least ${moveAmount(c.amount, c.unit)})`;
+    }
+    case 'price_channel': {
+      const c = alert.condition;
+      const event = CHANNEL_EVENT_LABELS[c.event].fired;
+      return `${alert.symbol} last price ${formatNumber(reading.value)} ${event} ${channelText(c)} through ${formatNumber(reading.level)}`;
     }
   }
 }

@@ -1,6 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import seedrandom from 'seedrandom';
-import { ALERT_OPTION_DEFAULTS, LEVEL_OPERATORS, type Tick } from '@tickwatch/shared';
+import {
+  ALERT_OPTION_DEFAULTS,
+  CHANNEL_EVENTS,
+  LEVEL_OPERATORS,
+  MOVE_DIRECTIONS,
+  MOVE_UNITS,
+  type ConditionSpec,
+  type Tick,
+} from '@tickwatch/shared';
 import { AlertBook, type LiveAlert } from '../engine/alert-book.js';
 import { MarketState } from '../market/market-state.js';
 import { holds } from '../engine/conditions.js';
@@ -32,6 +40,53 @@ function makeAlerts(count: number, symbols: string[], startPrice: Map<string, nu
       condition_type: 'price_threshold',
       // Levels within ±10% of the price, where traders put them.
       condition: { operator: LEVEL_OPERATORS[i % 4]!, threshold: price * (0.9 + random() * 0.2), price_type: 'close' },
+      ...ALERT_OPTION_DEFAULTS,
+      created_at: 0,
+      updated_at: 0,
+      last_triggered: null,
+      trigger_count: 0,
+      armed: true,
+      version: 1,
+      last_fired_ms: null,
+    };
+    return { id: item.alert_id, item, armed: true, lastFiredMs: null, statusNote: null, fresh: true };
+  });
+}
+
+/**
+ * Price move and price channel alerts, half each: moves of 0.5–5% (or as much in price) within 5, 15 or 60 minutes,
+ * channels 1–5% wide within ±10% of the price.
+ */
+function makeMoveAndChannelAlerts(count: number, symbols: string[], startPrice: Map<string, number>): LiveAlert[] {
+  return Array.from({ length: count }, (_, i) => {
+    const symbol = symbols[i % symbols.length]!;
+    const price = startPrice.get(symbol)!;
+    const percent = 0.5 + random() * 4.5;
+    const lower = price * (0.9 + random() * 0.2);
+    const spec: ConditionSpec =
+      i % 2 === 0
+        ? {
+            condition_type: 'price_move',
+            condition: {
+              direction: MOVE_DIRECTIONS[(i >> 1) % 2]!,
+              unit: MOVE_UNITS[(i >> 2) % 2]!,
+              amount: (i >> 2) % 2 === 0 ? percent : (price * percent) / 100,
+              window_minutes: [5, 15, 60][i % 3]!,
+            },
+          }
+        : {
+            condition_type: 'price_channel',
+            condition: {
+              event: CHANNEL_EVENTS[(i >> 1) % 2]!,
+              lower,
+              upper: lower * (1.01 + random() * 0.04),
+            },
+          };
+    const item: AlertItem = {
+      alert_id: `m${i}`,
+      user_id: `u${i % 5000}`,
+      symbol,
+      ...spec,
       ...ALERT_OPTION_DEFAULTS,
       created_at: 0,
       updated_at: 0,
@@ -130,6 +185,24 @@ function evaluator(books: Map<string, AlertBook>): (tick: Tick) => number {
   };
 }
 
+/** CPU time (user + system) per tick over as many ticks as fit in MEASURE_MS: less noisy than wall time. */
+function cpuPerTick(onTick: (tick: Tick) => number, ticks: Tick[]): { microseconds: number; fires: number } {
+  const cpu = process.cpuUsage();
+  const { evaluated, fires } = run(onTick, ticks);
+  const used = process.cpuUsage(cpu);
+  return { microseconds: (used.user + used.system) / evaluated, fires };
+}
+
+/** Books for these symbols holding these alerts, move windows in service (no stored history to load here). */
+function booksOf(symbols: string[], alerts: LiveAlert[]): Map<string, AlertBook> {
+  const books = new Map(symbols.map((s) => [s, new AlertBook(s)]));
+  for (const s of symbols) {
+    const book = books.get(s)!;
+    for (const key of book.addAll(alerts.filter((a) => a.item.symbol === s))) book.warmTracker(key, []);
+  }
+  return books;
+}
+
 function heapUsed(): number {
   globalThis.gc?.();
   return process.memoryUsage().heapUsed;
@@ -172,6 +245,26 @@ for (const scenario of SCENARIOS) {
       )}   ${(engine.ticksPerSecond / baseline.ticksPerSecond).toFixed(1).padStart(5)}x  ${String(baseline.fires).padStart(8)} ${same}`,
   );
   if (engineFires !== baseline.fires) process.exitCode = 1;
+}
+
+// Price moves and channels beside threshold alerts: the same number of alerts, the same symbols and ticks.
+{
+  const count = 100_000;
+  const symbols = Array.from({ length: 500 }, (_, i) => `C${i}`);
+  const startPrice = new Map(symbols.map((s) => [s, 20 + random() * 480]));
+  const ticks = makeTicks(2_000_000, symbols, startPrice);
+  console.log('');
+  console.log(`CPU per tick, ${count} alerts on ${symbols.length} symbols (the same ticks for each kind)`);
+  console.log('alerts                       µs CPU/tick   fires');
+  for (const [label, alerts] of [
+    ['price_threshold', makeAlerts(count, symbols, startPrice)],
+    ['price_move + price_channel', makeMoveAndChannelAlerts(count, symbols, startPrice)],
+  ] as const) {
+    const onTick = evaluator(booksOf(symbols, alerts));
+    warmUp(onTick, symbols, startPrice);
+    const { microseconds, fires } = cpuPerTick(onTick, ticks);
+    console.log(`${label.padEnd(28)} ${microseconds.toFixed(2).padStart(11)}   ${String(fires).padStart(5)}`);
+  }
 }
 
 // Memory: what 100k alerts cost in the engine (their LiveAlert copies, items and index entries).

@@ -153,7 +153,7 @@ export class AlertEngine {
 
   /**
    * Today's ticks rebuild the day bar, and the newest stored tick is the latest price when none traded today. Only a
-   * symbol with indicator alerts, or with fired level alerts (`fired`) whose re-arm a crash may have lost, needs its
+   * symbol with indicator or price move alerts, or with fired level alerts (`fired`) whose re-arm a crash may have lost, needs its
    * stored history held at once (its 24 h, or since the oldest of those fires); the others stream through.
    */
   private async warmSymbol(symbol: string, now: number, today: number, fired: LiveAlert[]): Promise<void> {
@@ -164,7 +164,8 @@ export class AlertEngine {
       await restoreMarket(market, ticks, symbol, today);
       return;
     }
-    const indicators = warming.length > 0 || fired.some((a) => a.item.condition_type === 'indicator');
+    const windowed = (a: LiveAlert) => a.item.condition_type === 'indicator' || a.item.condition_type === 'price_move';
+    const indicators = warming.length > 0 || fired.some(windowed);
     const oldestFire = Math.min(...fired.map((a) => a.lastFiredMs ?? window));
     const history = await this.history(symbol, indicators ? window : Math.max(window, Math.min(today, oldestFire)));
     for (const tick of history) if (tick.timestamp >= today) market.apply(tick);
@@ -382,7 +383,10 @@ export class AlertEngine {
   private warmTrackerLater(book: AlertBook, key: string): void {
     const warmup = this.history(book.symbol, this.now() - TICK_TTL_SECONDS * 1000)
       .catch((err: unknown) => {
-        this.deps.log.warn({ err, symbol: book.symbol }, 'could not load indicator history; starting from live ticks');
+        this.deps.log.warn(
+          { err, symbol: book.symbol },
+          'could not load the history of an indicator or a move window; starting from live ticks',
+        );
         return [];
       })
       .then((history) => book.warmTracker(key, history))

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import seedrandom from 'seedrandom';
 import { CROSS_OPERATORS, LEVEL_OPERATORS, type CrossOperator, type LevelOperator } from '@tickwatch/shared';
-import { crossed, holds, transitionRange } from './conditions.js';
+import { channelBoundPassed, crossed, holds, moveOf, transitionRange } from './conditions.js';
 
 describe('holds', () => {
   const table: [LevelOperator, below: boolean, at: boolean, above: boolean][] = [
@@ -151,5 +151,50 @@ describe('transitionRange', () => {
     }
     expect(outside).toBeGreaterThan(1_000);
     expect(changed).toBeGreaterThan(1_000);
+  });
+});
+
+describe('moveOf', () => {
+  it('measures up from the low and down from the high, in price or in % of that reference', () => {
+    expect(moveOf('up', 'price', 100, 102.5)).toBe(2.5);
+    expect(moveOf('up', 'percent', 200, 204)).toBe(2);
+    expect(moveOf('down', 'price', 100, 97)).toBe(3);
+    expect(moveOf('down', 'percent', 200, 190)).toBe(5);
+  });
+
+  it('rounds away the float error of the subtraction, so an exact move meets its amount', () => {
+    expect(100.1 - 100).toBeLessThan(0.1);
+    expect(moveOf('up', 'price', 100, 100.1)).toBe(0.1);
+    expect(moveOf('down', 'percent', 0.3, 0.297)).toBe(1);
+  });
+});
+
+describe('channelBoundPassed', () => {
+  const enters = { event: 'enters', lower: 195, upper: 200 } as const;
+  const exits = { event: 'exits', lower: 195, upper: 200 } as const;
+
+  it.each([
+    [194, 195, 195],
+    [201, 200, 200],
+    [194, 197, 195],
+    [190, 210, 195],
+    [210, 190, 200],
+    [195, 196, null],
+    [196, 194, null],
+    [190, 194, null],
+  ])('enters: %s → %s passes %s', (from, to, bound) => {
+    expect(channelBoundPassed(enters, from, to)).toBe(bound);
+  });
+
+  it.each([
+    [195, 194.99, 195],
+    [200, 201, 200],
+    [190, 210, 200],
+    [210, 190, 195],
+    [194, 195, null],
+    [196, 199, null],
+    [201, 205, null],
+  ])('exits: %s → %s passes %s', (from, to, bound) => {
+    expect(channelBoundPassed(exits, from, to)).toBe(bound);
   });
 });

@@ -1,4 +1,4 @@
-import type { CrossOperator, LevelOperator } from '@tickwatch/shared';
+import type { CrossOperator, LevelOperator, MoveDirection, MoveUnit, PriceChannelCondition } from '@tickwatch/shared';
 
 /** Whether `value` is on the operator's side of `level`: the state a level condition is in. */
 export function holds(op: LevelOperator, value: number, level: number): boolean {
@@ -38,4 +38,36 @@ export function crossed(op: CrossOperator, previous: number, current: number, le
  */
 export function transitionRange(previous: number, current: number): [lo: number, hi: number] {
   return previous <= current ? [previous, current] : [current, previous];
+}
+
+/** Moves are compared at this many decimals, so that 100.1 − 100 (0.0999999…) is a move of 0.1. */
+const MOVE_DECIMALS = 1e8;
+
+/**
+ * How far `price` has moved from `reference` (the window's low for up, its high for down): in price units, or in
+ * % of the reference. Never negative while the reference is the window's extreme.
+ */
+export function moveOf(direction: MoveDirection, unit: MoveUnit, reference: number, price: number): number {
+  const move = direction === 'up' ? price - reference : reference - price;
+  const value = unit === 'price' ? move : (move * 100) / reference;
+  return Math.round(value * MOVE_DECIMALS) / MOVE_DECIMALS;
+}
+
+const inside = (c: PriceChannelCondition, price: number) => c.lower <= price && price <= c.upper;
+
+/**
+ * The bound through which a move from `previous` to `current` entered (or exited) the channel, or null if it did
+ * not. A move from one side of the channel to the other passes through it: it both enters (through the bound on
+ * its starting side) and exits (through the other).
+ */
+export function channelBoundPassed(c: PriceChannelCondition, previous: number, current: number): number | null {
+  const wasInside = inside(c, previous);
+  const isInside = inside(c, current);
+  const across = (previous < c.lower && current > c.upper) || (previous > c.upper && current < c.lower);
+  if (c.event === 'enters') {
+    if ((isInside && !wasInside) || across) return previous < c.lower ? c.lower : c.upper;
+    return null;
+  }
+  if ((wasInside && !isInside) || across) return current < c.lower ? c.lower : c.upper;
+  return null;
 }

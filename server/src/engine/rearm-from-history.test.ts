@@ -107,3 +107,36 @@ describe('rearmedByHistory', () => {
     expect(rearmedByHistory([smaAbove], bars(100, 101, 102, 103, 104), undefined).size).toBe(0);
   });
 });
+
+describe('rearmedByHistory: moves and channels', () => {
+  const minute = 60 * SECOND;
+  const at = (...points: [minutes: number, price: number][]): Tick[] =>
+    points.map(([m, price]) => ({ symbol: 'AAPL', timestamp: T0 + m * minute, price, volume: 1, source: 'simulator' }));
+  const upTwo = (lastFiredMs: number) =>
+    alert(
+      { condition_type: 'price_move', condition: { direction: 'up', amount: 2, unit: 'price', window_minutes: 5 } },
+      { armed: false, lastFiredMs },
+    );
+
+  it('re-arms a fired move once its move fell below the amount after the last fire', () => {
+    const fired = upTwo(T0 + minute);
+    expect(mayHaveMissedRearm(fired)).toBe(true);
+    expect(rearmedByHistory([fired], at([0, 100], [1, 102], [2, 101]), undefined)).toEqual(new Set([fired]));
+  });
+
+  it('measures the move over the window from ticks before the last fire, and lets old lows leave it', () => {
+    // The low of 100 stays in the window until T0 + 5 min, so the move is 2 at every tick until then.
+    expect(rearmedByHistory([upTwo(T0 + minute)], at([0, 100], [1, 102], [4, 102], [5, 102]), undefined).size).toBe(0);
+    const later = upTwo(T0 + minute);
+    expect(rearmedByHistory([later], at([0, 100], [1, 102], [6, 102]), undefined)).toEqual(new Set([later]));
+  });
+
+  it('leaves channels alone: they fire on moments, as crossings do, and are never stored as fired', () => {
+    const channel = alert(
+      { condition_type: 'price_channel', condition: { event: 'enters', lower: 95, upper: 105 } },
+      { armed: false, lastFiredMs: T0 },
+    );
+    expect(mayHaveMissedRearm(channel)).toBe(false);
+    expect(rearmedByHistory([channel], ticks(100, 90, 110), undefined).size).toBe(0);
+  });
+});

@@ -2,13 +2,19 @@ import { isCrossOperator, type Fundamentals, type Tick } from '@tickwatch/shared
 import { DayBar } from '../market/day-bar.js';
 import type { TradingDayClock } from '../market/trading-day.js';
 import type { LiveAlert } from './alert-book.js';
-import { holds } from './conditions.js';
+import { holds, moveOf } from './conditions.js';
 import { readMetric } from './fundamentals.js';
 import { createIndicatorTracker, type IndicatorTracker } from './indicators.js';
+import { moveWindow, type RollingExtreme } from './rolling-extreme.js';
 
-/** A loaded alert whose stored trigger state may be stale: a level condition, enabled, stored as fired. */
+/**
+ * A loaded alert whose stored trigger state may be stale: a level condition (a price move is one), enabled, stored
+ * as fired. A price channel fires on moments, as a crossing, and is never stored as fired.
+ */
 export function mayHaveMissedRearm(alert: LiveAlert): boolean {
-  return alert.item.enabled && !alert.armed && !isCrossOperator(alert.item.condition.operator);
+  const item = alert.item;
+  if (!item.enabled || alert.armed || item.condition_type === 'price_channel') return false;
+  return item.condition_type === 'price_move' || !isCrossOperator(item.condition.operator);
 }
 
 /**
@@ -29,24 +35,31 @@ export function rearmedByHistory(
   if (open.length === 0) return rearmed;
   const dayBar = new DayBar(clock);
   const trackers = new Map<LiveAlert, IndicatorTracker>();
+  const windows = new Map<LiveAlert, RollingExtreme>();
   for (const alert of open) {
-    if (alert.item.condition_type === 'indicator') trackers.set(alert, createIndicatorTracker(alert.item.condition));
+    const item = alert.item;
+    if (item.condition_type === 'indicator') trackers.set(alert, createIndicatorTracker(item.condition));
+    if (item.condition_type === 'price_move') windows.set(alert, moveWindow(item.condition));
   }
   for (const tick of ticks) {
     const bar = dayBar.update(tick);
     for (const alert of open) {
       const item = alert.item;
-      if (rearmed.has(alert) && item.condition_type !== 'indicator') continue;
+      // Indicators and move windows take every tick, those before the last fire too: they are their history.
+      if (rearmed.has(alert) && item.condition_type !== 'indicator' && item.condition_type !== 'price_move') continue;
       let truth: boolean | undefined;
       if (item.condition_type === 'price_threshold') {
         const { operator, threshold, price_type } = item.condition;
         if (!isCrossOperator(operator)) truth = holds(operator, bar[price_type], threshold);
+      } else if (item.condition_type === 'price_move') {
+        const { direction, unit, amount } = item.condition;
+        const reference = windows.get(alert)!.push(tick.timestamp, tick.price);
+        truth = moveOf(direction, unit, reference, tick.price) >= amount;
       } else if (item.condition_type === 'fundamental') {
         const { operator, threshold, metric } = item.condition;
         const reading = readMetric(item.symbol, metric, tick.price, fundamentals);
         if (reading.ready && !isCrossOperator(operator)) truth = holds(operator, reading.value, threshold);
-      } else {
-        // Every tick goes into the indicator, those before the last fire too: they are its history.
+      } else if (item.condition_type === 'indicator') {
         const reading = trackers.get(alert)!.update(tick);
         const operator = item.condition.operator;
         if (reading.ready && !isCrossOperator(operator)) truth = holds(operator, reading.value, reading.level);

@@ -17,6 +17,8 @@ import {
   fireEvidenceSchema,
   fundamentalConditionSchema,
   indicatorConditionSchema,
+  priceChannelConditionSchema,
+  priceMoveConditionSchema,
   priceThresholdConditionSchema,
   symbolSchema,
   userIdSchema,
@@ -113,6 +115,8 @@ const storedAlertSchema = z.discriminatedUnion('condition_type', [
   z.object({ ...storedFields, condition_type: z.literal('price_threshold'), condition: priceThresholdConditionSchema }),
   z.object({ ...storedFields, condition_type: z.literal('indicator'), condition: indicatorConditionSchema }),
   z.object({ ...storedFields, condition_type: z.literal('fundamental'), condition: fundamentalConditionSchema }),
+  z.object({ ...storedFields, condition_type: z.literal('price_move'), condition: priceMoveConditionSchema }),
+  z.object({ ...storedFields, condition_type: z.literal('price_channel'), condition: priceChannelConditionSchema }),
 ]);
 
 /**

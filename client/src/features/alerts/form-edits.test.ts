@@ -36,6 +36,13 @@ describe('errorPathsFor', () => {
     for (const path of visibleFields({ condition_type: 'fundamental', indicator: 'rsi' })) expect(all).toContain(path);
     for (const path of visibleFields({ condition_type: 'price_threshold', indicator: 'rsi' }))
       expect(all).toContain(path);
+    for (const path of visibleFields({ condition_type: 'price_move', indicator: 'rsi' })) expect(all).toContain(path);
+    for (const path of visibleFields({ condition_type: 'price_channel', indicator: 'rsi' }))
+      expect(all).toContain(path);
+  });
+
+  it('lets a new lower bound clear the upper bound’s error, which compares the two', () => {
+    expect(errorPathsFor({ lower: '190' })).toEqual(['condition.lower', 'condition.upper']);
   });
 });
 

@@ -39,6 +39,15 @@ export const ERROR_PATHS: Record<keyof AlertFormState, readonly string[]> = {
   fast_period: ['condition.fast_period'],
   signal_period: ['condition.signal_period'],
   metric: ['condition.metric'],
+  direction: ['condition.direction'],
+  amount: ['condition.amount'],
+  // The amount's bounds are the same in either unit, but a % typed as a price (or back) is worth re-reading.
+  unit: ['condition.unit', 'condition.amount'],
+  window_minutes: ['condition.window_minutes'],
+  event: ['condition.event'],
+  // The upper bound is checked against the lower one.
+  lower: ['condition.lower', 'condition.upper'],
+  upper: ['condition.upper'],
   notification_method: ['notification_method', 'email', 'sns_target'],
   enabled: ['enabled'],
   cooldown_seconds: ['cooldown_seconds'],

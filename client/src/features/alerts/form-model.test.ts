@@ -259,6 +259,19 @@ describe('formStateFromDefinition', () => {
       condition: { metric: 'market_cap', operator: '>', threshold: 1e12 },
       ...options,
     },
+    {
+      symbol: 'TSLA',
+      condition_type: 'price_move',
+      condition: { direction: 'down', amount: 2.5, unit: 'percent', window_minutes: 30 },
+      ...options,
+    },
+    {
+      symbol: 'AMD',
+      condition_type: 'price_channel',
+      condition: { event: 'exits', lower: 120.5, upper: 130 },
+      ...options,
+      trigger_mode: 'once',
+    },
   ];
 
   it.each(definitions)('round-trips a $condition_type alert on $symbol unchanged', (definition) => {
@@ -345,8 +358,61 @@ describe('definitionOf', () => {
   });
 });
 
+describe('moves and channels', () => {
+  it('turns a move form into a price_move definition, without the comparison left in the form', () => {
+    const state = form({ condition_type: 'price_move', direction: 'down', amount: '1.5', unit: 'price' });
+    expect(valid({ ...state, window_minutes: '15', threshold: '200', operator: '<' })).toEqual({
+      symbol: 'AAPL',
+      condition_type: 'price_move',
+      condition: { direction: 'down', amount: 1.5, unit: 'price', window_minutes: 15 },
+      ...options,
+    });
+  });
+
+  it('turns a channel form into a price_channel definition', () => {
+    expect(valid(form({ condition_type: 'price_channel', event: 'exits', lower: '195', upper: '200' }))).toEqual({
+      symbol: 'AAPL',
+      condition_type: 'price_channel',
+      condition: { event: 'exits', lower: 195, upper: 200 },
+      ...options,
+    });
+  });
+
+  it('reports a missing amount and window, and a window beyond a day, at their fields', () => {
+    expect(errorsOf(form({ condition_type: 'price_move' }))).toEqual({
+      'condition.amount': 'Required',
+      'condition.window_minutes': 'Required',
+    });
+    const tooLong = errorsOf(form({ condition_type: 'price_move', amount: '2', window_minutes: '2000' }));
+    expect(Object.keys(tooLong)).toEqual(['condition.window_minutes']);
+  });
+
+  it('reports a channel whose upper bound is not above its lower one at the upper bound', () => {
+    expect(errorsOf(form({ condition_type: 'price_channel', lower: '200', upper: '195' }))).toEqual({
+      'condition.upper': 'must be above the lower bound',
+    });
+  });
+});
+
 describe('visibleFields', () => {
   it('shows only what each condition uses', () => {
+    expect(visibleFields({ condition_type: 'price_move', indicator: 'rsi' })).toEqual([
+      'symbol',
+      'condition_type',
+      'condition.direction',
+      'condition.amount',
+      'condition.unit',
+      'condition.window_minutes',
+      'notification_method',
+      'cooldown_seconds',
+      'trigger_mode',
+      'expires_at',
+      'note',
+    ]);
+    expect(visibleFields({ condition_type: 'price_channel', indicator: 'rsi' })).toEqual(
+      expect.arrayContaining(['condition.event', 'condition.lower', 'condition.upper']),
+    );
+    expect(visibleFields({ condition_type: 'price_channel', indicator: 'rsi' })).not.toContain('condition.operator');
     expect(visibleFields({ condition_type: 'price_threshold', indicator: 'rsi' })).toContain('condition.price_type');
     expect(visibleFields({ condition_type: 'indicator', indicator: 'vwap' })).not.toContain('condition.period');
     expect(visibleFields({ condition_type: 'indicator', indicator: 'bollinger' })).toEqual(

@@ -5,12 +5,15 @@ import {
   alertDefinitionSchema,
   channelSettingsSchema,
   type AlertDefinition,
+  type ChannelEvent,
   type ChannelSettings,
   type ConditionType,
   type FieldIssue,
   type FundamentalMetric,
   type IndicatorInterval,
   type IndicatorName,
+  type MoveDirection,
+  type MoveUnit,
   type NotificationMethod,
   type Operator,
   type PriceType,
@@ -39,6 +42,13 @@ export interface AlertFormState {
   fast_period: string;
   signal_period: string;
   metric: FundamentalMetric;
+  direction: MoveDirection;
+  amount: string;
+  unit: MoveUnit;
+  window_minutes: string;
+  event: ChannelEvent;
+  lower: string;
+  upper: string;
   notification_method: NotificationMethod;
   enabled: boolean;
   cooldown_seconds: string;
@@ -68,6 +78,13 @@ export function initialFormState(symbol: string | null): AlertFormState {
     fast_period: '',
     signal_period: '',
     metric: 'pe_ratio',
+    direction: 'up',
+    amount: '',
+    unit: 'percent',
+    window_minutes: '',
+    event: 'enters',
+    lower: '',
+    upper: '',
     notification_method: ALERT_OPTION_DEFAULTS.notification_method,
     enabled: ALERT_OPTION_DEFAULTS.enabled,
     cooldown_seconds: '',
@@ -116,6 +133,20 @@ export function formStateFromDefinition(definition: AlertDefinition): AlertFormS
     case 'fundamental': {
       const c = definition.condition;
       return { ...state, operator: c.operator, threshold: String(c.threshold), metric: c.metric };
+    }
+    case 'price_move': {
+      const c = definition.condition;
+      return {
+        ...state,
+        direction: c.direction,
+        amount: String(c.amount),
+        unit: c.unit,
+        window_minutes: String(c.window_minutes),
+      };
+    }
+    case 'price_channel': {
+      const c = definition.condition;
+      return { ...state, event: c.event, lower: String(c.lower), upper: String(c.upper) };
     }
   }
 }
@@ -167,6 +198,12 @@ export function visibleFields(state: Pick<AlertFormState, 'condition_type' | 'in
       condition.push('operator');
       if (state.indicator !== 'bollinger') condition.push('threshold');
       break;
+    case 'price_move':
+      condition = ['direction', 'amount', 'unit', 'window_minutes'];
+      break;
+    case 'price_channel':
+      condition = ['event', 'lower', 'upper'];
+      break;
   }
   return [...common, ...condition.map((f) => `condition.${f}`), ...options];
 }
@@ -200,6 +237,17 @@ export function buildDefinition(state: AlertFormState): Record<string, unknown> 
       };
       break;
     }
+    case 'price_move':
+      condition = {
+        direction: state.direction,
+        amount: parseNumber(state.amount),
+        unit: state.unit,
+        window_minutes: parseNumber(state.window_minutes),
+      };
+      break;
+    case 'price_channel':
+      condition = { event: state.event, lower: parseNumber(state.lower), upper: parseNumber(state.upper) };
+      break;
   }
   return defined({
     symbol: state.symbol.trim().toUpperCase(),

@@ -119,6 +119,28 @@ describe('after a save', () => {
   it('clears the level and note for the next alert, keeping the rest', () => {
     const state = form({ threshold: '5', note: 'n', cooldown_seconds: '60', price_type: 'low' });
     expect(afterCreate(state)).toEqual({ ...state, threshold: '', note: '' });
+    const move = form({ condition_type: 'price_move', amount: '2', unit: 'price', window_minutes: '15' });
+    expect(afterCreate(move)).toEqual({ ...move, amount: '' });
+    const channel = form({ condition_type: 'price_channel', event: 'exits', lower: '1', upper: '2' });
+    expect(afterCreate(channel)).toEqual({ ...channel, lower: '', upper: '' });
+  });
+
+  it('creates a move and edits its window alone', () => {
+    const move: AlertDefinition = {
+      ...sma,
+      condition_type: 'price_move',
+      condition: { direction: 'up', amount: 2, unit: 'percent', window_minutes: 15 },
+    };
+    const plan = create(formStateFromDefinition(move));
+    expect(plan).toMatchObject({ ok: true, send: { kind: 'create', definition: move } });
+    const edited = planSubmit(
+      { ...formStateFromDefinition(move), window_minutes: '30' },
+      { original: { alertId: 'm1', definition: move }, channels: none, target: EMPTY_TARGET, now: NOW },
+    );
+    expect(edited).toMatchObject({
+      ok: true,
+      send: { kind: 'update', alertId: 'm1', patch: { condition: { window_minutes: 30 } } },
+    });
   });
 
   it('reports the created alert in the shared wording', () => {
@@ -137,6 +159,12 @@ describe('after a save', () => {
       blind_since: null,
     };
     expect(createdMessage(alert)).toBe('Alert created: AAPL last price below 9.50');
+    const channel: Alert = {
+      ...alert,
+      condition_type: 'price_channel',
+      condition: { event: 'enters', lower: 195, upper: 200 },
+    };
+    expect(createdMessage(channel)).toBe('Alert created: AAPL enters 195.00–200.00');
   });
 });
 

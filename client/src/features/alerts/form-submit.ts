@@ -73,8 +73,15 @@ export function planSubmit(
   return { ok: true, errors, saveChannels: channel.patch, send };
 }
 
-/** After a create the form stays on the same symbol and settings, ready for the next level. */
-export const afterCreate = (state: AlertFormState): AlertFormState => ({ ...state, threshold: '', note: '' });
+/** After a create the form stays on the same symbol and settings, ready for the next level (amount, channel). */
+export const afterCreate = (state: AlertFormState): AlertFormState => ({
+  ...state,
+  threshold: '',
+  amount: '',
+  lower: '',
+  upper: '',
+  note: '',
+});
 
 export const createdMessage = (alert: Alert) => `Alert created: ${describeCondition(alert)}`;
 

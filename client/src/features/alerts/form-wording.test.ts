@@ -4,6 +4,7 @@ import { initialFormState, visibleFields } from './form-model';
 import {
   INDICATOR_HINTS,
   PATH_LABELS,
+  amountLabel,
   channelInput,
   channelNote,
   methodHint,
@@ -13,6 +14,7 @@ import {
   summaryLine,
   thresholdHint,
   thresholdLabel,
+  windowHint,
 } from './form-wording';
 
 const state = initialFormState('AAPL');
@@ -54,6 +56,15 @@ describe('threshold and period labels', () => {
 
   it('have a hint for every indicator', () => {
     for (const indicator of INDICATORS) expect(INDICATOR_HINTS[indicator]).toBeTruthy();
+  });
+});
+
+describe('move and channel wording', () => {
+  it('gives the amount its unit and the window what it is measured from', () => {
+    expect(amountLabel('percent')).toBe('Amount (%)');
+    expect(amountLabel('price')).toBe('Amount (price)');
+    expect(windowHint('up')).toMatch(/lowest price/);
+    expect(windowHint('down')).toMatch(/highest price/);
   });
 });
 
@@ -106,6 +117,8 @@ describe('summaryLine', () => {
       ...visibleFields({ condition_type: 'indicator', indicator: 'bollinger' }),
       ...visibleFields({ condition_type: 'fundamental', indicator: 'rsi' }),
       ...visibleFields({ condition_type: 'price_threshold', indicator: 'rsi' }),
+      ...visibleFields({ condition_type: 'price_move', indicator: 'rsi' }),
+      ...visibleFields({ condition_type: 'price_channel', indicator: 'rsi' }),
       'email',
       'sns_target',
     ];

@@ -7,6 +7,8 @@ import {
   type ChannelSettings,
   type FundamentalMetric,
   type IndicatorName,
+  type MoveDirection,
+  type MoveUnit,
   type NotificationMethod,
   type Operator,
 } from '@tickwatch/shared';
@@ -62,6 +64,20 @@ export function thresholdHint({ condition_type, indicator }: ThresholdContext): 
   if (!comparesPrice({ indicator, threshold: undefined })) return undefined;
   return `Leave empty to compare the last price with the ${INDICATOR_LABELS[indicator]}`;
 }
+
+/** A move's amount says its unit. */
+export const amountLabel = (unit: MoveUnit) => (unit === 'percent' ? 'Amount (%)' : 'Amount (price)');
+
+export const MOVE_UNIT_LABELS: Record<MoveUnit, string> = { percent: '% of the price', price: 'price units' };
+
+/** What a move is measured from (docs/alerts.md), shown under the window. */
+export const windowHint = (direction: MoveDirection) =>
+  direction === 'up'
+    ? 'The last price against the lowest price of this many minutes back (up to 1440)'
+    : 'The last price against the highest price of this many minutes back (up to 1440)';
+
+export const CHANNEL_HINT =
+  'Inside means lower ≤ last price ≤ upper; a jump across the whole channel both enters and exits it';
 
 export const methodHint = (method: NotificationMethod) =>
   method === 'websocket' ? 'Shown on your open dashboards' : 'Also shown on your open dashboards';
@@ -120,6 +136,13 @@ export const PATH_LABELS: Record<string, string> = {
   'condition.fast_period': 'Fast period',
   'condition.signal_period': 'Signal period',
   'condition.metric': 'Metric',
+  'condition.direction': 'Direction',
+  'condition.amount': 'Amount',
+  'condition.unit': 'Unit',
+  'condition.window_minutes': 'Within (minutes)',
+  'condition.event': 'Event',
+  'condition.lower': 'Lower bound',
+  'condition.upper': 'Upper bound',
   notification_method: 'Notify by',
   cooldown_seconds: 'Cooldown',
   trigger_mode: 'Fires',

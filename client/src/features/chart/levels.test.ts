@@ -48,6 +48,26 @@ describe('alertLevels', () => {
     expect(alertLevels([rsi, pe])).toEqual([]);
   });
 
+  it('draws both bounds of a price channel, once per event and channel, and skips price moves', () => {
+    const channel = (alert_id: string, event: 'enters' | 'exits'): Alert => ({
+      ...base,
+      alert_id,
+      condition_type: 'price_channel',
+      condition: { event, lower: 195, upper: 200 },
+    });
+    const move: Alert = {
+      ...base,
+      condition_type: 'price_move',
+      condition: { direction: 'up', amount: 2, unit: 'percent', window_minutes: 15 },
+    };
+    expect(alertLevels([channel('c1', 'enters'), channel('c2', 'enters'), channel('c3', 'exits'), move])).toEqual([
+      { key: 'enters 195.00–200.00 (lower bound)', value: 195, label: 'enters 195.00–200.00 (lower bound)' },
+      { key: 'exits 195.00–200.00 (lower bound)', value: 195, label: 'exits 195.00–200.00 (lower bound)' },
+      { key: 'enters 195.00–200.00 (upper bound)', value: 200, label: 'enters 195.00–200.00 (upper bound)' },
+      { key: 'exits 195.00–200.00 (upper bound)', value: 200, label: 'exits 195.00–200.00 (upper bound)' },
+    ]);
+  });
+
   it('draws one line for alerts on the same operator and level', () => {
     expect(alertLevels([priceAlert('>', 200), priceAlert('>', 200, 'a2'), priceAlert('<=', 200, 'a3')])).toHaveLength(
       2,
