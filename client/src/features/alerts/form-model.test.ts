@@ -408,6 +408,7 @@ describe('visibleFields', () => {
       'trigger_mode',
       'expires_at',
       'note',
+      'message',
     ]);
     expect(visibleFields({ condition_type: 'price_channel', indicator: 'rsi' })).toEqual(
       expect.arrayContaining(['condition.event', 'condition.lower', 'condition.upper']),
