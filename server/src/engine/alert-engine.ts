@@ -381,15 +381,23 @@ export class AlertEngine {
   }
 
   private warmTrackerLater(book: AlertBook, key: string): void {
+    // The price the trader saw when saving may not be stored yet (a second closes a second later, the write queue
+    // drains behind it): without it a move window would start from the stored past, and "up 2% from here" would
+    // miss "here". Later ticks are buffered by the book itself.
+    const latest = this.deps.market.latest(book.symbol);
     const warmup = this.history(book.symbol, this.now() - TICK_TTL_SECONDS * 1000)
       .catch((err: unknown) => {
         this.deps.log.warn(
           { err, symbol: book.symbol },
           'could not load the history of an indicator or a move window; starting from live ticks',
         );
-        return [];
+        return [] as Tick[];
       })
-      .then((history) => book.warmTracker(key, history))
+      .then((history) => {
+        const newestStored = history.at(-1)?.timestamp ?? Number.NEGATIVE_INFINITY;
+        if (latest && latest.timestamp > newestStored) history.push(latest);
+        book.warmTracker(key, history);
+      })
       .finally(() => this.warmups.delete(warmup));
     this.warmups.add(warmup);
   }

@@ -55,6 +55,21 @@ describe(`price moves and channels, on ${inject('dynamoKind')}`, () => {
     ]);
   });
 
+  it('measures a new alert’s move from the price when it was saved, though that trade is not stored yet', async () => {
+    const server = await start();
+    const user = await signIn(server, 'quick');
+    const t0 = Date.now() - 30_000;
+    // Not waited for: with TICK_STORE=seconds its second is still open, so the store does not have it yet.
+    expect((await server.ingest({ symbol: 'QUICK', timestamp: t0, price: 100, volume: 1 })).status).toBe(202);
+    await eventually(() => expect(server.app.market.latest('QUICK')?.price).toBe(100));
+    const added = await user.createAlert(moveUp('QUICK', 2));
+    await server.app.engine.idle();
+    await post(server, 'QUICK', t0 + 10, 102);
+    expect((await user.notifications()).items.map((n) => [n.alert_id, n.current_price])).toEqual([
+      [added.alert_id, 102],
+    ]);
+  });
+
   it('measures a new alert’s move from ticks stored before it, and after a restart from ticks stored before that', async () => {
     const prefix = uniquePrefix();
     let server = await start(prefix);
