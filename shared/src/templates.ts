@@ -13,6 +13,7 @@ export const MAX_MESSAGE_TEMPLATE = 500;
 /** Names of the evidence's `values` that a template may use: the indicator, the metric and the metric's inputs. */
 export const EVIDENCE_VALUE_NAMES = [
   'indicator',
+  'reference',
   'metric',
   'eps_ttm',
   'shares_outstanding',

@@ -121,6 +121,7 @@ export const STATE_LABELS: Record<AlertState, string> = {
 /** The named values a fire's evidence may keep, as the history shows them. */
 export const EVIDENCE_VALUE_LABELS: Record<EvidenceValueName, string> = {
   indicator: 'indicator',
+  reference: 'measured from',
   metric: 'metric',
   eps_ttm: 'EPS (TTM)',
   shares_outstanding: 'shares outstanding',

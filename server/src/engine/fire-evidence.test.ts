@@ -37,6 +37,16 @@ describe('fireEvidence', () => {
     });
   });
 
+  it('names a move’s reference price instead of showing it as the value the move came from', () => {
+    const alert = item({
+      condition_type: 'price_move',
+      condition: { direction: 'up', amount: 2, unit: 'percent', window_minutes: 15 },
+    });
+    const evidence = fireEvidence(alert, { tick, value: 2.75, level: 2, before: 200 }, undefined);
+    expect(evidence).toMatchObject({ value: 2.75, level: 2, before: null, values: { reference: 200 } });
+    expect(evidence.condition).toBe('AAPL moves up 2% within 15 min');
+  });
+
   it('has no value before a level fire', () => {
     const alert = item({
       condition_type: 'price_threshold',

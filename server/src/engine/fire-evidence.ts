@@ -24,7 +24,13 @@ const METRIC_INPUT = {
  */
 export function fireEvidence(item: AlertItem, fire: Fire, fundamentals: Fundamentals | undefined): FireEvidence {
   const values: Record<string, number> = {};
-  if (item.condition_type === 'indicator') {
+  let before = fire.before;
+  if (item.condition_type === 'price_move') {
+    // The engine hands a move's reference price over as `before`; here it is a price beside a move (% or price),
+    // so it is named rather than shown as the value the move came from.
+    if (before !== null) values.reference = before;
+    before = null;
+  } else if (item.condition_type === 'indicator') {
     // Compared with the price, the indicator (or band) is the level; otherwise it is the value compared.
     values.indicator = comparesPrice(item.condition) ? fire.level : fire.value;
   } else if (item.condition_type === 'fundamental') {
@@ -38,7 +44,7 @@ export function fireEvidence(item: AlertItem, fire: Fire, fundamentals: Fundamen
     tick: { price: fire.tick.price, timestamp: fire.tick.timestamp },
     value: toStorableNumber(fire.value),
     level: toStorableNumber(fire.level),
-    before: fire.before === null || Number.isNaN(fire.before) ? null : toStorableNumber(fire.before),
+    before: before === null || Number.isNaN(before) ? null : toStorableNumber(before),
     condition: describeCondition(item),
     ...(storable.length > 0
       ? { values: Object.fromEntries(storable.map(([name, v]) => [name, toStorableNumber(v)])) }
