@@ -219,6 +219,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     perMinute(perMinuteLimit, what, cluster && { store: cluster.rateLimitStore(name), log });
 
   const alertWrites = limiter(config.rateLimits.alertWritesPerMinute, 'alert changes', 'alert-writes');
+  const alertPreviews = limiter(config.rateLimits.alertPreviewsPerMinute, 'alert previews', 'alert-previews');
   // In a cluster every process's units are summed in Redis, so any process answers for the whole cluster.
   const ledger = cluster?.usage ?? new UsageLedger(startedAt);
   store.capacity.onConsumed((consumed) => ledger.record(consumed.table, consumed.kind, consumed.units, Date.now()));
@@ -241,7 +242,10 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   app.use('/api', express.json({ limit: JSON_BODY_LIMIT }));
   app.use('/api/auth', limiter(config.rateLimits.signInPerMinute, 'sign-in attempts', 'sign-in'));
   app.post('/api/ticks', limiter(config.rateLimits.ingestPerMinute, 'ingest requests', 'ingest'));
-  app.use('/api/alerts', (req, res, next) => (req.method === 'GET' ? next() : alertWrites(req, res, next)));
+  app.post('/api/alerts/preview', alertPreviews);
+  app.use('/api/alerts', (req, res, next) =>
+    req.method === 'GET' || req.path === '/preview' ? next() : alertWrites(req, res, next),
+  );
   app.use('/api', authRouter(auth));
   app.use('/api', meRouter({ auth, settings, webhookAllow, defaultWatchlist: defaultWatchlist(config) }));
   app.use('/api', feedAlertsRouter({ auth, settings, changed: (userId) => healthEvents.changed(userId) }));

@@ -153,6 +153,8 @@ const envSchema = z.object({
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   RATE_LIMIT_SIGNIN_PER_MINUTE: positiveInt.default(20),
   RATE_LIMIT_ALERT_WRITES_PER_MINUTE: positiveInt.default(120),
+  /** Each preview reads a symbol's stored 24 h: counted apart from the writes, so a busy form never blocks a save. */
+  RATE_LIMIT_ALERT_PREVIEWS_PER_MINUTE: positiveInt.default(30),
   RATE_LIMIT_INGEST_PER_MINUTE: positiveInt.default(6_000),
   /**
    * Cluster mode: every process with the same REDIS_URL, store and TABLE_PREFIX is one system (docs/scaling.md).
@@ -232,7 +234,12 @@ export interface Config {
   };
   corsOrigins: string[];
   trustProxyHops: number;
-  rateLimits: { signInPerMinute: number; alertWritesPerMinute: number; ingestPerMinute: number };
+  rateLimits: {
+    signInPerMinute: number;
+    alertWritesPerMinute: number;
+    alertPreviewsPerMinute: number;
+    ingestPerMinute: number;
+  };
   /** Set in cluster mode (REDIS_URL). */
   cluster: ClusterConfig | undefined;
   feedHealth: { quietMs: number; calendar: MarketCalendar };
@@ -382,6 +389,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: {
       signInPerMinute: e.RATE_LIMIT_SIGNIN_PER_MINUTE,
       alertWritesPerMinute: e.RATE_LIMIT_ALERT_WRITES_PER_MINUTE,
+      alertPreviewsPerMinute: e.RATE_LIMIT_ALERT_PREVIEWS_PER_MINUTE,
       ingestPerMinute: e.RATE_LIMIT_INGEST_PER_MINUTE,
     },
     cluster,

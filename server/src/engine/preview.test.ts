@@ -124,6 +124,31 @@ describe('previewAlert', () => {
     expect(result.fires_on_every_tick).toBe(false);
   });
 
+  it('stops reading pages once its signal is aborted', async () => {
+    const stop = new AbortController();
+    let pagesRead = 0;
+    async function* pages(): AsyncGenerator<Tick[]> {
+      for (const page of [
+        ticksOf([99, 101], T0),
+        ticksOf([99, 101], T0 + 10 * SECOND),
+        ticksOf([99], T0 + 20 * SECOND),
+      ]) {
+        pagesRead += 1;
+        yield page;
+        stop.abort();
+      }
+    }
+    const answer = await previewAlert({
+      definition: definition({ operator: 'crosses_above', threshold: 100 }),
+      ticks: pages(),
+      fundamentals: undefined,
+      from: T0,
+      to: T0 + 60 * SECOND,
+      signal: stop.signal,
+    });
+    expect([pagesRead, answer.ticks_replayed, answer.fire_count]).toEqual([2, 2, 1]);
+  });
+
   it('lists at most MAX_PREVIEW_FIRES fires, oldest first, and counts them all', async () => {
     const prices = Array.from({ length: 2 * (MAX_PREVIEW_FIRES + 20) + 1 }, (_, i) => (i % 2 === 0 ? 99 : 101));
     const result = await preview(

@@ -24,6 +24,8 @@ export interface PreviewInput {
   /** The window replayed, epoch ms, for the answer. */
   from: number;
   to: number;
+  /** Stops the replay between pages: nobody waits for its answer any more. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -37,7 +39,14 @@ export interface PreviewInput {
  * A second alert rides along to answer `fires_on_every_tick`: the same condition, re-arming with no cooldown or expiry,
  * which holds on every tick exactly when its first evaluation is a level fire and it never re-arms.
  */
-export async function previewAlert({ definition, ticks, fundamentals, from, to }: PreviewInput): Promise<AlertPreview> {
+export async function previewAlert({
+  definition,
+  ticks,
+  fundamentals,
+  from,
+  to,
+  signal,
+}: PreviewInput): Promise<AlertPreview> {
   const book = new AlertBook(definition.symbol);
   book.setFundamentals(fundamentals);
   const draft = liveDraft({ ...definition, enabled: true });
@@ -58,6 +67,7 @@ export async function previewAlert({ definition, ticks, fundamentals, from, to }
   let heldFromFirst = false;
   let rearmed = false;
   for await (const page of ticks) {
+    if (signal?.aborted) break;
     for (const tick of page) {
       const move = market.apply(tick);
       if (!move) continue;

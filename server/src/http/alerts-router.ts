@@ -117,13 +117,16 @@ export function alertsRouter({
   // Reads only: a draft is never stored, whatever it is.
   router.post('/alerts/preview', async (req, res) => {
     const definition = parseOrThrow(alertDefinitionSchema, req.body, 'body');
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
     const stored = await fundamentals.get(definition.symbol);
     const preview: AlertPreview = await previewAlert({
       definition,
+      signal: gone.signal,
       ...storedWindow(ticks, definition.symbol, now()),
       fundamentals: stored && metricsOf(stored),
     });
-    res.json(preview);
+    if (!gone.signal.aborted) res.json(preview);
   });
 
   router.get('/alerts', async (req, res) => {

@@ -57,6 +57,21 @@ describe('AlertForm: preview', () => {
     expect(note().textContent).toBe('');
   });
 
+  it('asks again only when what decides the fires changes, not for the note', async () => {
+    const { user, api } = await renderAlertForm();
+    await user.type(screen.getByTestId('alert-threshold'), '200');
+    await waitFor(() => expect(api!.previews).toHaveLength(1));
+    await act(async () => api!.previews[0]!.resolve(answer()));
+    await user.type(screen.getByTestId('alert-note'), 'my level');
+    // A changed draft would show as loading at once; the answer stands instead.
+    expect(note().textContent).toBe('Would have fired 2 times in the last 24 h.');
+    await user.type(screen.getByTestId('alert-threshold'), '1');
+    expect(note().dataset.state).toBe('loading');
+    await waitFor(() => expect(api!.previews).toHaveLength(2));
+    expect(api!.previews[1]!.definition).toMatchObject({ condition: { threshold: 2001 } });
+    expect(api!.previews[1]!.definition).not.toHaveProperty('note');
+  });
+
   it('warns about a draft that would fire on every tick, and says when nothing is stored', async () => {
     const { user, api } = await renderAlertForm();
     await user.type(screen.getByTestId('alert-threshold'), '1');

@@ -1,11 +1,29 @@
 import { useEffect, useRef, useState } from 'react';
-import type { AlertPreview } from '@tickwatch/shared';
+import {
+  ALERT_OPTION_DEFAULTS,
+  type AlertDefinition,
+  type AlertDefinitionInput,
+  type AlertPreview,
+} from '@tickwatch/shared';
 import type { Api } from '../../api/http';
 import { validateForm, type AlertFormState } from './form-model';
 import { previewMarkers, type PreviewMarkers } from './preview-model';
 
 /** Typing pauses this long before the draft is replayed, so a threshold typed digit by digit is one request. */
 export const PREVIEW_DEBOUNCE_MS = 400;
+
+/**
+ * What a replay depends on: the note, the message and the method do not change when an alert fires, so editing them
+ * asks the server nothing (every method previews alike, the dashboard's stands in for them).
+ */
+function replayed({
+  note: _note,
+  message: _message,
+  notification_method: _method,
+  ...decides
+}: AlertDefinition): AlertDefinitionInput {
+  return { ...decides, notification_method: ALERT_OPTION_DEFAULTS.notification_method };
+}
 
 export type PreviewState =
   | { status: 'idle' }
@@ -27,7 +45,7 @@ export function useAlertPreview(
   onMarkers?: (shown: PreviewMarkers | null) => void,
 ): PreviewState {
   const validation = validateForm(state);
-  const draft = api && validation.ok ? JSON.stringify(validation.definition) : null;
+  const draft = api && validation.ok ? JSON.stringify(replayed(validation.definition)) : null;
   const [result, setResult] = useState<{ draft: string; state: PreviewState } | null>(null);
 
   useEffect(() => {
