@@ -20,6 +20,8 @@ interface Watcher {
   symbols: Set<string>;
   loadedAt: number;
   loading: boolean;
+  /** Changed while a read was in flight: read once more when it ends, so the last read is never an older one. */
+  again: boolean;
   /** Per symbol, the quiet spell (its since) the user was told about. */
   told: Map<string, number>;
 }
@@ -81,24 +83,36 @@ export class FeedHealthEvents {
       symbols: new Set(),
       loadedAt: 0,
       loading: false,
+      again: false,
       told: new Map(),
     };
     if (!known) this.watchers.set(userId, watcher);
+    // One read at a time: a burst of alert edits costs two reads, not one each, and none lands out of order.
+    if (watcher.loading) {
+      watcher.again = true;
+      return;
+    }
     watcher.loading = true;
     this.load(userId).then(
       ({ minutes, symbols }) => {
         watcher.minutes = minutes;
         watcher.symbols = symbols;
-        watcher.loadedAt = this.now();
-        watcher.loading = false;
+        this.loaded(userId, watcher);
       },
       (err: unknown) => {
         // Tried again at the next refresh.
-        watcher.loadedAt = this.now();
-        watcher.loading = false;
         this.deps.log.warn({ err, userId }, 'reading a user’s feed-alert setting failed');
+        this.loaded(userId, watcher);
       },
     );
+  }
+
+  private loaded(userId: string, watcher: Watcher): void {
+    watcher.loadedAt = this.now();
+    watcher.loading = false;
+    if (!watcher.again) return;
+    watcher.again = false;
+    if (this.watchers.get(userId) === watcher) this.reload(userId);
   }
 
   sweep(): void {
