@@ -74,6 +74,11 @@ describe('alertDefinitionSchema: moves and channels', () => {
     expect(issuesOf('price_move', { ...move, amount: 0 })?.[0]?.[0]).toBe('condition.amount');
     expect(issuesOf('price_move', { ...move, window_minutes: 1441 })?.[0]?.[0]).toBe('condition.window_minutes');
     expect(issuesOf('price_move', { ...move, window_minutes: 1.5 })?.[0]?.[0]).toBe('condition.window_minutes');
+    expect(issuesOf('price_move', { ...move, direction: 'down', amount: 100 })).toEqual([
+      ['condition.amount', 'a price can fall by less than 100%'],
+    ]);
+    expect(issuesOf('price_move', { ...move, direction: 'down', amount: 99.9 })).toBeUndefined();
+    expect(issuesOf('price_move', { ...move, amount: 150 })).toBeUndefined();
     expect(issuesOf('price_move', { ...move, direction: 'sideways' })?.[0]?.[0]).toBe('condition.direction');
   });
 

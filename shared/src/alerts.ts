@@ -139,12 +139,18 @@ const windowMinutes = storable(z.number().int().min(1).max(MAX_MOVE_WINDOW_MINUT
  * "Moves up (down) by at least `amount` within `window_minutes`": the last price against the lowest (highest) price
  * of the window, in price units or in % of that reference (docs/alerts.md).
  */
-export const priceMoveConditionSchema = z.strictObject({
-  direction: z.enum(MOVE_DIRECTIONS),
-  amount: moveAmount,
-  unit: z.enum(MOVE_UNITS),
-  window_minutes: windowMinutes,
-});
+export const priceMoveConditionSchema = z
+  .strictObject({
+    direction: z.enum(MOVE_DIRECTIONS),
+    amount: moveAmount,
+    unit: z.enum(MOVE_UNITS),
+    window_minutes: windowMinutes,
+  })
+  .superRefine((c, ctx) => {
+    // Prices stay above 0, so a fall of 100 % or more never happens: such an alert would never fire.
+    if (c.direction === 'down' && c.unit === 'percent' && c.amount >= 100)
+      ctx.addIssue({ code: 'custom', path: ['amount'], message: 'a price can fall by less than 100%' });
+  });
 export type PriceMoveCondition = z.infer<typeof priceMoveConditionSchema>;
 
 /** The last price enters or exits the channel lower ≤ price ≤ upper (docs/alerts.md). */
