@@ -48,7 +48,6 @@ import { WebsocketChannel } from './notify/websocket-channel.js';
 import { createMetricsRegistry } from './metrics/prometheus.js';
 import { FeedHealthEvents } from './realtime/feed-health-events.js';
 import { connectedSockets, createSocketServer, type TickServer } from './realtime/io.js';
-import { TICK_ROOM_PREFIX } from './realtime/rooms.js';
 import { SocketDashboards } from './realtime/socket-dashboards.js';
 import { attachSocketHandlers } from './realtime/socket-handlers.js';
 import { TickFanout } from './realtime/tick-fanout.js';
@@ -260,17 +259,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       counts: tickCounts,
     }),
   );
-  app.use(
-    '/api',
-    symbolsRouter({
-      market,
-      health,
-      subscribed: () =>
-        [...io.of('/').adapter.rooms.keys()]
-          .filter((room) => room.startsWith(TICK_ROOM_PREFIX))
-          .map((room) => room.slice(TICK_ROOM_PREFIX.length)),
-    }),
-  );
+  app.use('/api', symbolsRouter({ market, health }));
   app.use(
     '/api',
     alertsRouter({

@@ -10,22 +10,20 @@ const symbolParams = z.object({ symbol: symbolSchema });
 export interface SymbolsRouterDeps {
   market: MarketState;
   health: FeedHealth;
-  /** Symbols some socket of this process is subscribed to. */
-  subscribed: () => Iterable<string>;
   now?: () => number;
 }
 
 /**
  * The symbols the server knows, public like prices: each traded symbol's latest tick (`items`) and the feed health
- * (`symbols`) of every symbol traded, named by the feed or subscribed to. Symbols other users alert on are not listed
- * (that would tell anyone what they watch); `GET /api/symbols/:symbol` answers for any symbol.
+ * (`symbols`) of every symbol traded or named by the feed. Symbols users alert on or subscribe to are not listed
+ * (that would tell anyone what others watch); `GET /api/symbols/:symbol` answers for any symbol.
  */
-export function symbolsRouter({ market, health, subscribed, now = Date.now }: SymbolsRouterDeps): Router {
+export function symbolsRouter({ market, health, now = Date.now }: SymbolsRouterDeps): Router {
   const router = Router();
 
   router.get('/symbols', (_req, res) => {
     const at = now();
-    const names = [...new Set([...health.symbols(), ...subscribed()])].sort();
+    const names = [...health.symbols()].sort();
     const body: { items: Tick[] } & SymbolHealthList = {
       items: market.symbols().map((symbol) => market.latest(symbol)!),
       symbols: names.map((symbol) => health.state(symbol, at)),

@@ -97,6 +97,16 @@ describe(`feed health on ${inject('dynamoKind')}`, () => {
     expect(bystander.health.map((h) => h.symbol)).not.toContain('HTTPS');
   });
 
+  it('does not list a symbol that is only subscribed to, which would tell anyone what others watch', async () => {
+    const watcher = await watch(server);
+    sockets.push(watcher.client);
+    await subscribe(watcher.client, ['SECRETW']);
+    await eventually(() => expect(watcher.health.map((h) => h.symbol)).toEqual(['SECRETW']), WAIT_MS);
+    const list = (await (await fetch(`${server.url}/api/symbols`)).json()) as SymbolHealthList;
+    expect(list.symbols.map((s) => s.symbol)).not.toContain('SECRETW');
+    expect(list.symbols.map((s) => s.symbol)).toContain('SIMA');
+  });
+
   it('gives an alert on a quiet symbol blind_since its last trade, and one on a symbol not carried its creation', async () => {
     const owner = await signIn(server, 'blind-owner');
     const at = Date.now() - 60_000;
