@@ -123,8 +123,9 @@ export class WebhookChannel implements NotificationChannel {
       req.on('timeout', () => req.destroy(new Error(`the connection was silent for ${responseTimeoutMs} ms`)));
       req.on('response', (res) => {
         clearTimeout(timer);
-        // The answer's body is not read, only drained so the connection can close.
-        res.resume();
+        // The status is the answer; the body is not read. Closing now keeps a receiver that trickles a body forever
+        // from holding the connection (and a delivery slot) open.
+        res.destroy();
         resolve(res.statusCode ?? 0);
       });
       req.on('error', (err) => {

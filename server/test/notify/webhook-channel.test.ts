@@ -54,6 +54,26 @@ describe('WebhookChannel', () => {
     expect(result).toEqual({ status: 'sent', messageId: receiver.received[0]!.headers['tickwatch-delivery'] });
   });
 
+  it('closes the connection once the status is in, though the receiver keeps its body open', async () => {
+    const closed = new Promise<void>((resolve) => {
+      const trickler = http.createServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        // A byte every 200 ms keeps the connection from ever being idle for the channel's 2 s timeout.
+        const drip = setInterval(() => res.write('.'), 200);
+        res.on('close', () => {
+          clearInterval(drip);
+          trickler.close();
+          resolve();
+        });
+      });
+      trickler.listen(0, '127.0.0.1', () => {
+        const { port } = trickler.address() as AddressInfo;
+        void channel(['127.0.0.1']).deliver(record, to(`http://127.0.0.1:${port}/hook`));
+      });
+    });
+    await closed;
+  });
+
   it.each([
     [301, 'rejected'],
     [400, 'rejected'],
