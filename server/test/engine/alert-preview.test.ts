@@ -44,14 +44,22 @@ const dayBarAlert = (symbol: string, priceType: string, operator: string, thresh
     notification_method: 'websocket',
   }) as AlertDefinitionInput;
 
-const indicator = (symbol: string, condition: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+const conditionOf = (
+  symbol: string,
+  conditionType: string,
+  condition: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+) =>
   ({
     symbol,
-    condition_type: 'indicator',
+    condition_type: conditionType,
     condition,
     notification_method: 'websocket',
     ...extra,
   }) as AlertDefinitionInput;
+
+const indicator = (symbol: string, condition: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  conditionOf(symbol, 'indicator', condition, extra);
 
 describe(`alert preview on ${inject('dynamoKind')}`, () => {
   const servers: TestServer[] = [];
@@ -100,6 +108,10 @@ describe(`alert preview on ${inject('dynamoKind')}`, () => {
         dayBarAlert(symbol, 'low', '<', 98.5),
         indicator(symbol, { indicator: 'sma', interval: '1m', period: 5, operator: 'crosses_above' }),
         indicator(symbol, { indicator: 'rsi', interval: '1m', period: 5, operator: '>', threshold: 60 }),
+        conditionOf(symbol, 'price_move', { direction: 'up', amount: 1, unit: 'price', window_minutes: 3 }),
+        conditionOf(symbol, 'price_move', { direction: 'down', amount: 0.8, unit: 'percent', window_minutes: 5 }),
+        conditionOf(symbol, 'price_channel', { event: 'enters', lower: 99.8, upper: 100.2 }),
+        conditionOf(symbol, 'price_channel', { event: 'exits', lower: 99, upper: 101 }, { cooldown_seconds: 60 }),
       ])
         alerts.push(await user.createAlert(definition));
       await server.app.engine.idle();
@@ -133,6 +145,7 @@ describe(`alert preview on ${inject('dynamoKind')}`, () => {
           message: describeFire(alert, f),
         }));
         expect(replayed, label(alert)).toEqual(live);
+        expect(live.length, `${label(alert)} fired on the walk`).toBeGreaterThan(0);
         expect(preview.fire_count).toBe(live.length);
         compared += live.length;
       }
