@@ -121,7 +121,14 @@ describe('AlertForm: webhook target', () => {
       'Sent to https://hooks.example.com/tickwatch, signed with your secret',
     );
     expect(field('alert-webhook-rotate').textContent).toBe('Rotate secret');
+    // Replacing a secret asks first, and can be called off.
     await user.click(field('alert-webhook-rotate'));
+    await user.click(field('alert-webhook-cancel'));
+    expect(rotate).toHaveBeenCalledTimes(1);
+    expect(queryField('alert-webhook-confirm')).toBeNull();
+    await user.click(field('alert-webhook-rotate'));
+    await user.click(field('alert-webhook-confirm'));
+    expect(rotate).toHaveBeenCalledTimes(2);
     expect((field('alert-webhook-secret') as HTMLInputElement).value).toBe(`whsec_${'2'.repeat(64)}`);
 
     await user.type(field('alert-threshold'), '210');

@@ -19,6 +19,8 @@ export function WebhookTarget({ api }: { api: Api | undefined }) {
   const [error, setError] = useState<string | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Replacing a secret breaks the receiver until it has the new one: that takes a second, deliberate click.
+  const [confirming, setConfirming] = useState(false);
   const value = typed ?? channels?.webhook_url ?? '';
 
   async function run(action: () => Promise<void>) {
@@ -56,6 +58,7 @@ export function WebhookTarget({ api }: { api: Api | undefined }) {
 
   const rotate = () =>
     run(async () => {
+      setConfirming(false);
       setSecret(null);
       setSecret(await rotateWebhookSecret());
     });
@@ -86,10 +89,28 @@ export function WebhookTarget({ api }: { api: Api | undefined }) {
         <button type="button" onClick={saveUrl} disabled={busy || !api} data-testid="alert-webhook-save">
           Save URL
         </button>
-        <button type="button" onClick={() => void rotate()} disabled={busy || !api} data-testid="alert-webhook-rotate">
+        <button
+          type="button"
+          onClick={() => (channels?.webhook_secret_set ? setConfirming(true) : void rotate())}
+          disabled={busy || !api || confirming}
+          data-testid="alert-webhook-rotate"
+        >
           {channels?.webhook_secret_set ? 'Rotate secret' : 'Generate secret'}
         </button>
       </div>
+      {confirming ? (
+        <div className="af-actions" role="group" aria-label="Confirm rotating the secret">
+          <span className="af-hint" data-testid="alert-webhook-confirm-note">
+            A new secret replaces the current one at once: your receiver stops verifying until it has the new one.
+          </span>
+          <button type="button" onClick={() => void rotate()} disabled={busy} data-testid="alert-webhook-confirm">
+            Rotate now
+          </button>
+          <button type="button" onClick={() => setConfirming(false)} data-testid="alert-webhook-cancel">
+            Keep the current secret
+          </button>
+        </div>
+      ) : null}
       {secret ? (
         <div className="af-field">
           <label htmlFor={`${idBase}-webhook-secret`}>Signing secret</label>
