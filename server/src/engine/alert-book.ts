@@ -343,27 +343,18 @@ export class AlertBook {
       const v0 = previous[pt];
       const v1 = current[pt];
       if (v0 === undefined || v0 === v1) continue;
-      // Collected first: a fire may remove its alert from the index (trigger_mode once, expiry).
-      const hits: LiveAlert[] = [];
-      const [lo, hi] = transitionRange(v0, v1);
-      this.indexes[pt].forEachInRange(lo, hi, (alert) => {
-        if (!alert.fresh) hits.push(alert);
-      });
-      for (const alert of hits) this.considerThreshold(alert, v0, v1, tick, actions);
+      for (const alert of passedOver(this.indexes[pt], v0, v1)) this.considerThreshold(alert, v0, v1, tick, actions);
     }
     const c0 = previous.close;
     const c1 = current.close;
     if (this.channelLower.size > 0 && c0 !== undefined && c0 !== c1) {
-      const hits: LiveAlert[] = [];
       const [lo, hi] = transitionRange(c0, c1);
-      this.channelLower.forEachInRange(lo, hi, (alert) => {
-        if (!alert.fresh) hits.push(alert);
-      });
+      const hits = passedOver(this.channelLower, c0, c1);
       // An alert with both bounds in the range was collected by its lower one.
-      this.channelUpper.forEachInRange(lo, hi, (alert) => {
+      for (const alert of passedOver(this.channelUpper, c0, c1)) {
         const lower = channelOf(alert)!.lower;
-        if (!alert.fresh && !(lo <= lower && lower <= hi)) hits.push(alert);
-      });
+        if (!(lo <= lower && lower <= hi)) hits.push(alert);
+      }
       for (const alert of hits) this.considerChannel(alert, c0, c1, tick, actions);
     }
     if (this.fresh.size > 0) {
@@ -440,13 +431,8 @@ export class AlertBook {
         const m0 = group.moves[unit];
         group.moves[unit] = m1;
         if (m0 === undefined || m0 === m1) continue;
-        // Collected first: a fire may remove its alert from the index (trigger_mode once, expiry).
-        const hits: LiveAlert[] = [];
-        const [lo, hi] = transitionRange(m0, m1);
-        group.amounts[unit].forEachInRange(lo, hi, (alert) => {
-          if (!alert.fresh) hits.push(alert);
-        });
-        for (const alert of hits) this.considerMove(alert, m1, reference, tick, actions);
+        for (const alert of passedOver(group.amounts[unit], m0, m1))
+          this.considerMove(alert, m1, reference, tick, actions);
       }
       if (group.fresh.size > 0) {
         const fresh = [...group.fresh];
@@ -614,4 +600,18 @@ export class AlertBook {
     alert.statusNote = 'expired';
     return true;
   }
+}
+
+/**
+ * The alerts of `index` whose level a move from `from` to `to` passed over (transitionRange), fresh ones left out:
+ * they are evaluated in full on their own. Collected before any is evaluated, since a fire may remove its alert from
+ * the index (trigger_mode once, expiry).
+ */
+function passedOver(index: LevelIndex<LiveAlert>, from: number, to: number): LiveAlert[] {
+  const hits: LiveAlert[] = [];
+  const [lo, hi] = transitionRange(from, to);
+  index.forEachInRange(lo, hi, (alert) => {
+    if (!alert.fresh) hits.push(alert);
+  });
+  return hits;
 }
