@@ -29,27 +29,34 @@ const SCENARIOS = [
 const MEASURE_MS = Number(process.env.BENCH_MS ?? 1500);
 const random = seedrandom('engine-bench');
 
+/** A new, armed alert of `spec` on `symbol`, as the engine holds it. */
+function liveAlert(id: string, userId: string, symbol: string, spec: ConditionSpec): LiveAlert {
+  const item: AlertItem = {
+    alert_id: id,
+    user_id: userId,
+    symbol,
+    ...spec,
+    ...ALERT_OPTION_DEFAULTS,
+    created_at: 0,
+    updated_at: 0,
+    last_triggered: null,
+    trigger_count: 0,
+    armed: true,
+    version: 1,
+    last_fired_ms: null,
+  };
+  return { id, item, armed: true, lastFiredMs: null, statusNote: null, fresh: true };
+}
+
 function makeAlerts(count: number, symbols: string[], startPrice: Map<string, number>): LiveAlert[] {
   return Array.from({ length: count }, (_, i) => {
     const symbol = symbols[i % symbols.length]!;
     const price = startPrice.get(symbol)!;
-    const item: AlertItem = {
-      alert_id: `a${i}`,
-      user_id: `u${i % 5000}`,
-      symbol,
+    return liveAlert(`a${i}`, `u${i % 5000}`, symbol, {
       condition_type: 'price_threshold',
       // Levels within ±10% of the price, where traders put them.
       condition: { operator: LEVEL_OPERATORS[i % 4]!, threshold: price * (0.9 + random() * 0.2), price_type: 'close' },
-      ...ALERT_OPTION_DEFAULTS,
-      created_at: 0,
-      updated_at: 0,
-      last_triggered: null,
-      trigger_count: 0,
-      armed: true,
-      version: 1,
-      last_fired_ms: null,
-    };
-    return { id: item.alert_id, item, armed: true, lastFiredMs: null, statusNote: null, fresh: true };
+    });
   });
 }
 
@@ -82,21 +89,7 @@ function makeMoveAndChannelAlerts(count: number, symbols: string[], startPrice: 
               upper: lower * (1.01 + random() * 0.04),
             },
           };
-    const item: AlertItem = {
-      alert_id: `m${i}`,
-      user_id: `u${i % 5000}`,
-      symbol,
-      ...spec,
-      ...ALERT_OPTION_DEFAULTS,
-      created_at: 0,
-      updated_at: 0,
-      last_triggered: null,
-      trigger_count: 0,
-      armed: true,
-      version: 1,
-      last_fired_ms: null,
-    };
-    return { id: item.alert_id, item, armed: true, lastFiredMs: null, statusNote: null, fresh: true };
+    return liveAlert(`m${i}`, `u${i % 5000}`, symbol, spec);
   });
 }
 
