@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import {
-  ALERT_OPTION_DEFAULTS,
   CHANNEL_EVENTS,
   MOVE_DIRECTIONS,
   MOVE_UNITS,
@@ -12,56 +11,33 @@ import {
   type Tick,
 } from '@tickwatch/shared';
 import { MarketState } from '../market/market-state.js';
-import type { AlertItem } from '../store/alerts-repository.js';
 import { AlertBook, moveGroupKey, type EngineAction, type LiveAlert } from './alert-book.js';
+import {
+  SYMBOL,
+  T0,
+  alertItem,
+  live as liveOf,
+  tick,
+  totalOverSeeds,
+  type AlertOptions,
+} from './alert-book.fixtures.js';
 import { moveOf } from './conditions.js';
 
-const SYMBOL = 'AAPL';
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
-const T0 = Date.UTC(2026, 0, 15, 15, 0, 0);
 
-type Options = Partial<Pick<AlertItem, 'cooldown_seconds' | 'trigger_mode' | 'expires_at' | 'armed'>> & { id?: string };
-let sequence = 0;
-
-function live(spec: ConditionSpec, options: Options = {}): LiveAlert {
-  const { id = `alert-${++sequence}`, ...rest } = options;
-  const item: AlertItem = {
-    alert_id: id,
-    user_id: 'trader-1',
-    symbol: SYMBOL,
-    ...ALERT_OPTION_DEFAULTS,
-    created_at: T0 / 1000 - 3600,
-    updated_at: T0 / 1000 - 3600,
-    last_triggered: null,
-    trigger_count: 0,
-    armed: true,
-    version: 1,
-    last_fired_ms: null,
-    ...spec,
-    ...rest,
-  };
-  return { id, item, armed: item.armed, lastFiredMs: null, statusNote: null, fresh: true };
-}
+const live = (spec: ConditionSpec, options: AlertOptions = {}): LiveAlert => liveOf(alertItem(spec, options));
 
 const moveAlert = (
   direction: MoveDirection,
   amount: number,
   unit: MoveUnit,
   window_minutes: number,
-  options?: Options,
+  options?: AlertOptions,
 ) => live({ condition_type: 'price_move', condition: { direction, amount, unit, window_minutes } }, options);
 
-const channelAlert = (event: ChannelEvent, lower: number, upper: number, options?: Options) =>
+const channelAlert = (event: ChannelEvent, lower: number, upper: number, options?: AlertOptions) =>
   live({ condition_type: 'price_channel', condition: { event, lower, upper } }, options);
-
-const tick = (price: number, timestamp: number): Tick => ({
-  symbol: SYMBOL,
-  timestamp,
-  price,
-  volume: 100,
-  source: 'simulator',
-});
 
 /** A book fed through a market state, as the engine feeds it; move windows are warmed with the ticks so far. */
 class Tape {
@@ -340,7 +316,7 @@ describe('AlertBook: moves and channels against the naive evaluator', () => {
                 upper: lower + 0.5 * (1 + Math.floor(random() * 20)),
               };
             })();
-      const itemOptions: Options = {
+      const itemOptions: AlertOptions = {
         id,
         trigger_mode: common.once ? 'once' : 'rearm',
         cooldown_seconds: common.cooldownSeconds,
@@ -379,32 +355,24 @@ describe('AlertBook: moves and channels against the naive evaluator', () => {
       rearmed += expected.filter((s) => s.startsWith('rearm')).length;
     }
     if (!options.expiry) expect(tape.book.size).toBe(alerts.size);
-    return { fired, rearmed };
+    return { fires: fired, rearms: rearmed };
   }
 
   it('agrees with evaluating every alert on every tick, over seeded random walks with adds and removes', () => {
-    let fired = 0;
-    let rearmed = 0;
-    for (let seed = 0; seed < 10; seed++) {
-      const seen = walk(`moves-walk-${seed}`, { cooldowns: false, expiry: false });
-      fired += seen.fired;
-      rearmed += seen.rearmed;
-    }
+    const { fires, rearms } = totalOverSeeds(10, (seed) =>
+      walk(`moves-walk-${seed}`, { cooldowns: false, expiry: false }),
+    );
     // The walks must actually exercise the book.
-    expect(fired).toBeGreaterThan(500);
-    expect(rearmed).toBeGreaterThan(100);
+    expect(fires).toBeGreaterThan(500);
+    expect(rearms).toBeGreaterThan(100);
   });
 
   it('agrees with the per-tick reading of cooldowns, trigger_mode once and expiry, over seeded random walks', () => {
-    let fired = 0;
-    let rearmed = 0;
-    for (let seed = 0; seed < 10; seed++) {
-      const seen = walk(`moves-cooldown-walk-${seed}`, { cooldowns: true, expiry: true });
-      fired += seen.fired;
-      rearmed += seen.rearmed;
-    }
-    expect(fired).toBeGreaterThan(300);
-    expect(rearmed).toBeGreaterThan(100);
+    const { fires, rearms } = totalOverSeeds(10, (seed) =>
+      walk(`moves-cooldown-walk-${seed}`, { cooldowns: true, expiry: true }),
+    );
+    expect(fires).toBeGreaterThan(300);
+    expect(rearms).toBeGreaterThan(100);
   });
 });
 
@@ -414,7 +382,7 @@ describe('AlertBook.addAll: moves and channels', () => {
       const random = seedrandom(`moves-add-all-${seed}`);
       const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
       const specs = Array.from({ length: 200 }, (_, i): (() => LiveAlert) => {
-        const options: Options = {
+        const options: AlertOptions = {
           id: `m${i}`,
           armed: random() < 0.8,
           trigger_mode: random() < 0.15 ? 'once' : 'rearm',

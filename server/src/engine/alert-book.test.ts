@@ -1,13 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import seedrandom from 'seedrandom';
 import {
-  ALERT_OPTION_DEFAULTS,
   CROSS_OPERATORS,
   LEVEL_OPERATORS,
   OPERATORS,
   PRICE_TYPES,
   isCrossOperator,
-  type ConditionSpec,
   type CrossOperator,
   type FundamentalCondition,
   type Fundamentals,
@@ -20,53 +18,21 @@ import {
 import type { AlertItem } from '../store/alerts-repository.js';
 import { MarketState } from '../market/market-state.js';
 import { AlertBook, trackerKey, type EngineAction, type LiveAlert } from './alert-book.js';
+import { SYMBOL, T0, alertItem, live, tick, totalOverSeeds, type AlertOptions } from './alert-book.fixtures.js';
 import { crossed, holds } from './conditions.js';
 
-const SYMBOL = 'AAPL';
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const utc = (iso: string) => Date.parse(`${iso}Z`);
 
-/** 2026-01-15 10:00 EST: a plain winter day, no clock change for weeks either side. */
-const T0 = utc('2026-01-15T15:00:00.000');
 /** 00:00 ET on 2026-01-15 and 2026-01-16. */
 const MIDNIGHT = utc('2026-01-15T05:00:00.000');
 const NEXT_MIDNIGHT = MIDNIGHT + DAY;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Factories
-
-type AlertOptions = Partial<
-  Pick<AlertItem, 'cooldown_seconds' | 'trigger_mode' | 'expires_at' | 'armed' | 'last_fired_ms' | 'enabled'>
-> & { id?: string };
-
-let sequence = 0;
-
-function alertItem(spec: ConditionSpec, options: AlertOptions = {}): AlertItem {
-  const { id = `alert-${++sequence}`, ...rest } = options;
-  return {
-    alert_id: id,
-    user_id: 'trader-1',
-    symbol: SYMBOL,
-    ...ALERT_OPTION_DEFAULTS,
-    created_at: T0 / 1000 - 3600,
-    updated_at: T0 / 1000 - 3600,
-    last_triggered: null,
-    trigger_count: 0,
-    armed: true,
-    version: 1,
-    last_fired_ms: null,
-    ...spec,
-    ...rest,
-  };
-}
-
-/** The engine's working copy of a stored item, as AlertEngine.track builds it. */
-function live(item: AlertItem): LiveAlert {
-  return { id: item.alert_id, item, armed: item.armed, lastFiredMs: item.last_fired_ms, statusNote: null, fresh: true };
-}
 
 function priceAlert(operator: Operator, threshold: number, price_type: PriceType = 'close', options?: AlertOptions) {
   return live(
@@ -85,10 +51,6 @@ function fundamentalAlert(
 
 function indicatorAlert(condition: IndicatorCondition, options?: AlertOptions) {
   return live(alertItem({ condition_type: 'indicator', condition }, options));
-}
-
-function tick(price: number, timestamp: number): Tick {
-  return { symbol: SYMBOL, timestamp, price, volume: 100, source: 'simulator' };
 }
 
 const markets = new WeakMap<AlertBook, MarketState>();
@@ -683,26 +645,18 @@ describe('AlertBook: the ordered index', () => {
   }
 
   it('agrees with evaluating every alert on every tick, over seeded random walks with adds, removes and new days', () => {
-    let fires = 0;
-    let rearms = 0;
-    for (let seed = 0; seed < 12; seed++) {
-      const seen = walk(`alert-book-walk-${seed}`, { cooldowns: false, expiry: false });
-      fires += seen.fires;
-      rearms += seen.rearms;
-    }
+    const { fires, rearms } = totalOverSeeds(12, (seed) =>
+      walk(`alert-book-walk-${seed}`, { cooldowns: false, expiry: false }),
+    );
     // The walks must actually exercise the book.
     expect(fires).toBeGreaterThan(500);
     expect(rearms).toBeGreaterThan(100);
   });
 
   it('agrees with the per-tick reading of cooldowns and expiry, over seeded random walks', () => {
-    let fires = 0;
-    let rearms = 0;
-    for (let seed = 0; seed < 12; seed++) {
-      const seen = walk(`alert-book-cooldown-walk-${seed}`, { cooldowns: true, expiry: true });
-      fires += seen.fires;
-      rearms += seen.rearms;
-    }
+    const { fires, rearms } = totalOverSeeds(12, (seed) =>
+      walk(`alert-book-cooldown-walk-${seed}`, { cooldowns: true, expiry: true }),
+    );
     expect(fires).toBeGreaterThan(300);
     expect(rearms).toBeGreaterThan(100);
   });
