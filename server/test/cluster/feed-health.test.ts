@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { FeedBlindNotice, SymbolHealth } from '@tickwatch/shared';
+import type { SymbolHealth } from '@tickwatch/shared';
 import {
   postUntilAccepted,
   signInOn,
@@ -42,19 +42,12 @@ describe.skipIf(kind !== 'dynamodb-local')('feed health in a cluster (DynamoDB L
   async function tab(node: NodeProcess, token?: string) {
     const client = await connectClient(node.url, token ? { token } : {});
     sockets.push(client);
-    const health: SymbolHealth[] = [];
-    const notices: FeedBlindNotice[] = [];
-    client.socket.on('symbols:health', (entries) => health.push(...entries));
-    client.socket.on('feed:blind', (notice) => notices.push(notice));
-    return { client, health, notices };
+    return client;
   }
-
-  const subscribe = (client: ConnectedClient, symbols: string[]) =>
-    new Promise<void>((resolve) => client.socket.emit('ticks:subscribe', symbols, () => resolve()));
 
   it('shows a symbol posted to one process quiet on both, and tells a tab on the other each change once', async () => {
     const watcher = await tab(a);
-    await subscribe(watcher.client, ['CFHA', 'CFHB']);
+    await watcher.subscribe(['CFHA', 'CFHB']);
     const at = Date.now();
     await postUntilAccepted(b, [{ seq: 0, symbol: 'CFHA', price: 10, timestamp: at }], posting);
     for (const node of [a, b]) {

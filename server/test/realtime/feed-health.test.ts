@@ -1,23 +1,13 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Alert, FeedBlindNotice, SymbolHealth, SymbolHealthList, Tick } from '@tickwatch/shared';
+import type { Alert, SymbolHealth, SymbolHealthList, Tick } from '@tickwatch/shared';
 import { eventually, startTestServer, type TestServer } from '../support/harness.js';
 import { connectClient, type ConnectedClient } from '../support/sockets.js';
 import { priceAlert, signIn, type TestUser } from '../support/users.js';
 
 const WAIT_MS = 20_000;
 
-/** A socket that keeps every `symbols:health` entry and `feed:blind` notice it gets, in order. */
-async function watch(server: TestServer, token?: string) {
-  const client = await connectClient(server.url, token ? { token } : {});
-  const health: SymbolHealth[] = [];
-  const notices: FeedBlindNotice[] = [];
-  client.socket.on('symbols:health', (entries) => health.push(...entries));
-  client.socket.on('feed:blind', (notice) => notices.push(notice));
-  return { client, health, notices };
-}
-
-const subscribe = (client: ConnectedClient, symbols: string[]) =>
-  new Promise<void>((resolve) => client.socket.emit('ticks:subscribe', symbols, () => resolve()));
+/** A tab: it keeps every `symbols:health` entry and `feed:blind` notice it gets, in order. */
+const watch = (server: TestServer, token?: string) => connectClient(server.url, token ? { token } : {});
 
 describe(`feed health on ${inject('dynamoKind')}`, () => {
   let server: TestServer;
@@ -69,9 +59,9 @@ describe(`feed health on ${inject('dynamoKind')}`, () => {
   it('sends the state on subscribe and each change to the subscribed sockets only', async () => {
     const watcher = await watch(server);
     const bystander = await watch(server);
-    sockets.push(watcher.client, bystander.client);
-    await subscribe(watcher.client, ['HTTPS']);
-    await subscribe(bystander.client, ['SIMA']);
+    sockets.push(watcher, bystander);
+    await watcher.subscribe(['HTTPS']);
+    await bystander.subscribe(['SIMA']);
     await eventually(
       () => expect(watcher.health).toEqual([expect.objectContaining({ state: 'not_carried' })]),
       WAIT_MS,
@@ -99,8 +89,8 @@ describe(`feed health on ${inject('dynamoKind')}`, () => {
 
   it('does not list a symbol that is only subscribed to, which would tell anyone what others watch', async () => {
     const watcher = await watch(server);
-    sockets.push(watcher.client);
-    await subscribe(watcher.client, ['SECRETW']);
+    sockets.push(watcher);
+    await watcher.subscribe(['SECRETW']);
     await eventually(() => expect(watcher.health.map((h) => h.symbol)).toEqual(['SECRETW']), WAIT_MS);
     const list = (await (await fetch(`${server.url}/api/symbols`)).json()) as SymbolHealthList;
     expect(list.symbols.map((s) => s.symbol)).not.toContain('SECRETW');
@@ -159,7 +149,7 @@ describe(`feed health on ${inject('dynamoKind')}`, () => {
       later: await watch(server, users.later.token),
       other: await watch(server, users.other.token),
     };
-    sockets.push(tabs.opted.client, tabs.later.client, tabs.other.client);
+    sockets.push(tabs.opted, tabs.later, tabs.other);
 
     // Two minutes without a trade: blind for more than one minute as soon as it lands.
     const since = Date.now() - 120_000;

@@ -1,5 +1,12 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, NotificationRecord, ServerToClientEvents, Tick } from '@tickwatch/shared';
+import type {
+  ClientToServerEvents,
+  FeedBlindNotice,
+  NotificationRecord,
+  ServerToClientEvents,
+  SymbolHealth,
+  Tick,
+} from '@tickwatch/shared';
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -9,6 +16,11 @@ export interface ConnectedClient {
   alerts: NotificationRecord[];
   updates: NotificationRecord[];
   frames: Tick[][];
+  /** `symbols:health` entries and `feed:blind` notices, in arrival order. */
+  health: SymbolHealth[];
+  notices: FeedBlindNotice[];
+  /** `ticks:subscribe`, resolved with the server's acknowledgement. */
+  subscribe(symbols: string[]): Promise<unknown>;
   close(): void;
 }
 
@@ -26,13 +38,24 @@ export async function connectClient(
     reconnection: false,
     ...(options.token ? { auth: { token: options.token } } : {}),
   });
-  const client: ConnectedClient = { socket, alerts: [], updates: [], frames: [], close: () => socket.disconnect() };
+  const client: ConnectedClient = {
+    socket,
+    alerts: [],
+    updates: [],
+    frames: [],
+    health: [],
+    notices: [],
+    subscribe: (symbols) => socket.timeout(5000).emitWithAck('ticks:subscribe', symbols),
+    close: () => socket.disconnect(),
+  };
   socket.on('alert:triggered', (record, ack) => {
     client.alerts.push(record);
     ack(options.acknowledge ?? true);
   });
   socket.on('notification:updated', (record) => client.updates.push(record));
   socket.on('ticks', (frame) => client.frames.push(frame));
+  socket.on('symbols:health', (entries) => client.health.push(...entries));
+  socket.on('feed:blind', (notice) => client.notices.push(notice));
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('connect_error', reject);
