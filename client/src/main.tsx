@@ -1,5 +1,6 @@
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
+import './theme.css';
 import './styles.css';
 import './layout.css';
 

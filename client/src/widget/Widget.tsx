@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Tick } from '@tickwatch/shared';
 import { connectSocket } from '../api/socket';
 import { formatWidgetPrice, MAX_WIDGET_SYMBOLS, parseWidgetQuery } from './query';
+import './widget.css';
 
 type Link = 'connecting' | 'live' | 'reconnecting';
 const LINK_LABEL: Record<Link, string> = { connecting: 'Connecting', live: 'Live', reconnecting: 'Reconnecting' };

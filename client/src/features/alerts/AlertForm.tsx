@@ -14,6 +14,7 @@ import { TextField } from './TextField';
 import { useAlertForm } from './useAlertForm';
 import { useAlertPreview } from './useAlertPreview';
 import type { AlertsState } from './useAlerts';
+import './alerts.css';
 
 export interface AlertFormProps {
   /** Used to read and set the user's email/SNS target; without it the server's check on save still applies. */

@@ -4,6 +4,7 @@ import { ApiRequestError, type Api } from '../../api/http';
 import { formatClock } from '../../format';
 import { AlertForm } from './AlertForm';
 import type { AlertsState } from './useAlerts';
+import './alerts.css';
 
 /**
  * The user's alerts: what each waits for, where it stands, and controls to pause, edit or delete it. `api`, when

@@ -25,6 +25,7 @@ import type { ChartMarker } from '../../chart-markers';
 import { formatChange, formatClock } from '../../format';
 import { createSeries, MAX_POINTS, mergeTick, type LiveSeries, type SeriesOptions } from './candles';
 import { alertLevels, splitLevels, type AlertLevel } from './levels';
+import './chart.css';
 
 const HOUR = 3_600_000;
 

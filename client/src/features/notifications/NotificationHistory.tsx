@@ -10,6 +10,7 @@ import {
   type HistoryFilterField,
   type HistoryFilterInput,
 } from './history';
+import './history.css';
 
 interface Loaded {
   items: NotificationRecord[];

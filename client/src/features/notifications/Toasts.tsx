@@ -1,6 +1,7 @@
 import type { KeyboardEvent } from 'react';
 import { METHOD_LABELS } from '@tickwatch/shared';
 import type { Toast } from './useNotifications';
+import './toasts.css';
 
 const timeOf = (epochMs: number) => new Date(epochMs).toLocaleTimeString();
 

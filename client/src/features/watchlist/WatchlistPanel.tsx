@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent, type MouseEvent } from 're
 import { MAX_WATCHLIST, describeHealth, formatNumber, symbolSchema, type SymbolHealthState } from '@tickwatch/shared';
 import { formatChange, formatClock, type Direction } from '../../format';
 import type { PriceRow, WatchlistState } from './useWatchlist';
+import './watchlist.css';
 
 /** What each feed-health state means, for the badge's tooltip. */
 const HEALTH_TITLES: Record<SymbolHealthState, string> = {
