@@ -19,6 +19,8 @@ import { useNotifications } from './features/notifications/useNotifications';
 import { FeedAlerts } from './features/watchlist/FeedAlerts';
 import { WatchlistPanel } from './features/watchlist/WatchlistPanel';
 import { useWatchlist } from './features/watchlist/useWatchlist';
+import { ThemeToggle } from './features/theme/ThemeToggle';
+import { useMediaQuery } from './use-media-query';
 
 export function App() {
   const [session, setSession] = useState<Session | null>(loadSession);
@@ -46,7 +48,20 @@ export function App() {
   return <Dashboard key={session.token} session={session} onSignOut={signOut} onExpired={expired} />;
 }
 
-type Tab = 'alerts' | 'history';
+/** The side panel's tabs; the watchlist is one of them only where it has no column of its own. */
+type Tab = 'watchlist' | 'alerts' | 'history';
+/** The main area: the chart with its panels, or the notification history across the whole width. */
+type View = 'chart' | 'history';
+
+/** Narrower than this, the watchlist moves from its own column into the side panel's tabs (layout.css). */
+const COMPACT = '(max-width: 1100px)';
+/** A phone: one column, chart first (layout.css). */
+const PHONE = '(max-width: 700px)';
+
+// The full-width history is a step in the browser's history, so Back returns to the chart.
+const HISTORY_STATE = 'tickwatchView';
+const viewInHistory = (state: unknown): View =>
+  (state as Record<string, unknown> | null)?.[HISTORY_STATE] === 'history' ? 'history' : 'chart';
 
 function Dashboard({
   session,
@@ -78,7 +93,45 @@ function Dashboard({
     return () => void socket.off('feed:blind', reload);
   }, [socket, reloadAlerts]);
   const [selected, setSelected] = useState<string | null>(null);
-  const [tab, setTab] = useState<Tab>('alerts');
+  const compact = useMediaQuery(COMPACT);
+  const phone = useMediaQuery(PHONE);
+  const [tab, setTab] = useState<Tab>(() => (window.matchMedia(COMPACT).matches ? 'watchlist' : 'alerts'));
+  // The watchlist has its own column on a wide screen: its tab, chosen on a narrow one, shows the alerts there.
+  const shownTab: Tab = tab === 'watchlist' && !compact ? 'alerts' : tab;
+  const [view, setView] = useState<View>(() => viewInHistory(window.history.state));
+  // A phone shows the history in its tab, full width already.
+  const shownView: View = phone ? 'chart' : view;
+  const openHistoryFull = () => {
+    notifications.markAllRead();
+    if (view === 'history') return;
+    window.history.pushState({ [HISTORY_STATE]: 'history' }, '');
+    setView('history');
+  };
+  const backToChart = useCallback(() => {
+    if (viewInHistory(window.history.state) === 'history') window.history.back();
+    else setView('chart');
+  }, []);
+  useEffect(() => {
+    const onPopState = (event: PopStateEvent) => setView(viewInHistory(event.state));
+    window.addEventListener('popstate', onPopState);
+    return () => window.removeEventListener('popstate', onPopState);
+  }, []);
+  useEffect(() => {
+    if (shownView !== 'history') return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      // Escape in a field or an open dialog belongs to that control.
+      if (event.target instanceof Element && event.target.closest('input, select, textarea, dialog, [role="dialog"]'))
+        return;
+      backToChart();
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, [shownView, backToChart]);
+  const openTab = (next: Tab) => {
+    setTab(next);
+    if (next === 'history') notifications.markAllRead();
+  };
   const symbol = selected && watchlist.symbols.includes(selected) ? selected : (watchlist.symbols[0] ?? null);
   // The new-alert form's preview fires, drawn only on the chart of the draft's symbol.
   const [preview, setPreview] = useState<PreviewMarkers | null>(null);
@@ -99,6 +152,11 @@ function Dashboard({
     });
     return null;
   };
+  const showOnChartFromFull = (record: NotificationRecord): string | null => {
+    const problem = showOnChart(record);
+    if (problem === null) backToChart();
+    return problem;
+  };
   // One array while neither changes: the chart's canvas is memoised on it and the dashboard renders on every tick.
   const markers = useMemo(
     () => [
@@ -108,37 +166,82 @@ function Dashboard({
     [preview, shownFire, symbol],
   );
 
+  const watchlistPanel = (
+    <>
+      <WatchlistPanel watchlist={watchlist} selected={symbol} onSelect={setSelected} />
+      <FeedAlerts api={api} socket={socket} />
+    </>
+  );
+  const tabButton = (id: Tab, label: string) => (
+    <button
+      type="button"
+      role="tab"
+      id={`tab-${id}`}
+      aria-controls={`panel-${id}`}
+      aria-selected={shownTab === id}
+      onClick={() => openTab(id)}
+      data-testid={`tab-${id}`}
+    >
+      {label}
+    </button>
+  );
+
   return (
-    <div className="app">
+    <div className="app" data-view={shownView}>
       <header className="topbar">
         <h1>Tickwatch</h1>
-        <ConnectionBadge state={connection} />
-        <button
-          type="button"
-          className="badge-button"
-          data-testid="unread-badge"
-          aria-label={`${notifications.unread} unread alerts`}
-          onClick={() => {
-            setTab('history');
-            notifications.markAllRead();
-          }}
-        >
-          Alerts fired <span className="count">{notifications.unread}</span>
-        </button>
-        <span className="user" data-testid="signed-in-user">
-          {session.userId}
-        </span>
-        <button type="button" onClick={onSignOut} data-testid="sign-out">
-          Sign out
-        </button>
+        {phone ? null : (
+          <div className="view-switch" role="group" aria-label="Main view">
+            <button type="button" aria-pressed={shownView === 'chart'} onClick={backToChart} data-testid="view-chart">
+              Chart
+            </button>
+            <button
+              type="button"
+              aria-pressed={shownView === 'history'}
+              onClick={openHistoryFull}
+              data-testid="view-history-full"
+            >
+              History
+            </button>
+          </div>
+        )}
+        <div className="topbar-end">
+          <ConnectionBadge state={connection} />
+          <button
+            type="button"
+            className="badge-button"
+            data-testid="unread-badge"
+            data-unread={notifications.unread > 0}
+            aria-label={`${notifications.unread} unread alerts`}
+            onClick={() => openTab('history')}
+          >
+            <span className="badge-label">Alerts fired </span>
+            <span className="count">{notifications.unread}</span>
+          </button>
+          <ThemeToggle />
+          <span className="user" data-testid="signed-in-user" title={session.userId}>
+            {session.userId}
+          </span>
+          <button type="button" onClick={onSignOut} data-testid="sign-out">
+            Sign out
+          </button>
+        </div>
       </header>
-      <Toasts toasts={notifications.toasts} onDismiss={notifications.dismiss} />
-      <main className="layout">
-        <section className="watchlist-area" aria-label="Watchlist">
-          <WatchlistPanel watchlist={watchlist} selected={symbol} onSelect={setSelected} />
-          <FeedAlerts api={api} socket={socket} />
-        </section>
-        <section className="chart-area" aria-label="Chart">
+      <Toasts toasts={notifications.toasts} onDismiss={notifications.dismiss} onDismissAll={notifications.dismissAll} />
+      {shownView === 'history' ? (
+        <main className="history-full" data-testid="history-full" aria-labelledby="history-full-title">
+          <h2 id="history-full-title">Notification history</h2>
+          <NotificationHistory api={api} live={notifications.recent} onShowOnChart={showOnChartFromFull} />
+        </main>
+      ) : null}
+      {/* Hidden, not unmounted, behind the full-width history: the chart keeps its data and range. */}
+      <main className="layout" hidden={shownView === 'history'}>
+        {compact ? null : (
+          <section className="watchlist-area" aria-label="Watchlist">
+            {watchlistPanel}
+          </section>
+        )}
+        <section className="chart-area" aria-label="Chart" data-testid="chart-area">
           {symbol ? (
             <PriceChart
               api={api}
@@ -149,41 +252,33 @@ function Dashboard({
               {...(shownFire?.symbol === symbol ? { rangeRequest: shownFire.request } : {})}
             />
           ) : (
-            <p className="muted">Add a symbol to your watchlist to see its chart.</p>
+            <p className="muted chart-empty">Add a symbol to your watchlist to see its chart.</p>
           )}
         </section>
-        <section className="side-area">
-          <div role="tablist" aria-label="Alerts and history" className="tabs">
-            <button
-              type="button"
-              role="tab"
-              aria-selected={tab === 'alerts'}
-              onClick={() => setTab('alerts')}
-              data-testid="tab-alerts"
-            >
-              My alerts
-            </button>
-            <button
-              type="button"
-              role="tab"
-              aria-selected={tab === 'history'}
-              onClick={() => {
-                setTab('history');
-                notifications.markAllRead();
-              }}
-              data-testid="tab-history"
-            >
-              History
-            </button>
+        <section className="side-area" aria-label={compact ? 'Watchlist, alerts and history' : 'Alerts and history'}>
+          <div
+            role="tablist"
+            aria-label={compact ? 'Watchlist, alerts and history' : 'Alerts and history'}
+            className="tabs"
+          >
+            {compact ? tabButton('watchlist', 'Watchlist') : null}
+            {tabButton('alerts', 'Alerts')}
+            {tabButton('history', 'History')}
           </div>
-          {tab === 'alerts' ? (
-            <div role="tabpanel" aria-label="My alerts">
+          {shownTab === 'watchlist' ? (
+            <div role="tabpanel" id="panel-watchlist" aria-labelledby="tab-watchlist" className="tab-panel">
+              {watchlistPanel}
+            </div>
+          ) : shownTab === 'alerts' ? (
+            <div role="tabpanel" id="panel-alerts" aria-labelledby="tab-alerts" className="tab-panel">
               <AlertForm api={api} alerts={alerts} defaultSymbol={symbol} onPreviewMarkers={setPreview} />
               <AlertList alerts={alerts} api={api} />
             </div>
           ) : (
-            <div role="tabpanel" aria-label="History">
-              <NotificationHistory api={api} live={notifications.recent} onShowOnChart={showOnChart} />
+            <div role="tabpanel" id="panel-history" aria-labelledby="tab-history" className="tab-panel">
+              {shownView === 'history' ? null : (
+                <NotificationHistory api={api} live={notifications.recent} onShowOnChart={showOnChart} />
+              )}
             </div>
           )}
         </section>

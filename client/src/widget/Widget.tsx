@@ -21,6 +21,9 @@ export function Widget() {
   const [quotes, setQuotes] = useState<ReadonlyMap<string, Quote>>(() => new Map());
   const [link, setLink] = useState<Link>('connecting');
   const symbolKey = query.symbols.join(',');
+  // Framed, the widget is see-through and takes the host page's colour; opened on its own it paints its theme's
+  // background, or dark text would sit on the browser's white (docs/widget.md).
+  const standalone = window.top === window;
 
   useEffect(() => {
     if (!symbolKey) return;
@@ -65,7 +68,7 @@ export function Widget() {
 
   return (
     <main
-      className={`wg-root wg-${query.theme}`}
+      className={`wg-root wg-${query.theme}${standalone ? ' wg-standalone' : ''}`}
       data-testid="widget"
       data-theme={query.theme}
       aria-label="Live prices"

@@ -24,22 +24,27 @@ export function SignIn({
     createApi(null)
       .authSettings()
       .then(setSettings)
-      .catch(() => setError('The server is not answering; try again in a moment'));
+      .catch(() => setError('The server is not answering. Try again in a moment.'));
   }, []);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setError(null);
+    const jwtMode = settings?.mode === 'jwt';
+    if (!value.trim()) {
+      setError(jwtMode ? 'Paste the access token to sign in.' : 'Enter a user name to sign in.');
+      return;
+    }
     setBusy(true);
     try {
-      if (settings?.mode === 'jwt') {
+      if (jwtMode) {
         const token = value.trim();
         const me = await createApi(token).me();
         onSignedIn({ token, userId: me.user_id });
       } else {
         const parsed = userIdSchema.safeParse(value.trim());
         if (!parsed.success) {
-          setError(parsed.error.issues[0]?.message ?? 'Invalid user id');
+          setError(`A user name ${parsed.error.issues[0]?.message ?? 'is not valid'}.`);
           return;
         }
         const { token, user_id } = await createApi(null).devLogin(parsed.data);
@@ -53,6 +58,8 @@ export function SignIn({
   }
 
   const jwt = settings?.mode === 'jwt';
+  // Beside the field and read with it: the error names what to fix in this box.
+  const described = error ? { 'aria-describedby': 'sign-in-error', 'aria-invalid': true } : {};
   return (
     <main className="sign-in">
       <h1>Tickwatch</h1>
@@ -64,7 +71,7 @@ export function SignIn({
       ) : null}
       <form onSubmit={submit} aria-label="Sign in" noValidate>
         <label htmlFor="sign-in-value">
-          {jwt ? 'Access token from your identity provider' : 'User id (development sign-in)'}
+          {jwt ? 'Access token from your identity provider' : 'User name (development sign-in)'}
         </label>
         {jwt ? (
           <textarea
@@ -74,6 +81,7 @@ export function SignIn({
             onChange={(e) => setValue(e.target.value)}
             rows={4}
             required
+            {...described}
           />
         ) : (
           <input
@@ -84,10 +92,11 @@ export function SignIn({
             autoComplete="username"
             placeholder="e.g. alice"
             required
+            {...described}
           />
         )}
         {error ? (
-          <p className="field-error" role="alert" data-testid="sign-in-error">
+          <p className="field-error" id="sign-in-error" role="alert" data-testid="sign-in-error">
             {error}
           </p>
         ) : null}

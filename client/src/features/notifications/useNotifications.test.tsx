@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, renderHook, waitFor } from '@testing-library/react';
+import { act, cleanup, renderHook, waitFor } from '@testing-library/react';
 import { MAX_REPLAY, type NotificationRecord } from '@tickwatch/shared';
 import type { Api } from '../../api/http';
 import type { TickwatchSocket } from '../../api/socket';
@@ -71,5 +71,24 @@ describe('useNotifications replay', () => {
     const { result } = renderHook(() => useNotifications(api, socket, 'trader'));
     await waitFor(() => expect(result.current.unread).toBe(2));
     expect(requests).toEqual([0]);
+  });
+});
+
+describe('useNotifications toasts', () => {
+  it('groups the fires of one alert into one toast, and dismisses one alert or all', async () => {
+    localStorage.setItem('tickwatch.lastSeen.trader', '0');
+    const other = { ...record(4), alert_id: 'a2', message: 'MSFT last price 50.00 is below 51.00' };
+    const { socket } = replayingServer([record(1), record(2), record(3), other]);
+    const { result } = renderHook(() => useNotifications({} as Api, socket, 'trader'));
+    await waitFor(() => expect(result.current.unread).toBe(4));
+    expect(result.current.toasts.map((t) => [t.record.alert_id, t.count, t.record.notification_id])).toEqual([
+      ['a2', 1, 'n4'],
+      ['a1', 3, 'n3'],
+    ]);
+    act(() => result.current.dismiss('a2'));
+    expect(result.current.toasts.map((t) => t.record.alert_id)).toEqual(['a1']);
+    act(() => result.current.dismissAll());
+    expect(result.current.toasts).toEqual([]);
+    expect(result.current.recent).toHaveLength(4);
   });
 });

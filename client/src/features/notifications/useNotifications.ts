@@ -2,16 +2,14 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { MAX_REPLAY, type NotificationRecord } from '@tickwatch/shared';
 import type { Api } from '../../api/http';
 import type { TickwatchSocket } from '../../api/socket';
+import { addFire, unexpired, type Toast } from './toast-stack';
+
+export type { Toast } from './toast-stack';
 
 const TOAST_MS = 8_000;
 const MAX_REPLAY_PAGES = 20;
 const REPLAY_TIMEOUT_MS = 15_000;
 const MAX_TOASTS = 5;
-
-export interface Toast {
-  record: NotificationRecord;
-  shownAt: number;
-}
 
 export interface NotificationsState {
   unread: number;
@@ -19,7 +17,9 @@ export interface NotificationsState {
   /** Fires and status changes seen on this page, newest first: the history view merges them in live. */
   recent: NotificationRecord[];
   markAllRead(): void;
-  dismiss(notificationId: string): void;
+  /** Closes the toast of one alert (all its grouped fires). */
+  dismiss(alertId: string): void;
+  dismissAll(): void;
 }
 
 /**
@@ -55,7 +55,7 @@ export function useNotifications(
       if (record.triggered_at > lastSeen()) localStorage.setItem(seenKey, String(record.triggered_at));
       setUnread((n) => n + 1);
       setRecent((current) => [record, ...current].sort((a, b) => b.triggered_at - a.triggered_at));
-      setToasts((current) => [{ record, shownAt: Date.now() }, ...current].slice(0, MAX_TOASTS));
+      setToasts((current) => addFire(current, record, Date.now(), MAX_TOASTS));
       onFireRef.current?.(record);
     };
     const onUpdated = (record: NotificationRecord) => {
@@ -94,18 +94,15 @@ export function useNotifications(
 
   useEffect(() => {
     if (toasts.length === 0) return;
-    const timer = setTimeout(
-      () => setToasts((current) => current.filter((t) => Date.now() - t.shownAt < TOAST_MS)),
-      1000,
-    );
+    const timer = setTimeout(() => setToasts((current) => unexpired(current, Date.now(), TOAST_MS)), 1000);
     return () => clearTimeout(timer);
   }, [toasts]);
 
   const markAllRead = useCallback(() => setUnread(0), []);
   const dismiss = useCallback(
-    (notificationId: string) =>
-      setToasts((current) => current.filter((t) => t.record.notification_id !== notificationId)),
+    (alertId: string) => setToasts((current) => current.filter((t) => t.record.alert_id !== alertId)),
     [],
   );
-  return { unread, toasts, recent, markAllRead, dismiss };
+  const dismissAll = useCallback(() => setToasts([]), []);
+  return { unread, toasts, recent, markAllRead, dismiss, dismissAll };
 }
