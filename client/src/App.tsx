@@ -212,11 +212,10 @@ function Dashboard({
             className="badge-button"
             data-testid="unread-badge"
             data-unread={notifications.unread > 0}
-            aria-label={`${notifications.unread} unread alerts`}
             onClick={() => openTab('history')}
           >
-            <span className="badge-label">Alerts fired </span>
             <span className="count">{notifications.unread}</span>
+            <span className="badge-label"> unread {notifications.unread === 1 ? 'alert' : 'alerts'}</span>
           </button>
           <ThemeToggle />
           <span className="user" data-testid="signed-in-user" title={session.userId}>

@@ -137,7 +137,7 @@ test.describe('the trader dashboard', () => {
     await server.ingest([tick('BOBS', 25)]);
     await expect(toasts(bob, 'BOBS last price 25.00')).toHaveCount(1);
     expect(await toasts(bob, 'ISO').count()).toBe(0);
-    await expect(bob.page.getByTestId('unread-badge')).toHaveAccessibleName('1 unread alerts');
+    await expect(bob.page.getByTestId('unread-badge')).toHaveAccessibleName('1 unread alert');
     await bob.page.getByTestId('tab-history').click();
     await expect(bob.page.getByTestId('history-row').filter({ hasText: 'BOBS last price 25.00' })).toHaveCount(1);
     await expect(bob.page.getByTestId('history-row')).toHaveCount(1);

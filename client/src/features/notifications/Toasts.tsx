@@ -46,7 +46,7 @@ export function Toasts({
             </p>
             <p className="nt-meta">
               {count > 1 ? (
-                <span className="nt-count" data-testid="toast-count" aria-label={`fired ${count} times`}>
+                <span className="nt-count" data-testid="toast-count" title={`Fired ${count} times`}>
                   ×{count}
                 </span>
               ) : null}
