@@ -39,7 +39,12 @@ async function candlesOf(server: RunningServer, symbol: string, interval: string
 /** The plot of the price pane in page pixels: the pane less its left margin and the price axis on the right. */
 async function plotBox(chart: Locator) {
   const pane = (await chart.getByTestId('chart-price-pane').boundingBox())!;
-  return { left: pane.x + 8, right: pane.x + pane.width - 64, top: pane.y + 32, bottom: pane.y + pane.height };
+  return {
+    left: pane.x + 8,
+    right: pane.x + pane.width - 64,
+    top: pane.y + (pane.width < 560 ? 48 : 32),
+    bottom: pane.y + pane.height,
+  };
 }
 
 async function tickTexts(axis: Locator): Promise<{ text: string; x: number; y: number }[]> {
@@ -268,5 +273,27 @@ test.describe('the price chart', () => {
     await page.keyboard.press('Enter');
     await expect(form.getByTestId('alert-operator')).toHaveValue('>');
     await expect(form.getByTestId('alert-threshold')).toHaveValue(above);
+  });
+
+  test('screenshots: the chart with a level and the crosshair, at 1440×900 and 390×844 in both themes', async ({
+    page,
+  }) => {
+    const chart = await openChart(page, server, 'looker', 'CHT');
+    await createPriceAlert(page, 'CHT', '<', '229.5');
+    await expect(chart.locator('[data-testid^="chart-level-"]')).toHaveCount(1);
+    for (const [width, height] of [
+      [1440, 900],
+      [390, 844],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await chart.scrollIntoViewIfNeeded();
+      for (const theme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: theme });
+        const candle = (await chart.getByTestId('chart-candle').nth(-8).boundingBox())!;
+        await page.mouse.move(candle.x + candle.width / 2, candle.y - 10);
+        await expect(chart.getByTestId('chart-hover-price')).toBeVisible();
+        await page.screenshot({ path: `${SCREENSHOTS}/chart-${width}x${height}-${theme}.png` });
+      }
+    }
   });
 });

@@ -3,6 +3,7 @@ import {
   Bar,
   CartesianGrid,
   ComposedChart,
+  DefaultZIndexes,
   ReferenceDot,
   ReferenceLine,
   XAxis,
@@ -31,8 +32,11 @@ const VOLUME_PANE_HEIGHT = 96;
 const TIME_AXIS_HEIGHT = 24;
 /** Roughly one price label per this many pixels of height, one time label per this many of width. */
 const PX_PER_PRICE_TICK = 40;
-/** The price pane's margins: the shared frame plus headroom for the OHLCV legend above the highest candle. */
-const PRICE_MARGIN = { ...PANE_MARGIN, top: PANE_MARGIN.top + 24 };
+/**
+ * The price pane's margins: the shared frame plus headroom for the OHLCV legend above the highest candle (two
+ * lines of it on a narrow pane).
+ */
+const priceMargin = (width: number) => ({ ...PANE_MARGIN, top: PANE_MARGIN.top + (width < 560 ? 40 : 24) });
 const PX_PER_TIME_TICK = 72;
 const AXIS_TICK = { fontSize: 12, fill: 'var(--muted)' };
 const compactVolume = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
@@ -42,6 +46,7 @@ const direction = (c: Candle) => (c.close >= c.open ? 'up' : 'down');
 /** What both panes draw with: the scales, the axis and the bars in the range. Computed once per frame. */
 interface Frame {
   visible: Candle[];
+  margin: ReturnType<typeof priceMargin>;
   plot: PlotArea;
   x: Scale;
   y: Scale;
@@ -97,16 +102,18 @@ export const ChartCanvas = memo(function ChartCanvas({
       low = Math.min(low, level.value);
       high = Math.max(high, level.value);
     }
+    const margin = priceMargin(size.width);
     const plot: PlotArea = {
-      left: PRICE_MARGIN.left,
-      top: PRICE_MARGIN.top,
-      width: Math.max(0, size.width - PRICE_MARGIN.left - PRICE_MARGIN.right - PRICE_AXIS_WIDTH),
-      height: Math.max(0, size.height - PRICE_MARGIN.top - PRICE_MARGIN.bottom),
+      left: margin.left,
+      top: margin.top,
+      width: Math.max(0, size.width - margin.left - margin.right - PRICE_AXIS_WIDTH),
+      height: Math.max(0, size.height - margin.top - margin.bottom),
     };
     const axis = priceAxis(low, high, Math.floor(plot.height / PX_PER_PRICE_TICK));
     const pxPerBar = (plot.width * intervalMs) / (to - from);
     return {
       visible,
+      margin,
       plot,
       x: linearScale(xDomain, [plot.left, plot.left + plot.width]),
       y: linearScale(axis.domain, [plot.top + plot.height, plot.top]),
@@ -220,7 +227,7 @@ const PricePane = memo(function PricePane({
   const lastText = formatNumber(last.close);
 
   return (
-    <ComposedChart width={width} height={height} data={frame.visible} margin={PRICE_MARGIN}>
+    <ComposedChart width={width} height={height} data={frame.visible} margin={frame.margin}>
       <CartesianGrid stroke="var(--grid)" />
       <XAxis dataKey="start" type="number" domain={xDomain} allowDataOverflow ticks={frame.timeTicks} hide />
       <YAxis
@@ -238,6 +245,8 @@ const PricePane = memo(function PricePane({
       <Bar dataKey="close" barSize={barWidth} shape={candle} isAnimationActive={false} />
       <ReferenceLine
         y={last.close}
+        // Above the axis labels, so the tag covers the tick it lands on, as in TradingView.
+        zIndex={DefaultZIndexes.label + 1}
         stroke={lastColor}
         strokeDasharray="2 3"
         label={() => (
