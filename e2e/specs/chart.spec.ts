@@ -126,6 +126,23 @@ test.describe('the price chart', () => {
     await page.screenshot({ path: `${SCREENSHOTS}/chart-1440-dark.png` });
   });
 
+  test('grows the price pane to fill whatever height the layout gives the chart', async ({ page }) => {
+    const chart = await openChart(page, server, 'filler', 'CHT');
+    const pane = chart.getByTestId('chart-price-pane');
+    const before = (await pane.boundingBox())!.height;
+    await chart.evaluate((element) => {
+      element.parentElement!.style.height = '760px';
+    });
+    await expect.poll(async () => (await pane.boundingBox())!.height).toBeGreaterThan(before + 100);
+    const area = (await chart.locator('..').boundingBox())!;
+    const box = (await chart.boundingBox())!;
+    expect(box.height).toBeGreaterThan(area.height - 2);
+    expect(box.y + box.height).toBeLessThanOrEqual(area.y + area.height + 1);
+    // The SVG follows the pane, so the candles and axes use the new height.
+    const svg = (await pane.locator('svg.recharts-surface').first().boundingBox())!;
+    expect(Math.abs(svg.height - (await pane.boundingBox())!.height)).toBeLessThan(2);
+  });
+
   test('puts a lone bar of a day at the right edge, and refuses 1-minute bars over a day', async ({ page }) => {
     const chart = await openChart(page, server, 'loner', 'ONE');
     await chart.getByTestId('range-1d').click();
