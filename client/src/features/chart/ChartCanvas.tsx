@@ -97,6 +97,8 @@ export const ChartCanvas = memo(function ChartCanvas({
       low = Math.min(low, c.low);
       high = Math.max(high, c.high);
     }
+    // The last trade is older than the range (time moved on without one): the axis centres on its price.
+    if (visible.length === 0) low = high = candles.at(-1)!.close;
     const { near, far } = splitLevels(levels, low, high);
     for (const level of near) {
       low = Math.min(low, level.value);
@@ -158,6 +160,11 @@ export const ChartCanvas = memo(function ChartCanvas({
               last={last}
               markers={markers}
             />
+          ) : null}
+          {frame.visible.length === 0 ? (
+            <p className="chart-pane-note chart-muted" data-testid="chart-empty">
+              No trades in this range yet
+            </p>
           ) : null}
         </div>
         <div className="chart-volume-pane" style={{ height: VOLUME_PANE_HEIGHT }} data-testid="chart-volume-pane">

@@ -47,6 +47,7 @@ export function ChartOverlay({
   onMoveLevel: MoveLevel | undefined;
 }) {
   const overlayRef = useRef<HTMLDivElement>(null);
+  const handles = useRef(new Map<string, HTMLDivElement>());
   const [move, setMove] = useState<Move | null>(null);
   const [keyPrice, setKeyPrice] = useState<number | null>(null);
   const plotBottom = plot.top + plot.height;
@@ -115,7 +116,7 @@ export function ChartOverlay({
   /** Ends a move and gives the keyboard back to the level's handle, where the move began. */
   const finish = (key: string) => {
     setMove(null);
-    overlayRef.current?.querySelector<HTMLElement>(`[data-testid="chart-level-${CSS.escape(key)}"]`)?.focus();
+    handles.current.get(key)?.focus();
   };
   const confirm = async () => {
     if (!move || !moving || !onMoveLevel) return;
@@ -154,6 +155,10 @@ export function ChartOverlay({
         return (
           <div
             key={level.key}
+            ref={(element) => {
+              if (element) handles.current.set(level.key, element);
+              else handles.current.delete(level.key);
+            }}
             className={`chart-level${draggable ? ' chart-level-draggable' : ''}${current ? ' chart-level-moving' : ''}`}
             style={{ top: y(price), left: plot.left, width: plot.width + PRICE_AXIS_WIDTH }}
             data-testid={`chart-level-${level.key}`}
