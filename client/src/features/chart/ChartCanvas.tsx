@@ -181,7 +181,14 @@ export const ChartCanvas = memo(function ChartCanvas({
             lastPrice={last.close}
             height={size.height + VOLUME_PANE_HEIGHT - TIME_AXIS_HEIGHT}
             hover={hover}
-            crosshairX={hovered >= 0 ? frame.x(frame.visible[hovered]!.start + intervalMs / 2) : null}
+            crosshair={
+              hovered >= 0
+                ? {
+                    x: frame.x(frame.visible[hovered]!.start + intervalMs / 2),
+                    time: formatClock(frame.visible[hovered]!.start, intervalMs < 60_000),
+                  }
+                : null
+            }
             onAlertAtPrice={onAlertAtPrice}
             onMoveLevel={onMoveLevel}
           />

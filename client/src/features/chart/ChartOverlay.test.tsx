@@ -32,7 +32,7 @@ function renderOverlay(props: Partial<Parameters<typeof ChartOverlay>[0]> = {}) 
       lastPrice={230}
       height={500}
       hover={null}
-      crosshairX={null}
+      crosshair={null}
       onAlertAtPrice={onAlertAtPrice}
       onMoveLevel={onMoveLevel}
       {...props}
@@ -106,9 +106,10 @@ describe('ChartOverlay: alert at price', () => {
 
   it('follows the pointer over the price pane', () => {
     const y = linearScale(axis.domain, [plot.top + plot.height, plot.top]);
-    const { onAlertAtPrice } = renderOverlay({ hover: { x: 100, y: y(229.5) }, crosshairX: 100 });
+    const { onAlertAtPrice } = renderOverlay({ hover: { x: 100, y: y(229.5) }, crosshair: { x: 100, time: '14:05' } });
     screen.getByTestId('chart-alert-at-price').click();
     expect(onAlertAtPrice).toHaveBeenCalledWith(229.5);
     expect(screen.getByTestId('chart-hover-price').textContent).toBe('229.50');
+    expect(screen.getByText('14:05')).toBeTruthy();
   });
 });

@@ -29,7 +29,7 @@ export function ChartOverlay({
   lastPrice,
   height,
   hover,
-  crosshairX,
+  crosshair,
   onAlertAtPrice,
   onMoveLevel,
 }: {
@@ -42,7 +42,8 @@ export function ChartOverlay({
   /** From the top of the price pane to the time axis: how far down the crosshair's vertical line goes. */
   height: number;
   hover: { x: number; y: number } | null;
-  crosshairX: number | null;
+  /** The hovered bar: where the crosshair's vertical line snaps to, and its time for the time axis. */
+  crosshair: { x: number; time: string } | null;
   onAlertAtPrice: ((price: number) => void) | undefined;
   onMoveLevel: MoveLevel | undefined;
 }) {
@@ -132,8 +133,13 @@ export function ChartOverlay({
 
   return (
     <div className="chart-overlay" ref={overlayRef}>
-      {hover && crosshairX !== null ? (
-        <div className="chart-crosshair-x" style={{ left: crosshairX, top: plot.top, height: height - plot.top }} />
+      {hover && crosshair ? (
+        <>
+          <div className="chart-crosshair-x" style={{ left: crosshair.x, top: plot.top, height: height - plot.top }} />
+          <div className="chart-axis-tag chart-hover-tag chart-time-tag" style={{ left: crosshair.x, top: height }}>
+            {crosshair.time}
+          </div>
+        </>
       ) : null}
       {inPrice ? (
         <>
