@@ -6,6 +6,7 @@ import { connectSocket } from './api/socket';
 import type { ChartMarker } from './chart-markers';
 import { AlertForm } from './features/alerts/AlertForm';
 import { AlertList } from './features/alerts/AlertList';
+import { prefillAtPrice, type AlertPrefill } from './features/alerts/prefill';
 import type { PreviewMarkers } from './features/alerts/preview-model';
 import { useAlerts } from './features/alerts/useAlerts';
 import { SignIn } from './features/auth/SignIn';
@@ -135,6 +136,8 @@ function Dashboard({
   const symbol = selected && watchlist.symbols.includes(selected) ? selected : (watchlist.symbols[0] ?? null);
   // The new-alert form's preview fires, drawn only on the chart of the draft's symbol.
   const [preview, setPreview] = useState<PreviewMarkers | null>(null);
+  // A price picked on the chart: the new-alert form takes it once.
+  const [prefill, setPrefill] = useState<AlertPrefill | null>(null);
   // A recorded fire opened from the history: its symbol, the range that shows it, and its marker.
   const [shownFire, setShownFire] = useState<{ symbol: string; request: RangeRequest; marker: ChartMarker } | null>(
     null,
@@ -248,6 +251,11 @@ function Dashboard({
               live={watchlist.rows.get(symbol)?.last ?? null}
               alerts={alerts.alerts.filter((a) => a.symbol === symbol && a.enabled)}
               markers={markers}
+              onAlertAtPrice={(pick, price) => {
+                setPrefill(prefillAtPrice(pick, price, watchlist.rows.get(pick)?.last?.price ?? null));
+                setTab('alerts');
+              }}
+              onMoveLevel={alerts.update}
               {...(shownFire?.symbol === symbol ? { rangeRequest: shownFire.request } : {})}
             />
           ) : (
@@ -270,7 +278,13 @@ function Dashboard({
             </div>
           ) : shownTab === 'alerts' ? (
             <div role="tabpanel" id="panel-alerts" aria-labelledby="tab-alerts" className="tab-panel">
-              <AlertForm api={api} alerts={alerts} defaultSymbol={symbol} onPreviewMarkers={setPreview} />
+              <AlertForm
+                api={api}
+                alerts={alerts}
+                defaultSymbol={symbol}
+                onPreviewMarkers={setPreview}
+                prefill={prefill}
+              />
               <AlertList alerts={alerts} api={api} />
             </div>
           ) : (

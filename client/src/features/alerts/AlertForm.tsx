@@ -8,6 +8,7 @@ import { ErrorSummary } from './ErrorSummary';
 import { FieldScopeContext } from './field-scope';
 import { MessageField } from './MessageField';
 import { shownFields, unplacedErrors } from './form-model';
+import type { AlertPrefill } from './prefill';
 import type { PreviewMarkers } from './preview-model';
 import { submitLabel } from './form-wording';
 import { TextField } from './TextField';
@@ -27,13 +28,15 @@ export interface AlertFormProps {
   onDone?: () => void;
   /** The draft's fires over the stored last 24 h, for the chart; null when there are none to show. */
   onPreviewMarkers?: (shown: PreviewMarkers | null) => void;
+  /** Fills a new alert's symbol, price-threshold condition and level; each new object once (not when editing). */
+  prefill?: AlertPrefill | null;
 }
 
 /** Creates an alert, or edits `editing`; validates with the shared schema before anything is sent. */
 export function AlertForm(props: AlertFormProps) {
   const { editing, onDone } = props;
   const idBase = useId();
-  const { state, edit, channel, channels, errors, formError, success, busy, submit } = useAlertForm(props);
+  const { state, edit, channel, channels, errors, formError, success, busy, submit } = useAlertForm(props, idBase);
   const unplaced = unplacedErrors(errors, shownFields(state, channels));
   const preview = useAlertPreview(props.api, state, props.onPreviewMarkers);
 

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { definitionOf } from '@tickwatch/shared';
 import { applyEdit, clearErrors, errorPathsFor, followedSymbol } from './form-edits';
 import {
@@ -19,6 +19,8 @@ import {
   type EditedAlert,
 } from './form-submit';
 import type { ChannelField } from './form-wording';
+import { fieldId } from './field-scope';
+import { prefillEdit, withPrefill, type AlertPrefill } from './prefill';
 import { useChannelSettings } from './useChannelSettings';
 import type { AlertFormProps } from './AlertForm';
 
@@ -26,14 +28,22 @@ import type { AlertFormProps } from './AlertForm';
  * The alert form's state and its save. Decisions (what an edit changes, what is sent, how errors read) are the
  * pure functions of form-edits, form-model and form-submit; this hook only holds their results and calls the API.
  */
-export function useAlertForm({ api, alerts, defaultSymbol, editing, onDone }: AlertFormProps) {
+/**
+ * Prefills already put into a form. The new-alert form remounts when its tab comes back, with the same prefill
+ * still held by the dashboard: that one was used and the trader may have changed the draft since.
+ */
+const usedPrefills = new WeakSet<AlertPrefill>();
+
+export function useAlertForm({ api, alerts, defaultSymbol, editing, onDone, prefill }: AlertFormProps, idBase: string) {
   // The alert as it was when editing began: the PATCH carries what the user changed since, nothing else.
   const [original] = useState<EditedAlert | null>(() =>
     editing ? { alertId: editing.alert_id, definition: definitionOf(editing) } : null,
   );
-  const [state, setState] = useState<AlertFormState>(() =>
-    original ? formStateFromDefinition(original.definition) : initialFormState(defaultSymbol),
-  );
+  const [state, setState] = useState<AlertFormState>(() => {
+    if (original) return formStateFromDefinition(original.definition);
+    const initial = initialFormState(defaultSymbol);
+    return prefill && !usedPrefills.has(prefill) ? withPrefill(initial, prefill) : initial;
+  });
   const [symbolTouched, setSymbolTouched] = useState(false);
   const [seenDefault, setSeenDefault] = useState(defaultSymbol);
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -48,6 +58,22 @@ export function useAlertForm({ api, alerts, defaultSymbol, editing, onDone }: Al
     const symbol = followedSymbol(defaultSymbol, { editing: original !== null, symbolTouched });
     if (symbol) setState((s) => ({ ...s, symbol }));
   }
+
+  const [seenPrefill, setSeenPrefill] = useState(prefill);
+  if (prefill !== seenPrefill) {
+    setSeenPrefill(prefill);
+    if (prefill && !original) {
+      setState((s) => withPrefill(s, prefill));
+      setSuccess(null);
+      setErrors((current) => clearErrors(current, errorPathsFor(prefillEdit(prefill))));
+    }
+  }
+  // A new prefill puts the cursor on the level, to adjust it or press Enter.
+  useEffect(() => {
+    if (!prefill || original || usedPrefills.has(prefill)) return;
+    usedPrefills.add(prefill);
+    document.getElementById(fieldId(idBase, 'condition.threshold'))?.focus();
+  }, [prefill, original, idBase]);
 
   const edit = (patch: Partial<AlertFormState>) => {
     if (patch.symbol !== undefined) setSymbolTouched(true);

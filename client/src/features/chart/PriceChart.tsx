@@ -1,80 +1,45 @@
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import {
-  Bar,
-  CartesianGrid,
-  ComposedChart,
-  Line,
-  ReferenceDot,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-  type TooltipContentProps,
-} from 'recharts';
-import {
-  CANDLE_INTERVAL_MS,
-  formatNumber,
-  type Alert,
-  type Candle,
-  type CandleInterval,
-  type Tick,
-} from '@tickwatch/shared';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { barStart, CANDLE_INTERVAL_MS, formatNumber, type Alert, type Candle, type Tick } from '@tickwatch/shared';
 import { ApiRequestError, type Api } from '../../api/http';
 import type { ChartMarker } from '../../chart-markers';
-import { formatChange, formatClock } from '../../format';
+import { formatChange } from '../../format';
 import { createSeries, MAX_POINTS, mergeTick, type LiveSeries, type SeriesOptions } from './candles';
-import { alertLevels, splitLevels, type AlertLevel } from './levels';
+import { ChartCanvas, type MoveLevel } from './ChartCanvas';
+import {
+  CHART_INTERVALS,
+  CHART_RANGES,
+  intervalRefusal,
+  rangeSpec,
+  xDomain as rangeDomain,
+  type ChartInterval,
+  type ChartRange,
+  type RangeRequest,
+} from './chart-ranges';
+import { alertLevels } from './levels';
 import './chart.css';
 
-const HOUR = 3_600_000;
-
-interface RangeSpec {
-  label: string;
-  /** Bar width fetched and built for this range. */
-  interval: CandleInterval;
-  spanMs: number;
-  description: string;
-}
-
-export const CHART_RANGES = [
-  { label: '1h', interval: '1m', spanMs: HOUR, description: 'Last hour, 1-minute bars' },
-  { label: '4h', interval: '5m', spanMs: 4 * HOUR, description: 'Last 4 hours, 5-minute bars' },
-  { label: '1d', interval: '15m', spanMs: 24 * HOUR, description: 'Last 24 hours, 15-minute bars' },
-] as const satisfies readonly RangeSpec[];
-export type ChartRange = (typeof CHART_RANGES)[number]['label'];
-
-/**
- * The shortest range that shows the moment `time` at `now` (with a bar to spare, so it is not on the edge that
- * drops off), or null when it is older than the longest range.
- */
-export function rangeShowing(time: number, now: number): ChartRange | null {
-  const age = Math.max(0, now - time);
-  return CHART_RANGES.find((r) => age + CANDLE_INTERVAL_MS[r.interval] <= r.spanMs)?.label ?? null;
-}
-
-/** A range asked for from outside the chart (to show a moment); each new object switches to it once. */
-export interface RangeRequest {
-  range: ChartRange;
-}
+export { CHART_RANGES, rangeShowing, type ChartRange, type RangeRequest } from './chart-ranges';
 
 type LoadState = { status: 'loading' } | { status: 'ready' } | { status: 'error'; message: string };
 
 /** The fastest the chart redraws from live ticks; the price above it updates on every tick. */
 const REDRAW_MS = 200;
 
-const COLORS = {
-  line: '#2563eb',
-  volume: '#94a3b8',
-  level: '#d97706',
-  levelText: '#b45309',
-  preview: '#7c3aed',
-  fire: '#dc2626',
-};
 const NO_MARKERS: readonly ChartMarker[] = [];
 
+/** Now, moved on when each bar of `intervalMs` ends (and at once when the interval changes), and not in between. */
+function useBarClock(intervalMs: number): number {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    const wait = Math.max(0, barStart(now, intervalMs) + intervalMs - Date.now());
+    const timer = setTimeout(() => setNow(Date.now()), wait);
+    return () => clearTimeout(timer);
+  }, [now, intervalMs]);
+  return now;
+}
+
 /**
- * A symbol's price over the chosen range: history from the candles API, then kept current by the live tick the
+ * A symbol's candles over the chosen range: history from the candles API, then kept current by the live tick the
  * watchlist already receives (no re-fetch per tick). Live ticks update a ref; the chart redraws on an animation
  * frame at most every REDRAW_MS, so 10+ updates a second stay smooth (Recharts re-runs its selectors per render).
  */
@@ -85,26 +50,38 @@ export function PriceChart({
   alerts,
   markers = NO_MARKERS,
   rangeRequest = null,
+  onAlertAtPrice,
+  onMoveLevel,
 }: {
   api: Api;
   symbol: string;
   live: Tick | null;
   alerts: Alert[];
-  /** Moments to mark on the price line; those outside the range shown are left out. */
+  /** Moments to mark on the candles; those outside the range shown are left out. */
   markers?: readonly ChartMarker[];
   rangeRequest?: RangeRequest | null;
+  /** The trader picked a price on the chart to set an alert at. */
+  onAlertAtPrice?: (symbol: string, price: number) => void;
+  /** Saves a level dragged to a new price; without it the level lines stay put. */
+  onMoveLevel?: MoveLevel;
 }) {
-  const [rangeLabel, setRangeLabel] = useState<ChartRange>(rangeRequest?.range ?? '1h');
+  const [choice, setChoice] = useState<{ range: ChartRange; interval: ChartInterval }>(() =>
+    rangeChoice(rangeRequest?.range ?? '1h'),
+  );
   const [seenRequest, setSeenRequest] = useState(rangeRequest);
   if (rangeRequest !== seenRequest) {
     setSeenRequest(rangeRequest);
-    if (rangeRequest) setRangeLabel(rangeRequest.range);
+    if (rangeRequest) setChoice(rangeChoice(rangeRequest.range));
   }
-  const range: RangeSpec = CHART_RANGES.find((r) => r.label === rangeLabel) ?? CHART_RANGES[0];
+  const range = rangeSpec(choice.range);
+  const intervalMs = CANDLE_INTERVAL_MS[choice.interval];
   const options = useMemo<SeriesOptions>(
-    () => ({ intervalMs: CANDLE_INTERVAL_MS[range.interval], windowMs: range.spanMs, maxPoints: MAX_POINTS }),
-    [range.interval, range.spanMs],
+    () => ({ intervalMs, windowMs: range.spanMs, maxPoints: MAX_POINTS }),
+    [intervalMs, range.spanMs],
   );
+  const now = useBarClock(intervalMs);
+  // Computed once here and shared by every pane below the price (volume, indicators), so their bars line up.
+  const xDomain = useMemo(() => rangeDomain(choice.range, intervalMs, now), [choice.range, intervalMs, now]);
   const [load, setLoad] = useState<LoadState>({ status: 'loading' });
   const [candles, setCandles] = useState<Candle[]>([]);
   const [attempt, setAttempt] = useState(0);
@@ -152,7 +129,7 @@ export function PriceChart({
     setLoad({ status: 'loading' });
     const from = Date.now() - options.windowMs;
     // A symbol that has not traded in the last 24 h is a 404: for a chart that is simply an empty range.
-    const history = api.candles(symbol, range.interval, from).catch((err: unknown) => {
+    const history = api.candles(symbol, choice.interval, from).catch((err: unknown) => {
       if (err instanceof ApiRequestError && err.status === 404) return [];
       throw err;
     });
@@ -175,7 +152,7 @@ export function PriceChart({
     return () => {
       cancelled = true;
     };
-  }, [api, symbol, range.interval, options, attempt]);
+  }, [api, symbol, choice.interval, options, attempt]);
 
   // Live ticks: merged into the series, drawn on the next frame.
   useEffect(() => {
@@ -187,9 +164,17 @@ export function PriceChart({
     scheduleRender();
   }, [live, symbol, options, scheduleRender]);
 
+  // The parent passes new callbacks on every render (one per tick): hand the canvas stable ones that call the latest.
+  const callbacks = useRef({ onAlertAtPrice, onMoveLevel });
+  useEffect(() => {
+    callbacks.current = { onAlertAtPrice, onMoveLevel };
+  });
+  const alertAtPrice = useCallback((price: number) => callbacks.current.onAlertAtPrice?.(symbol, price), [symbol]);
+  const moveLevel = useCallback<MoveLevel>((alertId, patch) => callbacks.current.onMoveLevel!(alertId, patch), []);
+
   // `alerts` is a new array on every parent render: keep the levels stable while their content is.
   const currentLevels = alertLevels(alerts);
-  const signature = currentLevels.map((l) => l.key).join('|');
+  const signature = currentLevels.map((l) => `${l.key}:${l.value}:${l.label}`).join('|');
   const [levels, setLevels] = useState({ signature, list: currentLevels });
   if (levels.signature !== signature) setLevels({ signature, list: currentLevels });
 
@@ -211,20 +196,41 @@ export function PriceChart({
             </span>
           ) : null}
         </div>
-        <div className="chart-ranges" role="group" aria-label="Chart range">
-          {CHART_RANGES.map((r) => (
-            <button
-              key={r.label}
-              type="button"
-              className="chart-range"
-              data-testid={`range-${r.label}`}
-              aria-pressed={r.label === rangeLabel}
-              title={r.description}
-              onClick={() => setRangeLabel(r.label)}
-            >
-              {r.label}
-            </button>
-          ))}
+        <div className="chart-controls">
+          <div className="chart-buttons" role="group" aria-label="Bar interval">
+            {CHART_INTERVALS.map((interval) => {
+              const refusal = intervalRefusal(choice.range, interval);
+              return (
+                <button
+                  key={interval}
+                  type="button"
+                  className="chart-button"
+                  data-testid={`interval-${interval}`}
+                  aria-pressed={interval === choice.interval}
+                  disabled={refusal !== null}
+                  title={refusal ?? `${interval} bars`}
+                  onClick={() => setChoice((c) => ({ ...c, interval }))}
+                >
+                  {interval}
+                </button>
+              );
+            })}
+          </div>
+          <div className="chart-buttons" role="group" aria-label="Chart range">
+            {CHART_RANGES.map((r) => (
+              <button
+                key={r.label}
+                type="button"
+                className="chart-button"
+                data-testid={`range-${r.label}`}
+                aria-pressed={r.label === choice.range}
+                title={`${r.description}, ${r.interval} bars to start with`}
+                onClick={() => setChoice(rangeChoice(r.label))}
+              >
+                {r.label}
+              </button>
+            ))}
+          </div>
         </div>
       </div>
 
@@ -247,151 +253,21 @@ export function PriceChart({
             No trades in this range yet
           </p>
         ) : (
-          <ChartCanvas candles={candles} levels={levels.list} markers={markers} intervalMs={options.intervalMs} />
+          <ChartCanvas
+            symbol={symbol}
+            candles={candles}
+            levels={levels.list}
+            markers={markers}
+            xDomain={xDomain}
+            intervalMs={intervalMs}
+            onAlertAtPrice={onAlertAtPrice ? alertAtPrice : undefined}
+            onMoveLevel={onMoveLevel ? moveLevel : undefined}
+          />
         )}
       </div>
     </figure>
   );
 }
 
-/** The Recharts part, memoised so that parent renders between frames (one per tick) skip it. */
-const ChartCanvas = memo(function ChartCanvas({
-  candles,
-  levels,
-  markers,
-  intervalMs,
-}: {
-  candles: Candle[];
-  levels: AlertLevel[];
-  markers: readonly ChartMarker[];
-  intervalMs: number;
-}) {
-  let low = Infinity;
-  let high = -Infinity;
-  let maxVolume = 0;
-  for (const c of candles) {
-    low = Math.min(low, c.low);
-    high = Math.max(high, c.high);
-    maxVolume = Math.max(maxVolume, c.volume);
-  }
-  const { near, far } = splitLevels(levels, low, high);
-  const withSeconds = intervalMs < 60_000;
-  const tooltip = useCallback(
-    (props: TooltipContentProps) => <CandleTooltip {...props} withSeconds={withSeconds} />,
-    [withSeconds],
-  );
-
-  return (
-    <>
-      <div className="chart-canvas">
-        <ResponsiveContainer width="100%" height="100%">
-          <ComposedChart data={candles} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-            <CartesianGrid vertical={false} stroke="currentColor" strokeOpacity={0.12} />
-            <XAxis
-              dataKey="start"
-              type="number"
-              scale="time"
-              domain={['dataMin', 'dataMax']}
-              tickFormatter={(ms: number) => formatClock(ms, withSeconds)}
-              minTickGap={28}
-              tick={{ fontSize: 12 }}
-            />
-            <YAxis
-              yAxisId="price"
-              domain={['auto', 'auto']}
-              tickFormatter={(value: number) => value.toFixed(2)}
-              width={64}
-              tick={{ fontSize: 12 }}
-            />
-            {/* Volume bars share the bottom quarter of the plot. */}
-            <YAxis yAxisId="volume" orientation="right" hide domain={[0, maxVolume * 4 || 1]} />
-            <Bar
-              yAxisId="volume"
-              dataKey="volume"
-              fill={COLORS.volume}
-              fillOpacity={0.45}
-              isAnimationActive={false}
-              maxBarSize={12}
-            />
-            <Line
-              yAxisId="price"
-              dataKey="close"
-              type="linear"
-              stroke={COLORS.line}
-              strokeWidth={1.5}
-              dot={candles.length < 2}
-              isAnimationActive={false}
-            />
-            {near.map((level) => (
-              <ReferenceLine
-                key={level.key}
-                yAxisId="price"
-                y={level.value}
-                stroke={COLORS.level}
-                strokeDasharray="6 4"
-                ifOverflow="extendDomain"
-                label={{ value: level.label, position: 'insideTopLeft', fill: COLORS.levelText, fontSize: 12 }}
-              />
-            ))}
-            {markers.map((marker) => (
-              <ReferenceDot
-                key={marker.key}
-                yAxisId="price"
-                // The x-axis is the candles' starts: a moment is drawn on the candle it falls in.
-                x={Math.floor(marker.time / intervalMs) * intervalMs}
-                y={marker.price}
-                ifOverflow="discard"
-                shape={(props: { cx?: number; cy?: number }) => (
-                  <circle
-                    cx={props.cx}
-                    cy={props.cy}
-                    r={5}
-                    fill={COLORS[marker.kind]}
-                    stroke="#fff"
-                    data-testid={`chart-marker-${marker.kind}`}
-                    aria-label={marker.label}
-                  >
-                    <title>{marker.label}</title>
-                  </circle>
-                )}
-              />
-            ))}
-            <Tooltip content={tooltip} isAnimationActive={false} />
-          </ComposedChart>
-        </ResponsiveContainer>
-      </div>
-      {far.length > 0 ? (
-        <p className="chart-far-levels chart-muted" data-testid="chart-far-levels">
-          Alert levels off the chart: {far.map((l) => l.label).join(', ')}
-        </p>
-      ) : null}
-    </>
-  );
-});
-
-function CandleTooltip({ active, payload, withSeconds }: TooltipContentProps & { withSeconds: boolean }) {
-  const bar = payload[0]?.payload as Candle | undefined;
-  if (!active || !bar) return null;
-  const sameDay = new Date(bar.start).toDateString() === new Date().toDateString();
-  const day = sameDay ? '' : `${new Date(bar.start).toLocaleDateString([], { month: 'short', day: 'numeric' })} `;
-  return (
-    <div className="chart-tooltip" data-testid="chart-tooltip">
-      <div className="chart-tooltip-time">
-        {day}
-        {formatClock(bar.start, withSeconds)}
-      </div>
-      <dl>
-        <dt>O</dt>
-        <dd>{formatNumber(bar.open)}</dd>
-        <dt>H</dt>
-        <dd>{formatNumber(bar.high)}</dd>
-        <dt>L</dt>
-        <dd>{formatNumber(bar.low)}</dd>
-        <dt>C</dt>
-        <dd>{formatNumber(bar.close)}</dd>
-        <dt>Vol</dt>
-        <dd>{bar.volume.toLocaleString()}</dd>
-      </dl>
-    </div>
-  );
-}
+/** A range as its button picks it: with its own default interval. */
+const rangeChoice = (range: ChartRange) => ({ range, interval: rangeSpec(range).interval });

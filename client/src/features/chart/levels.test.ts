@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALERT_OPTION_DEFAULTS, type Alert } from '@tickwatch/shared';
-import { alertLevels, splitLevels, type AlertLevel } from './levels';
+import { alertLevels, levelPatch, splitLevels, type AlertLevel } from './levels';
 
 const base = {
   alert_id: 'a1',
@@ -26,11 +26,16 @@ function priceAlert(operator: '>' | '<=' | 'crosses_below', threshold: number, i
 }
 
 describe('alertLevels', () => {
-  it('labels price-threshold levels with their operator, lowest first', () => {
-    const levels = alertLevels([priceAlert('>', 200), priceAlert('crosses_below', 180.5, 'a2')]);
+  it('draws one line per price-threshold alert, worded as the alert list words it, lowest first', () => {
+    const levels = alertLevels([
+      priceAlert('>', 200),
+      priceAlert('crosses_below', 180.5, 'a2'),
+      priceAlert('>', 200, 'a3'),
+    ]);
     expect(levels).toEqual([
-      { key: 'crosses below 180.50', value: 180.5, label: 'crosses below 180.50' },
-      { key: 'above 200.00', value: 200, label: 'above 200.00' },
+      { key: 'a2', alertId: 'a2', field: 'threshold', value: 180.5, label: 'AAPL last price crosses below 180.50' },
+      { key: 'a1', alertId: 'a1', field: 'threshold', value: 200, label: 'AAPL last price above 200.00' },
+      { key: 'a3', alertId: 'a3', field: 'threshold', value: 200, label: 'AAPL last price above 200.00' },
     ]);
   });
 
@@ -48,35 +53,54 @@ describe('alertLevels', () => {
     expect(alertLevels([rsi, pe])).toEqual([]);
   });
 
-  it('draws both bounds of a price channel, once per event and channel, and skips price moves', () => {
-    const channel = (alert_id: string, event: 'enters' | 'exits'): Alert => ({
+  it('draws both bounds of a price channel, each its own field, and skips price moves', () => {
+    const channel: Alert = {
       ...base,
-      alert_id,
+      alert_id: 'c1',
       condition_type: 'price_channel',
-      condition: { event, lower: 195, upper: 200 },
-    });
+      condition: { event: 'enters', lower: 195, upper: 200 },
+    };
     const move: Alert = {
       ...base,
       condition_type: 'price_move',
       condition: { direction: 'up', amount: 2, unit: 'percent', window_minutes: 15 },
     };
-    expect(alertLevels([channel('c1', 'enters'), channel('c2', 'enters'), channel('c3', 'exits'), move])).toEqual([
-      { key: 'enters 195.00–200.00 (lower bound)', value: 195, label: 'enters 195.00–200.00 (lower bound)' },
-      { key: 'exits 195.00–200.00 (lower bound)', value: 195, label: 'exits 195.00–200.00 (lower bound)' },
-      { key: 'enters 195.00–200.00 (upper bound)', value: 200, label: 'enters 195.00–200.00 (upper bound)' },
-      { key: 'exits 195.00–200.00 (upper bound)', value: 200, label: 'exits 195.00–200.00 (upper bound)' },
+    expect(alertLevels([channel, move])).toEqual([
+      {
+        key: 'c1-lower',
+        alertId: 'c1',
+        field: 'lower',
+        value: 195,
+        label: 'AAPL enters 195.00–200.00 (lower bound)',
+      },
+      {
+        key: 'c1-upper',
+        alertId: 'c1',
+        field: 'upper',
+        value: 200,
+        label: 'AAPL enters 195.00–200.00 (upper bound)',
+      },
     ]);
   });
+});
 
-  it('draws one line for alerts on the same operator and level', () => {
-    expect(alertLevels([priceAlert('>', 200), priceAlert('>', 200, 'a2'), priceAlert('<=', 200, 'a3')])).toHaveLength(
-      2,
-    );
+describe('levelPatch', () => {
+  it('changes only the number the line stands for', () => {
+    const [threshold] = alertLevels([priceAlert('>', 200)]);
+    expect(levelPatch(threshold!, 201.5)).toEqual({ condition: { threshold: 201.5 } });
+    const lower = { key: 'c1-lower', alertId: 'c1', field: 'lower', value: 195, label: '' } as const;
+    expect(levelPatch(lower, 194)).toEqual({ condition: { lower: 194 } });
   });
 });
 
 describe('splitLevels', () => {
-  const level = (value: number): AlertLevel => ({ key: String(value), value, label: String(value) });
+  const level = (value: number): AlertLevel => ({
+    key: String(value),
+    alertId: String(value),
+    field: 'threshold',
+    value,
+    label: String(value),
+  });
 
   it('keeps levels near the prices shown and sets far ones aside', () => {
     const { near, far } = splitLevels([level(50), level(195), level(212), level(400)], 200, 210);

@@ -1,44 +1,48 @@
-import { CHANNEL_EVENT_LABELS, OPERATOR_LABELS, formatNumber, type Alert } from '@tickwatch/shared';
+import { describeCondition, type Alert } from '@tickwatch/shared';
+
+/** The condition field a level stands for: what dragging its line changes. */
+export type LevelField = 'threshold' | 'lower' | 'upper';
 
 /** A price level one of the user's alerts watches, drawn as a horizontal line on the chart. */
 export interface AlertLevel {
-  /** Stable across renders: operator and level (for a channel: event, channel and bound). */
+  /** Unique and stable: the alert's id, with the bound for a channel (`a1-lower`). */
   key: string;
+  alertId: string;
+  field: LevelField;
   value: number;
-  /** "above 200.00", "crosses below 180.50", "enters 195.00–200.00 (lower bound)". */
+  /** The condition in the alert list's words: "AAPL last price above 200.00", "… (lower bound)". */
   label: string;
 }
 
 /**
- * The levels of price-threshold alerts (one line per operator and level) and the bounds of price channels (two
- * lines per event and channel), lowest first.
+ * One line per price-threshold alert and two per price channel (its bounds), lowest first. Each is a single number
+ * of the alert's condition, so each can be moved on its own.
  */
 export function alertLevels(alerts: readonly Alert[]): AlertLevel[] {
-  const levels = new Map<string, AlertLevel>();
+  const levels: AlertLevel[] = [];
   for (const alert of alerts) {
+    const alertId = alert.alert_id;
     if (alert.condition_type === 'price_channel') {
-      const { event, lower, upper } = alert.condition;
-      const channel = `${CHANNEL_EVENT_LABELS[event].condition} ${formatNumber(lower)}–${formatNumber(upper)}`;
-      for (const [bound, value] of [
-        ['lower', lower],
-        ['upper', upper],
-      ] as const) {
-        const label = `${channel} (${bound} bound)`;
-        levels.set(label, { key: label, value, label });
-      }
-      continue;
+      const label = describeCondition(alert);
+      const { lower, upper } = alert.condition;
+      levels.push({ key: `${alertId}-lower`, alertId, field: 'lower', value: lower, label: `${label} (lower bound)` });
+      levels.push({ key: `${alertId}-upper`, alertId, field: 'upper', value: upper, label: `${label} (upper bound)` });
+    } else if (alert.condition_type === 'price_threshold') {
+      const value = alert.condition.threshold;
+      levels.push({ key: alertId, alertId, field: 'threshold', value, label: describeCondition(alert) });
     }
-    if (alert.condition_type !== 'price_threshold') continue;
-    const { operator, threshold } = alert.condition;
-    const label = `${OPERATOR_LABELS[operator]} ${formatNumber(threshold)}`;
-    levels.set(label, { key: label, value: threshold, label });
   }
-  return [...levels.values()].sort((a, b) => a.value - b.value || a.label.localeCompare(b.label));
+  return levels.sort((a, b) => a.value - b.value || a.label.localeCompare(b.label));
+}
+
+/** The PATCH body that moves `level` to `price`: only that number of the condition changes. */
+export function levelPatch(level: AlertLevel, price: number): { condition: Partial<Record<LevelField, number>> } {
+  return { condition: { [level.field]: price } };
 }
 
 /**
  * Splits levels into those worth drawing and those so far from the prices shown that stretching the axis to them
- * would flatten the line; the latter are listed in words instead. A level is near when it lies within half the
+ * would flatten the candles; the latter are listed in words instead. A level is near when it lies within half the
  * range's height (at least 2 % of the price) of the range.
  */
 export function splitLevels(
