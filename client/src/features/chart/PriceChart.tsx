@@ -23,6 +23,7 @@ import {
 import { ApiRequestError, type Api } from '../../api/http';
 import type { ChartMarker } from '../../chart-markers';
 import { formatChange, formatClock } from '../../format';
+import { IndicatorPane } from './IndicatorPane';
 import { createSeries, MAX_POINTS, mergeTick, type LiveSeries, type SeriesOptions } from './candles';
 import { alertLevels, splitLevels, type AlertLevel } from './levels';
 import './chart.css';
@@ -250,6 +251,16 @@ export function PriceChart({
           <ChartCanvas candles={candles} levels={levels.list} markers={markers} intervalMs={options.intervalMs} />
         )}
       </div>
+      {candles.length > 0 ? (
+        <IndicatorPane
+          api={api}
+          symbol={symbol}
+          candles={candles}
+          alerts={alerts}
+          xDomain={[candles[0]!.start, candles.at(-1)!.start]}
+          intervalMs={options.intervalMs}
+        />
+      ) : null}
     </figure>
   );
 }
