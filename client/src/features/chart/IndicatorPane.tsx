@@ -7,12 +7,15 @@ import {
   barMsOf,
   candleIntervalOf,
   indicatorStudies,
+  macdExtent,
   macdSeries,
   mergeCloses,
   rsiSeries,
+  splitPaneLevels,
   type BarClose,
   type IndicatorLevel,
   type IndicatorStudy,
+  type MacdPoint,
 } from './indicator-series';
 
 /** How far back the engine warms an indicator up (the stored ticks' 24 h): the same bars give the same values. */
@@ -167,6 +170,14 @@ const StudyPane = memo(function StudyPane({ api, symbol, study, candles, from, t
     [points, from, to, barMs],
   );
   const latest = points.at(-1);
+  // RSI's scale is 0–100 and holds every level; MACD's follows the values, so a far level would flatten them.
+  const { near, far } = useMemo(
+    () =>
+      study.indicator === 'rsi'
+        ? { near: study.levels, far: [] }
+        : splitPaneLevels(study.levels, macdExtent(visible as MacdPoint[])),
+    [study, visible],
+  );
 
   let note: string | null = null;
   if (candleIntervalOf(study.interval) === null) {
@@ -200,6 +211,16 @@ const StudyPane = memo(function StudyPane({ api, symbol, study, candles, from, t
             <span className="chart-ind-part chart-ind-signal">Signal {formatNumber(latest.signal)}</span>
           </>
         ) : null}
+        {far.map((level) => (
+          <span
+            key={level.alertId}
+            className="chart-ind-far"
+            data-testid={`indicator-level-${level.alertId}`}
+            data-value={level.value}
+          >
+            {level.label} (off the pane)
+          </span>
+        ))}
         {note ? (
           <span className="chart-ind-note" data-testid="indicator-note">
             {note}
@@ -249,7 +270,7 @@ const StudyPane = memo(function StudyPane({ api, symbol, study, candles, from, t
               dot={visible.length < 2}
               isAnimationActive={false}
             />
-            {study.levels.map((level) => (
+            {near.map((level) => (
               <ReferenceLine
                 key={level.alertId}
                 y={level.value}

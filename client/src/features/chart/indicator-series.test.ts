@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { ALERT_OPTION_DEFAULTS, barStart, type Alert, type Candle, type IndicatorCondition } from '@tickwatch/shared';
 // The engine's own tracker: the pane must show the numbers the alerts are compared with, not a look-alike.
 import { createIndicatorTracker } from '../../../../server/src/engine/indicators';
-import { indicatorStudies, macdSeries, mergeCloses, rsiSeries, type BarClose } from './indicator-series';
+import {
+  indicatorStudies,
+  macdExtent,
+  macdSeries,
+  mergeCloses,
+  rsiSeries,
+  splitPaneLevels,
+  type BarClose,
+} from './indicator-series';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 2, 2, 14, 30);
@@ -163,5 +171,28 @@ describe('indicatorStudies', () => {
       'AAPL',
     );
     expect(studies).toEqual([]);
+  });
+});
+
+describe('splitPaneLevels', () => {
+  const level = (alertId: string, value: number) => ({ alertId, value, label: alertId });
+
+  it('draws levels within the values’ span of them and names the ones beyond', () => {
+    const extent = macdExtent([
+      { start: 1, macd: -0.2, signal: -0.1, histogram: -0.1 },
+      { start: 2, macd: 0.3, signal: 0.1, histogram: 0.2 },
+    ]);
+    expect(extent).toEqual([-0.2, 0.3]);
+    const { near, far } = splitPaneLevels(
+      [level('zero', 0), level('edge', 0.8), level('low', -0.7), level('beyond', 0.81), level('deep', -50)],
+      extent,
+    );
+    expect(near.map((l) => l.alertId)).toEqual(['zero', 'edge', 'low']);
+    expect(far.map((l) => l.alertId)).toEqual(['beyond', 'deep']);
+  });
+
+  it('keeps 0 in the extent, where the histogram turns, even when every value is on one side', () => {
+    expect(macdExtent([{ start: 1, macd: 2, signal: 1.5, histogram: 0.5 }])).toEqual([0, 2]);
+    expect(macdExtent([])).toEqual([0, 0]);
   });
 });

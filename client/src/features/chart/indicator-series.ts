@@ -178,3 +178,29 @@ export function macdSeries(bars: readonly BarClose[], fast: number, slow: number
   }
   return points;
 }
+
+/** The lowest and highest of the MACD lines and histogram, and 0 (where the histogram turns). */
+export function macdExtent(points: readonly MacdPoint[]): [number, number] {
+  let low = 0;
+  let high = 0;
+  for (const p of points) {
+    low = Math.min(low, p.macd, p.signal, p.histogram);
+    high = Math.max(high, p.macd, p.signal, p.histogram);
+  }
+  return [low, high];
+}
+
+/**
+ * Splits levels into those worth drawing and those so far from the values shown that stretching the axis to them
+ * would flatten the lines; the pane names the latter instead. A level is near within the values' own span of them.
+ */
+export function splitPaneLevels(
+  levels: readonly IndicatorLevel[],
+  [low, high]: [number, number],
+): { near: IndicatorLevel[]; far: IndicatorLevel[] } {
+  const pad = high - low;
+  const near: IndicatorLevel[] = [];
+  const far: IndicatorLevel[] = [];
+  for (const level of levels) (level.value >= low - pad && level.value <= high + pad ? near : far).push(level);
+  return { near, far };
+}
