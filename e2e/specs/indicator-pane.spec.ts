@@ -5,8 +5,9 @@ import { startServer, type RunningServer } from '../support/tickwatch-server.js'
 const MINUTE = 60_000;
 const USER = 'indicators';
 
-interface Evidence {
+interface Fire {
   alert_id: string;
+  triggered_at: number;
   evidence?: { value: number; level: number };
 }
 
@@ -38,10 +39,13 @@ async function traderApi(url: string) {
           notification_method: 'websocket',
         })
       ).alert_id,
-    /** The value the engine compared when the alert fired (its evidence), once it has fired. */
-    firedValue: async (alertId: string): Promise<number | undefined> => {
-      const page = await call<{ items: Evidence[] }>('GET', '/api/notifications?limit=100');
-      return page.items.find((n) => n.alert_id === alertId)?.evidence?.value;
+    /** The alert's fires, newest first: each with the value the engine compared (its evidence). */
+    fires: async (alertId: string): Promise<number[]> => {
+      const page = await call<{ items: Fire[] }>('GET', '/api/notifications?limit=100');
+      return page.items
+        .filter((n) => n.alert_id === alertId)
+        .sort((a, b) => b.triggered_at - a.triggered_at)
+        .map((n) => n.evidence!.value);
     },
   };
 }
@@ -132,14 +136,27 @@ test.describe('the indicator pane', () => {
 
     // Live: the jump reaches the pane through the chart's candles, and shows the RSI the engine fired on.
     await server.ingest([rsiTick(40, Number((base + 6).toFixed(2)))]);
-    await expect.poll(() => api.firedValue(rsiAbove)).toBeGreaterThan(70);
-    const fired = (await api.firedValue(rsiAbove))!;
-    await expect.poll(() => readout(page, 'indicator-value-rsi')).toBeCloseTo(fired, 3);
+    await expect.poll(async () => (await api.fires(rsiAbove)).length).toBe(1);
+    const [fired] = await api.fires(rsiAbove);
+    expect(fired).toBeGreaterThan(70);
+    await expect.poll(() => readout(page, 'indicator-value-rsi')).toBeCloseTo(fired!, 3);
 
     await server.ingest([rsiTick(41, Number((base - 1).toFixed(2)))]);
-    await expect.poll(() => api.firedValue(rsiCrossBelow)).toBeLessThan(50);
-    const crossed = (await api.firedValue(rsiCrossBelow))!;
-    await expect.poll(() => readout(page, 'indicator-value-rsi')).toBeCloseTo(crossed, 3);
+    await expect.poll(async () => (await api.fires(rsiCrossBelow)).length).toBe(1);
+    const [crossed] = await api.fires(rsiCrossBelow);
+    expect(crossed).toBeLessThan(50);
+    await expect.poll(() => readout(page, 'indicator-value-rsi')).toBeCloseTo(crossed!, 3);
+
+    // On 15-minute candles, which cannot place a 1-minute bar, the pane re-reads the newest 1-minute bars.
+    await chart.getByTestId('range-1d').click();
+    await expect(chart.getByTestId('range-1d')).toHaveAttribute('aria-pressed', 'true');
+    await expect.poll(() => readout(page, 'indicator-value-rsi')).toBeCloseTo(crossed!, 3);
+    // Up (RSI about 61) and down again: a second crossing below 50.
+    await server.ingest([rsiTick(42, Number((base + 6).toFixed(2))), rsiTick(43, Number((base - 1).toFixed(2)))]);
+    await expect.poll(async () => (await api.fires(rsiCrossBelow)).length).toBe(2);
+    const [again] = await api.fires(rsiCrossBelow);
+    expect(again).not.toBeCloseTo(crossed!, 3);
+    await expect.poll(() => readout(page, 'indicator-value-rsi')).toBeCloseTo(again!, 3);
 
     // MACD on its alert's 5-minute bars, with the histogram the engine fired on, in every chart range.
     await page.getByTestId('select-INDM').click();
@@ -148,13 +165,14 @@ test.describe('the indicator pane', () => {
     const macdPane = chart.getByTestId('indicator-pane-macd');
     await expect(macdPane).toContainText('MACD(12, 26, 9, 5m)');
     await expect(macdPane.getByTestId(`indicator-level-${macd}`)).toHaveAttribute('data-value', '0');
-    await expect.poll(() => api.firedValue(macd)).toBeGreaterThan(0);
-    const histogram = (await api.firedValue(macd))!;
-    await expect.poll(() => readout(page, 'indicator-value-macd')).toBeCloseTo(histogram, 3);
-    for (const range of ['4h', '1d']) {
+    await expect.poll(async () => (await api.fires(macd)).length).toBe(1);
+    const [histogram] = await api.fires(macd);
+    expect(histogram).toBeGreaterThan(0);
+    await expect.poll(() => readout(page, 'indicator-value-macd')).toBeCloseTo(histogram!, 3);
+    for (const range of ['4h', '1h']) {
       await chart.getByTestId(`range-${range}`).click();
       await expect(chart.getByTestId(`range-${range}`)).toHaveAttribute('aria-pressed', 'true');
-      await expect.poll(() => readout(page, 'indicator-value-macd')).toBeCloseTo(histogram, 3);
+      await expect.poll(() => readout(page, 'indicator-value-macd')).toBeCloseTo(histogram!, 3);
     }
 
     // A symbol whose alerts are all on the price has no indicator pane.

@@ -89,8 +89,13 @@ function useStudyBars(
   const key = `${symbol}:${interval}`;
   const [history, setHistory] = useState<HistoryState>(null);
   const current = history?.key === key ? history : null;
-  const newestStart = useRef<number | null>(null);
-  newestStart.current = current?.status === 'ready' ? (current.bars.at(-1)?.start ?? null) : null;
+  const candlesRef = useRef(candles);
+  /** Where a refresh of the newest bars starts: the newest bar held (null until the history is in). */
+  const tailFrom = useRef<number | null>(null);
+  useEffect(() => {
+    candlesRef.current = candles;
+    tailFrom.current = current?.status === 'ready' ? (current.bars.at(-1)?.start ?? Date.now() - HISTORY_MS) : null;
+  });
 
   useEffect(() => {
     if (!candleInterval) return;
@@ -114,6 +119,21 @@ function useStudyBars(
   }, [api, symbol, candleInterval, key]);
 
   const follows = barMs !== null && barMs % chartMs === 0;
+  const newestCandle = candles.at(-1)?.start;
+  // The chart drops candles off its left edge as new ones open: each new candle keeps the closed ones in the bars
+  // (the oldest of the last 24 h go, as the engine's warm-up would not read them either).
+  useEffect(() => {
+    if (!follows || barMs === null || newestCandle === undefined) return;
+    setHistory((h) =>
+      h?.key === key && h.status === 'ready'
+        ? {
+            ...h,
+            bars: mergeCloses(h.bars, candlesRef.current, barMs).filter((b) => b.start > newestCandle - HISTORY_MS),
+          }
+        : h,
+    );
+  }, [follows, barMs, key, newestCandle]);
+
   const last = candles.at(-1);
   const liveMark = last ? `${last.start}:${last.close}:${last.volume}` : '';
   const lastRefresh = useRef(0);
@@ -121,7 +141,7 @@ function useStudyBars(
     if (follows || !candleInterval || !liveMark) return;
     const wait = Math.max(0, lastRefresh.current + TAIL_REFRESH_MS - performance.now());
     const timer = setTimeout(() => {
-      const from = newestStart.current;
+      const from = tailFrom.current;
       if (from === null) return;
       lastRefresh.current = performance.now();
       // A failed refresh keeps the bars as they are; the next change of the chart tries again.
