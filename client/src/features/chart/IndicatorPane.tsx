@@ -221,14 +221,14 @@ const StudyPane = memo(function StudyPane({ api, symbol, study, candles, from, t
         ) : null}
         {latest && 'histogram' in latest ? (
           <>
-            <span className="chart-ind-part">
+            <span>
               Histogram{' '}
               <span className="chart-ind-value" data-testid="indicator-value-macd">
                 {formatNumber(latest.histogram)}
               </span>
             </span>
-            <span className="chart-ind-part chart-ind-macd">MACD {formatNumber(latest.macd)}</span>
-            <span className="chart-ind-part chart-ind-signal">Signal {formatNumber(latest.signal)}</span>
+            <span>MACD {formatNumber(latest.macd)}</span>
+            <span className="chart-ind-signal">Signal {formatNumber(latest.signal)}</span>
           </>
         ) : null}
         {far.map((level) => (
