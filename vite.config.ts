@@ -14,7 +14,8 @@ export default defineConfig({
   root: 'client',
   plugins: [react()],
   resolve: { alias: { '@tickwatch/shared': sharedSource } },
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  // The manifest names each page's chunks, which `npm run bench:ui` weighs (e2e/bench/ui.bench.ts).
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, manifest: true },
   server: {
     proxy: {
       '/api': `http://127.0.0.1:${serverPort}`,

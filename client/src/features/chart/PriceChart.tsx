@@ -3,6 +3,7 @@ import { barStart, CANDLE_INTERVAL_MS, formatNumber, type Alert, type Candle, ty
 import { ApiRequestError, type Api } from '../../api/http';
 import type { ChartMarker } from '../../chart-markers';
 import { formatChange } from '../../format';
+import { IndicatorPane } from './IndicatorPane';
 import { createSeries, MAX_POINTS, mergeTick, type LiveSeries, type SeriesOptions } from './candles';
 import { ChartCanvas, type MoveLevel } from './ChartCanvas';
 import {
@@ -264,6 +265,16 @@ export function PriceChart({
             onMoveLevel={onMoveLevel ? moveLevel : undefined}
           />
         )}
+        {load.status === 'ready' ? (
+          <IndicatorPane
+            api={api}
+            symbol={symbol}
+            candles={candles}
+            alerts={alerts}
+            xDomain={xDomain}
+            intervalMs={intervalMs}
+          />
+        ) : null}
       </div>
     </figure>
   );
