@@ -14,15 +14,18 @@ export interface Change {
   direction: Direction;
 }
 
-/** Change and % change of `last` since `open` (the trading day's open), rounded as displayed. */
+/**
+ * Change and % change of `last` since `open` (the trading day's open), rounded as displayed. Each part takes its sign
+ * from its own rounded text, so nothing ever reads "-0.00" or "(-0.00%)": a change too small to show is flat.
+ */
 export function formatChange(last: number, open: number): Change {
   const diff = last - open;
-  // Decide the sign from the rounded value, so a float error never reads as "-0.00".
-  const direction: Direction = Math.abs(diff) < 0.00005 ? 'flat' : diff > 0 ? 'up' : 'down';
+  const magnitude = formatNumber(Math.abs(diff));
+  const direction: Direction = magnitude === '0.00' ? 'flat' : diff > 0 ? 'up' : 'down';
   const sign = direction === 'up' ? '+' : direction === 'down' ? '-' : '';
-  const amount = `${sign}${formatNumber(Math.abs(diff))}`;
-  const ratio = open > 0 && direction !== 'flat' ? (Math.abs(diff) / open) * 100 : 0;
-  const percent = `(${sign}${ratio.toFixed(2)}%)`;
+  const amount = `${sign}${magnitude}`;
+  const ratio = (open > 0 && direction !== 'flat' ? (Math.abs(diff) / open) * 100 : 0).toFixed(2);
+  const percent = `(${ratio === '0.00' ? '' : sign}${ratio}%)`;
   return { text: `${amount} ${percent}`, amount, percent, direction };
 }
 
