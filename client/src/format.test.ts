@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatChange, formatClock } from './format';
+import { formatChange, formatClock, formatMoment } from './format';
 
 describe('formatChange', () => {
   it('signs a rise and gives the percentage since the open', () => {
@@ -47,5 +47,17 @@ describe('formatClock', () => {
     const ms = new Date(2024, 0, 2, 9, 5, 7).getTime();
     expect(formatClock(ms)).toBe('09:05');
     expect(formatClock(ms, true)).toBe('09:05:07');
+  });
+});
+
+describe('formatMoment', () => {
+  const now = new Date(2026, 10, 29, 18, 0).getTime();
+
+  it('writes a time of today with seconds, another day of this year with its date, an older one with its year', () => {
+    expect(formatMoment(new Date(2026, 10, 29, 14, 32, 5).getTime(), now)).toBe('14:32:05');
+    expect(formatMoment(new Date(2026, 10, 29, 14, 32, 5).getTime(), now, false)).toBe('14:32');
+    expect(formatMoment(new Date(2026, 10, 28, 14, 32, 5).getTime(), now, false)).toBe('Nov 28 14:32');
+    expect(formatMoment(new Date(2026, 10, 28, 14, 32, 5).getTime(), now)).toBe('Nov 28 14:32');
+    expect(formatMoment(new Date(2025, 0, 3, 9, 5).getTime(), now)).toBe('Jan 3 2025 09:05');
   });
 });

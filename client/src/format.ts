@@ -37,3 +37,17 @@ export function formatClock(ms: number, withSeconds = false): string {
   const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
   return withSeconds ? `${hm}:${pad(d.getSeconds())}` : hm;
 }
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * An instant as a list row shows it, in the browser's time zone: "14:32:05" today ("14:32" without `seconds`),
+ * "Nov 28 14:32" another day of this year, "Nov 28 2025 14:32" before it.
+ */
+export function formatMoment(epochMs: number, now: number, seconds = true): string {
+  const at = new Date(epochMs);
+  const today = new Date(now);
+  if (at.toDateString() === today.toDateString()) return formatClock(epochMs, seconds);
+  const year = at.getFullYear() === today.getFullYear() ? '' : ` ${at.getFullYear()}`;
+  return `${MONTHS[at.getMonth()]} ${at.getDate()}${year} ${formatClock(epochMs)}`;
+}

@@ -1,10 +1,10 @@
 import { Fragment, useEffect, useMemo, useRef, useState, type FormEvent, type InputHTMLAttributes } from 'react';
 import { DELIVERY_STATUS_LABELS, METHOD_LABELS, formatNumber, type NotificationRecord } from '@tickwatch/shared';
 import type { Api } from '../../api/http';
+import { formatMoment } from '../../format';
 import { FireDetails, type ShowOnChart } from './FireDetails';
 import {
   describeFilter,
-  formatFireTime,
   mergeHistory,
   parseHistoryFilter,
   upsertRecords,
@@ -200,7 +200,7 @@ export function NotificationHistory({
                     <span aria-hidden="true">{open.has(r.notification_id) ? '▾' : '▸'}</span>
                   </button>
                   <time dateTime={new Date(r.triggered_at).toISOString()} data-testid="history-time">
-                    {formatFireTime(r.triggered_at, now)}
+                    {formatMoment(r.triggered_at, now)}
                   </time>
                 </td>
                 <td className="nh-symbol">{r.symbol}</td>

@@ -3,7 +3,6 @@ import type { NotificationRecord } from '@tickwatch/shared';
 import {
   fireMoment,
   describeFilter,
-  formatFireTime,
   localEnd,
   localStart,
   matchesFilter,
@@ -215,14 +214,8 @@ describe('fireMoment', () => {
   });
 });
 
-describe('fire times and the filter caption', () => {
+describe('the filter caption', () => {
   const now = new Date(2026, 10, 29, 18, 0).getTime();
-
-  it('writes a time of today with seconds, another day of this year with its date, an older one with its year', () => {
-    expect(formatFireTime(new Date(2026, 10, 29, 14, 32, 5).getTime(), now)).toBe('14:32:05');
-    expect(formatFireTime(new Date(2026, 10, 28, 14, 32, 5).getTime(), now)).toBe('Nov 28 14:32');
-    expect(formatFireTime(new Date(2025, 0, 3, 9, 5).getTime(), now)).toBe('Jan 3 2025 09:05');
-  });
 
   it('names the symbol and both ends with their times', () => {
     const from = new Date(2026, 10, 28, 14, 30).getTime();

@@ -1,5 +1,5 @@
 import { symbolSchema, type DeliveryStatus, type NotificationRecord } from '@tickwatch/shared';
-import { formatClock } from '../../format';
+import { formatMoment } from '../../format';
 
 /** What the history is narrowed to; `from`/`to` in epoch ms, both inclusive, like `GET /api/notifications`. */
 export interface HistoryFilter {
@@ -142,26 +142,12 @@ export function fireMoment(record: NotificationRecord): { time: number; price: n
   return { time: Math.floor(record.triggered_at), price: record.current_price };
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/**
- * A fire's time as a row shows it, in the browser's time zone: "14:32:05" today, "Nov 28 14:32" another day of this
- * year, "Nov 28 2025 14:32" before it.
- */
-export function formatFireTime(epochMs: number, now: number): string {
-  const at = new Date(epochMs);
-  const today = new Date(now);
-  if (at.toDateString() === today.toDateString()) return formatClock(epochMs, true);
-  const year = at.getFullYear() === today.getFullYear() ? '' : ` ${at.getFullYear()}`;
-  return `${MONTHS[at.getMonth()]} ${at.getDate()}${year} ${formatClock(epochMs)}`;
-}
-
 /** The filter in words for the table's caption: ": AAPL, from Nov 28 14:30, to 15:00:59" (empty when unfiltered). */
 export function describeFilter(filter: HistoryFilter, now: number): string {
   const parts = [
     filter.symbol,
-    filter.from !== undefined ? `from ${formatFireTime(filter.from, now)}` : undefined,
-    filter.to !== undefined ? `to ${formatFireTime(filter.to, now)}` : undefined,
+    filter.from !== undefined ? `from ${formatMoment(filter.from, now)}` : undefined,
+    filter.to !== undefined ? `to ${formatMoment(filter.to, now)}` : undefined,
   ].filter(Boolean);
   return parts.length > 0 ? `: ${parts.join(', ')}` : '';
 }
