@@ -195,7 +195,7 @@ describe('option words', () => {
 
   it('says where a delivery stands in words, and explains each trigger mode', () => {
     expect(DELIVERY_STATUS_LABELS).toEqual({ pending: 'sending', sent: 'sent', failed: 'failed' });
-    expect(TRIGGER_MODE_LABELS.rearm).toBe('Every time (re-arms)');
+    expect(TRIGGER_MODE_LABELS.rearm).toBe('Every time');
     for (const hint of Object.values(TRIGGER_MODE_HINTS)) expect(hint).toBeTruthy();
   });
 });

@@ -117,12 +117,12 @@ export const DELIVERY_STATUS_LABELS: Record<DeliveryStatus, string> = {
 
 /** Short enough for a select in the side panel; the form explains each under it (TRIGGER_MODE_HINTS). */
 export const TRIGGER_MODE_LABELS: Record<TriggerMode, string> = {
-  rearm: 'Every time (re-arms)',
+  rearm: 'Every time',
   once: 'Once, then disable',
 };
 
 export const TRIGGER_MODE_HINTS: Record<TriggerMode, string> = {
-  rearm: 'Fires each time the condition is met again after it stopped being met',
+  rearm: 'Re-arms when the condition stops being met, and fires again when it is met anew',
   once: 'Fires the first time, then the alert turns itself off',
 };
 
