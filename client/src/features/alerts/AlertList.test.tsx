@@ -41,3 +41,12 @@ describe('AlertList', () => {
     expect(alerts.remove).toHaveBeenCalledWith('a-nvda');
   });
 });
+
+describe('AlertList text', () => {
+  it('reads as one sentence, with spaces between symbol, condition and state', () => {
+    render(<AlertList alerts={fakeAlerts([nvda])} />);
+    expect(screen.getByTestId('alert-row-a-nvda').querySelector('.al-main')?.textContent).toBe(
+      'NVDA last price below 134.99 armed',
+    );
+  });
+});

@@ -92,10 +92,10 @@ function AlertRow({ alert, alerts, api }: { alert: Alert; alerts: AlertsState; a
       <div className="al-main">
         <span className="al-symbol" data-testid="alert-list-symbol">
           {alert.symbol}
-        </span>
+        </span>{' '}
         <span className="al-condition" data-testid="alert-condition" title={described}>
           {describeRule(alert)}
-        </span>
+        </span>{' '}
         <span className="al-state" data-testid="alert-state" data-state={alert.state}>
           <span className={`al-badge al-badge-${alert.state}`}>{STATE_LABELS[alert.state]}</span>
         </span>
