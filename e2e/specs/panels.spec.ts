@@ -110,6 +110,17 @@ test.describe('panel content', () => {
     await expect(details.getByTestId('details-channel')).toHaveText('Dashboard');
     await expectInside(details.locator('dd'), history, 'opened row');
     await page.screenshot({ path: `${SCREENSHOTS}/history-side-panel.png` });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: `${SCREENSHOTS}/history-side-panel-dark.png` });
+
+    // A phone gets the same cards: nothing clipped at 390 px either.
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const row of await rows.all()) {
+      await expectInside(row.locator('td'), row, 'phone cell');
+      await expectInside(row, history, 'phone row');
+    }
+    expect((await history.boundingBox())!.x + (await history.boundingBox())!.width).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: `${SCREENSHOTS}/history-phone-dark.png`, fullPage: true });
   });
 
   test('the date and time filter narrows the history to a time window', async ({ page }) => {
@@ -147,6 +158,8 @@ test.describe('panel content', () => {
       await expect(row.getByTestId('history-channel')).toHaveText('Dashboard');
     }
     await page.screenshot({ path: `${SCREENSHOTS}/history-full-width.png` });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: `${SCREENSHOTS}/history-full-width-dark.png` });
   });
 
   test('adding a symbol the feed does not carry says so plainly, without a stale warning or a 404', async ({
@@ -228,5 +241,7 @@ test.describe('panel content', () => {
     }
     expect(clipped).toEqual([]);
     await page.screenshot({ path: `${SCREENSHOTS}/alert-list-side-panel.png` });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: `${SCREENSHOTS}/alert-list-side-panel-dark.png` });
   });
 });
