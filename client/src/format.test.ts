@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatChange, formatClock } from './format';
+import { formatChange, formatClock, formatMoment } from './format';
 
 describe('formatChange', () => {
   it('signs a rise and gives the percentage since the open', () => {
@@ -21,12 +21,24 @@ describe('formatChange', () => {
     expect(formatChange(0.1 + 0.2, 0.3)).toMatchObject({ text: '0.00 (0.00%)', direction: 'flat' });
   });
 
-  it('keeps the sign on a change too small to show in percent', () => {
-    expect(formatChange(415.02, 415).text).toBe('+0.02 (+0.00%)');
+  it('signs the amount but not a percentage that rounds to zero', () => {
+    expect(formatChange(415.02, 415)).toMatchObject({ text: '+0.02 (0.00%)', direction: 'up' });
+    expect(formatChange(414.98, 415)).toMatchObject({ text: '-0.02 (0.00%)', direction: 'down' });
+  });
+
+  it.each([
+    [134.99, 134.99004],
+    [100, 100.00004999],
+    [0, 0],
+    [-0, 0],
+  ])('reads %s against an open of %s as flat, never as a negative zero', (last, open) => {
+    const change = formatChange(last, open);
+    expect(change).toMatchObject({ text: '0.00 (0.00%)', amount: '0.00', percent: '(0.00%)', direction: 'flat' });
+    expect(change.text).not.toContain('-');
   });
 
   it('does not divide by a zero open', () => {
-    expect(formatChange(1, 0).percent).toBe('(+0.00%)');
+    expect(formatChange(1, 0)).toMatchObject({ text: '+1.00 (0.00%)', direction: 'up' });
   });
 });
 
@@ -35,5 +47,17 @@ describe('formatClock', () => {
     const ms = new Date(2024, 0, 2, 9, 5, 7).getTime();
     expect(formatClock(ms)).toBe('09:05');
     expect(formatClock(ms, true)).toBe('09:05:07');
+  });
+});
+
+describe('formatMoment', () => {
+  const now = new Date(2026, 10, 29, 18, 0).getTime();
+
+  it('writes a time of today with seconds, another day of this year with its date, an older one with its year', () => {
+    expect(formatMoment(new Date(2026, 10, 29, 14, 32, 5).getTime(), now)).toBe('14:32:05');
+    expect(formatMoment(new Date(2026, 10, 29, 14, 32, 5).getTime(), now, false)).toBe('14:32');
+    expect(formatMoment(new Date(2026, 10, 28, 14, 32, 5).getTime(), now, false)).toBe('Nov 28 14:32');
+    expect(formatMoment(new Date(2026, 10, 28, 14, 32, 5).getTime(), now)).toBe('Nov 28 14:32');
+    expect(formatMoment(new Date(2025, 0, 3, 9, 5).getTime(), now)).toBe('Jan 3 2025 09:05');
   });
 });

@@ -14,15 +14,18 @@ export interface Change {
   direction: Direction;
 }
 
-/** Change and % change of `last` since `open` (the trading day's open), rounded as displayed. */
+/**
+ * Change and % change of `last` since `open` (the trading day's open), rounded as displayed. Each part takes its sign
+ * from its own rounded text, so nothing ever reads "-0.00" or "(-0.00%)": a change too small to show is flat.
+ */
 export function formatChange(last: number, open: number): Change {
   const diff = last - open;
-  // Decide the sign from the rounded value, so a float error never reads as "-0.00".
-  const direction: Direction = Math.abs(diff) < 0.00005 ? 'flat' : diff > 0 ? 'up' : 'down';
+  const magnitude = formatNumber(Math.abs(diff));
+  const direction: Direction = magnitude === '0.00' ? 'flat' : diff > 0 ? 'up' : 'down';
   const sign = direction === 'up' ? '+' : direction === 'down' ? '-' : '';
-  const amount = `${sign}${formatNumber(Math.abs(diff))}`;
-  const ratio = open > 0 && direction !== 'flat' ? (Math.abs(diff) / open) * 100 : 0;
-  const percent = `(${sign}${ratio.toFixed(2)}%)`;
+  const amount = `${sign}${magnitude}`;
+  const ratio = (open > 0 && direction !== 'flat' ? (Math.abs(diff) / open) * 100 : 0).toFixed(2);
+  const percent = `(${ratio === '0.00' ? '' : sign}${ratio}%)`;
   return { text: `${amount} ${percent}`, amount, percent, direction };
 }
 
@@ -33,4 +36,18 @@ export function formatClock(ms: number, withSeconds = false): string {
   const d = new Date(ms);
   const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
   return withSeconds ? `${hm}:${pad(d.getSeconds())}` : hm;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * An instant as a list row shows it, in the browser's time zone: "14:32:05" today ("14:32" without `seconds`),
+ * "Nov 28 14:32" another day of this year, "Nov 28 2025 14:32" before it.
+ */
+export function formatMoment(epochMs: number, now: number, seconds = true): string {
+  const at = new Date(epochMs);
+  const today = new Date(now);
+  if (at.toDateString() === today.toDateString()) return formatClock(epochMs, seconds);
+  const year = at.getFullYear() === today.getFullYear() ? '' : ` ${at.getFullYear()}`;
+  return `${MONTHS[at.getMonth()]} ${at.getDate()}${year} ${formatClock(epochMs)}`;
 }

@@ -1,6 +1,22 @@
 import { describe, it, expect } from 'vitest';
 import type { ConditionSpec, IndicatorCondition } from './alerts.js';
-import { describeCondition, describeFire, formatNumber } from './wording.js';
+import {
+  CHANNEL_EVENT_LABELS,
+  CONDITION_TYPE_LABELS,
+  DELIVERY_STATUS_LABELS,
+  INDICATOR_LABELS,
+  METHOD_LABELS,
+  METRIC_LABELS,
+  MOVE_DIRECTION_LABELS,
+  OPERATOR_LABELS,
+  PRICE_TYPE_LABELS,
+  TRIGGER_MODE_HINTS,
+  TRIGGER_MODE_LABELS,
+  describeCondition,
+  describeFire,
+  describeRule,
+  formatNumber,
+} from './wording.js';
 
 type Described = ConditionSpec & { symbol: string };
 
@@ -125,6 +141,62 @@ describe('describeCondition', () => {
     expect(describeCondition({ ...price({ operator: '>', threshold: 1, price_type: 'close' }), symbol: 'BRK.B' })).toBe(
       'BRK.B last price above 1.00',
     );
+  });
+});
+
+describe('describeRule', () => {
+  it.each([
+    [price({ operator: '<', threshold: 134.99, price_type: 'close' }), 'last price below 134.99'],
+    [indicator({ indicator: 'rsi', interval: '5m', operator: '<', threshold: 30 }), 'RSI(14, 5m) below 30.00'],
+    [
+      indicator({ indicator: 'bollinger', interval: '5m', band: 'lower', operator: 'crosses_below' }),
+      'last price crosses below the Bollinger lower band(20, 2, 5m)',
+    ],
+    [fundamental({ metric: 'pe_ratio', operator: '<', threshold: 15 }), 'P/E below 15.00'],
+  ])('states the condition without its symbol: %j', (alert, text) => {
+    expect(describeRule(alert)).toBe(text);
+    expect(describeCondition(alert)).toBe(`AAPL ${text}`);
+  });
+});
+
+describe('option words', () => {
+  // The alert form's selects share a ~380 px side panel two to a row: an option longer than this is cut off.
+  const OPTION_MAX = 20;
+  const tables = {
+    CONDITION_TYPE_LABELS,
+    METHOD_LABELS,
+    TRIGGER_MODE_LABELS,
+    PRICE_TYPE_LABELS,
+    METRIC_LABELS,
+    INDICATOR_LABELS,
+    OPERATOR_LABELS,
+  };
+
+  it.each(Object.entries(tables))('keeps every %s option short enough for the side panel', (_name, table) => {
+    for (const text of Object.values(table)) expect(text.length, text).toBeLessThanOrEqual(OPTION_MAX);
+  });
+
+  it('keeps the move and channel options short too (the form words a channel option "enters the channel")', () => {
+    for (const { condition } of Object.values(MOVE_DIRECTION_LABELS))
+      expect(condition.length).toBeLessThanOrEqual(OPTION_MAX);
+    for (const { condition } of Object.values(CHANNEL_EVENT_LABELS))
+      expect(`${condition} the channel`.length).toBeLessThanOrEqual(OPTION_MAX);
+  });
+
+  it('names the channels as a trader knows them, the same everywhere', () => {
+    expect(METHOD_LABELS).toEqual({
+      websocket: 'Dashboard',
+      email: 'Email',
+      sns: 'SMS / SNS topic',
+      webhook: 'Webhook',
+    });
+    expect(new Set(Object.values(METHOD_LABELS)).size).toBe(4);
+  });
+
+  it('says where a delivery stands in words, and explains each trigger mode', () => {
+    expect(DELIVERY_STATUS_LABELS).toEqual({ pending: 'sending', sent: 'sent', failed: 'failed' });
+    expect(TRIGGER_MODE_LABELS.rearm).toBe('Every time');
+    for (const hint of Object.values(TRIGGER_MODE_HINTS)) expect(hint).toBeTruthy();
   });
 });
 

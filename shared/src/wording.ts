@@ -1,6 +1,7 @@
 import type {
   AlertState,
   ChannelEvent,
+  DeliveryStatus,
   ConditionSpec,
   ConditionType,
   FundamentalMetric,
@@ -79,7 +80,7 @@ export const INDICATOR_LABELS: Record<IndicatorName, string> = {
 
 export const CONDITION_TYPE_LABELS: Record<ConditionType, string> = {
   price_threshold: 'Price',
-  indicator: 'Technical indicator',
+  indicator: 'Indicator',
   fundamental: 'Fundamental',
   price_move: 'Price move',
   price_channel: 'Price channel',
@@ -96,17 +97,33 @@ export const CHANNEL_EVENT_LABELS: Record<ChannelEvent, { condition: string; fir
   exits: { condition: 'exits', fired: 'exited' },
 };
 
-/** How a trader is told: the `websocket` method is the dashboard they have open. */
+/**
+ * How a trader is told, in the same words in the form, the toasts, the list and the history: the `websocket`
+ * method is the dashboard they have open.
+ */
 export const METHOD_LABELS: Record<NotificationMethod, string> = {
-  websocket: 'dashboard',
-  email: 'email',
-  sns: 'SNS (SMS or topic)',
-  webhook: 'webhook',
+  websocket: 'Dashboard',
+  email: 'Email',
+  sns: 'SMS / SNS topic',
+  webhook: 'Webhook',
 };
 
+/** Where a fire's delivery stands, as the history shows it. */
+export const DELIVERY_STATUS_LABELS: Record<DeliveryStatus, string> = {
+  pending: 'sending',
+  sent: 'sent',
+  failed: 'failed',
+};
+
+/** Short enough for a select in the side panel; the form explains each under it (TRIGGER_MODE_HINTS). */
 export const TRIGGER_MODE_LABELS: Record<TriggerMode, string> = {
-  rearm: 'every time the condition is met again',
-  once: 'once, then disable',
+  rearm: 'Every time',
+  once: 'Once, then disable',
+};
+
+export const TRIGGER_MODE_HINTS: Record<TriggerMode, string> = {
+  rearm: 'Re-arms when the condition stops being met, and fires again when it is met anew',
+  once: 'Fires the first time, then the alert turns itself off',
 };
 
 export const STATE_LABELS: Record<AlertState, string> = {
@@ -167,33 +184,41 @@ type Described = ConditionSpec & { symbol: string };
 
 /** What the alert waits for, in a trader's words: "AAPL last price crosses above 200.00". */
 export function describeCondition(alert: Described): string {
+  return `${alert.symbol} ${describeRule(alert)}`;
+}
+
+/**
+ * The condition without its symbol, for where the symbol is already shown beside it: "last price crosses above
+ * 200.00", "moves up 2% within 15 min".
+ */
+export function describeRule(alert: ConditionSpec): string {
   switch (alert.condition_type) {
     case 'price_threshold': {
       const c = alert.condition;
       const op = OPERATOR_LABELS[c.operator];
-      return `${alert.symbol} ${PRICE_TYPE_LABELS[c.price_type]} ${op} ${formatNumber(c.threshold)}`;
+      return `${PRICE_TYPE_LABELS[c.price_type]} ${op} ${formatNumber(c.threshold)}`;
     }
     case 'indicator': {
       const c = alert.condition;
       const op = OPERATOR_LABELS[c.operator];
       const name = indicatorName(c);
-      if (c.indicator === 'bollinger') return `${alert.symbol} last price ${op} the ${name}`;
-      if (comparesPrice(c)) return `${alert.symbol} last price ${op} its ${name}`;
-      return `${alert.symbol} ${name} ${op} ${formatNumber(c.threshold ?? INDICATOR_DEFAULTS.macd.threshold)}`;
+      if (c.indicator === 'bollinger') return `last price ${op} the ${name}`;
+      if (comparesPrice(c)) return `last price ${op} its ${name}`;
+      return `${name} ${op} ${formatNumber(c.threshold ?? INDICATOR_DEFAULTS.macd.threshold)}`;
     }
     case 'fundamental': {
       const c = alert.condition;
       const unit = metricUnit(c.metric);
-      return `${alert.symbol} ${METRIC_LABELS[c.metric]} ${OPERATOR_LABELS[c.operator]} ${formatNumber(c.threshold)}${unit}`;
+      return `${METRIC_LABELS[c.metric]} ${OPERATOR_LABELS[c.operator]} ${formatNumber(c.threshold)}${unit}`;
     }
     case 'price_move': {
       const c = alert.condition;
       const moves = MOVE_DIRECTION_LABELS[c.direction].condition;
-      return `${alert.symbol} ${moves} ${moveAmount(c.amount, c.unit)} within ${c.window_minutes} min`;
+      return `${moves} ${moveAmount(c.amount, c.unit)} within ${c.window_minutes} min`;
     }
     case 'price_channel': {
       const c = alert.condition;
-      return `${alert.symbol} ${CHANNEL_EVENT_LABELS[c.event].condition} ${channelText(c)}`;
+      return `${CHANNEL_EVENT_LABELS[c.event].condition} ${channelText(c)}`;
     }
   }
 }

@@ -13,6 +13,8 @@ import type {
   FieldIssue,
   NotificationPage,
   Quote,
+  SymbolHealth,
+  SymbolHealthList,
   Tick,
   Watchlist,
   WebhookSecret,
@@ -65,7 +67,10 @@ export function createApi(token: string | null, onUnauthorized: () => void = () 
     me: () => request<{ user_id: string }>('GET', '/api/me'),
     quotes: (symbols: string[]) =>
       request<{ items: Quote[] }>('GET', `/api/quotes${query({ symbols: symbols.join(',') })}`).then((b) => b.items),
-    symbols: () => request<{ items: Tick[] }>('GET', '/api/symbols').then((b) => b.items),
+    /** Each traded symbol's latest tick (`items`) and the feed health of every symbol traded or named by the feed. */
+    symbols: () => request<{ items: Tick[] } & SymbolHealthList>('GET', '/api/symbols'),
+    /** The feed health of any symbol: live, quiet since, never traded, or not carried by the feed. */
+    symbolHealth: (symbol: string) => request<SymbolHealth>('GET', `/api/symbols/${encodeURIComponent(symbol)}`),
     candles: (symbol: string, interval: CandleInterval, from: number, to?: number) =>
       request<{ candles: Candle[] }>(
         'GET',

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { METHOD_LABELS, STATE_LABELS, describeCondition, type Alert } from '@tickwatch/shared';
+import { METHOD_LABELS, STATE_LABELS, describeCondition, describeRule, type Alert } from '@tickwatch/shared';
 import { ApiRequestError, type Api } from '../../api/http';
-import { formatClock } from '../../format';
+import { formatClock, formatMoment } from '../../format';
 import { AlertForm } from './AlertForm';
 import type { AlertsState } from './useAlerts';
 import './alerts.css';
@@ -54,6 +54,8 @@ const errorText = (err: unknown): string => {
 
 const localTime = (epochSeconds: number) => new Date(epochSeconds * 1000).toLocaleString();
 const isoTime = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
+/** "14:32" today, "Nov 28 14:32" another day: the list is narrow, the full time is in the title. */
+const shortTime = (epochSeconds: number) => formatMoment(epochSeconds * 1000, Date.now(), false);
 
 function AlertRow({ alert, alerts, api }: { alert: Alert; alerts: AlertsState; api: Api | undefined }) {
   const [editing, setEditing] = useState(false);
@@ -74,7 +76,8 @@ function AlertRow({ alert, alerts, api }: { alert: Alert; alerts: AlertsState; a
   }
 
   const showNote = alert.status_note && alert.status_note !== STATE_LABELS[alert.state];
-  const details = [
+  const described = describeCondition(alert);
+  const rules = [
     alert.trigger_mode === 'once' ? 'fires once' : null,
     alert.cooldown_seconds > 0 ? `cooldown ${alert.cooldown_seconds} s` : null,
   ].filter((d) => d !== null);
@@ -89,31 +92,34 @@ function AlertRow({ alert, alerts, api }: { alert: Alert; alerts: AlertsState; a
       <div className="al-main">
         <span className="al-symbol" data-testid="alert-list-symbol">
           {alert.symbol}
-        </span>
-        <span className="al-condition" data-testid="alert-condition">
-          {describeCondition(alert)}
-        </span>
+        </span>{' '}
+        <span className="al-condition" data-testid="alert-condition" title={described}>
+          {describeRule(alert)}
+        </span>{' '}
         <span className="al-state" data-testid="alert-state" data-state={alert.state}>
           <span className={`al-badge al-badge-${alert.state}`}>{STATE_LABELS[alert.state]}</span>
+        </span>
+      </div>
+      {showNote || alert.blind_since !== null ? (
+        <div className="al-status">
+          {alert.blind_since !== null ? (
+            <span
+              className="al-blind"
+              data-testid="alert-blind"
+              title={`No price from the feed for ${alert.symbol} since ${new Date(alert.blind_since).toLocaleString()}`}
+            >
+              <time dateTime={new Date(alert.blind_since).toISOString()}>
+                blind since {formatClock(alert.blind_since)}
+              </time>
+            </span>
+          ) : null}
           {showNote ? (
             <span className="al-status-note" data-testid="alert-status-note">
-              {' '}
               {alert.status_note}
             </span>
           ) : null}
-        </span>
-        {alert.blind_since !== null ? (
-          <span
-            className="al-blind"
-            data-testid="alert-blind"
-            title={`No price from the feed for ${alert.symbol} since ${new Date(alert.blind_since).toLocaleString()}`}
-          >
-            <time dateTime={new Date(alert.blind_since).toISOString()}>
-              blind since {formatClock(alert.blind_since)}
-            </time>
-          </span>
-        ) : null}
-      </div>
+        </div>
+      ) : null}
       {alert.note ? (
         <div className="al-note" data-testid="alert-list-note">
           {alert.note}
@@ -121,7 +127,7 @@ function AlertRow({ alert, alerts, api }: { alert: Alert; alerts: AlertsState; a
       ) : null}
       <dl className="al-meta">
         <div>
-          <dt>Notify by</dt>
+          <dt className="al-sr-only">Notify by</dt>
           <dd data-testid="alert-list-method">{METHOD_LABELS[alert.notification_method]}</dd>
         </div>
         <div>
@@ -129,12 +135,14 @@ function AlertRow({ alert, alerts, api }: { alert: Alert; alerts: AlertsState; a
           <dd data-testid="alert-trigger-count">{alert.trigger_count}</dd>
         </div>
         <div>
-          <dt>Last fired</dt>
+          <dt>Last</dt>
           <dd data-testid="alert-last-triggered">
             {alert.last_triggered === null ? (
               'never'
             ) : (
-              <time dateTime={isoTime(alert.last_triggered)}>{localTime(alert.last_triggered)}</time>
+              <time dateTime={isoTime(alert.last_triggered)} title={localTime(alert.last_triggered)}>
+                {shortTime(alert.last_triggered)}
+              </time>
             )}
           </dd>
         </div>
@@ -142,14 +150,16 @@ function AlertRow({ alert, alerts, api }: { alert: Alert; alerts: AlertsState; a
           <div>
             <dt>Expires</dt>
             <dd data-testid="alert-expires-at">
-              <time dateTime={isoTime(alert.expires_at)}>{localTime(alert.expires_at)}</time>
+              <time dateTime={isoTime(alert.expires_at)} title={localTime(alert.expires_at)}>
+                {shortTime(alert.expires_at)}
+              </time>
             </dd>
           </div>
         ) : null}
-        {details.length > 0 ? (
+        {rules.length > 0 ? (
           <div>
-            <dt>Rules</dt>
-            <dd>{details.join(', ')}</dd>
+            <dt className="al-sr-only">Rules</dt>
+            <dd>{rules.join(', ')}</dd>
           </div>
         ) : null}
       </dl>
@@ -157,7 +167,7 @@ function AlertRow({ alert, alerts, api }: { alert: Alert; alerts: AlertsState; a
         <label className="al-toggle">
           <input
             type="checkbox"
-            aria-label="Enabled"
+            aria-label={`Enabled: ${described}`}
             data-testid="alert-toggle"
             checked={alert.enabled}
             disabled={busy}
@@ -166,26 +176,28 @@ function AlertRow({ alert, alerts, api }: { alert: Alert; alerts: AlertsState; a
               void run(() => alerts.update(alert.alert_id, { enabled }));
             }}
           />
-          <span aria-hidden="true">Enabled</span>
+          <span aria-hidden="true">On</span>
         </label>
         <button
           type="button"
+          className="al-button"
           onClick={() => {
             setConfirming(false);
             setEditing((v) => !v);
           }}
           aria-expanded={editing}
+          aria-label={`Edit ${described}`}
           disabled={busy}
           data-testid="alert-edit"
         >
           Edit
         </button>
         {confirming ? (
-          <span className="al-confirm" role="group" aria-label="Confirm delete">
-            <span>Delete this alert?</span>
+          <span className="al-confirm" role="group" aria-label={`Confirm deleting ${described}`}>
+            <span>Delete?</span>
             <button
               type="button"
-              className="al-danger"
+              className="al-button al-danger"
               disabled={busy}
               onClick={() => void run(() => alerts.remove(alert.alert_id))}
               data-testid="alert-delete-confirm"
@@ -194,6 +206,7 @@ function AlertRow({ alert, alerts, api }: { alert: Alert; alerts: AlertsState; a
             </button>
             <button
               type="button"
+              className="al-button"
               disabled={busy}
               onClick={() => setConfirming(false)}
               data-testid="alert-delete-cancel"
@@ -204,10 +217,12 @@ function AlertRow({ alert, alerts, api }: { alert: Alert; alerts: AlertsState; a
         ) : (
           <button
             type="button"
+            className="al-button"
             onClick={() => {
               setError(null);
               setConfirming(true);
             }}
+            aria-label={`Delete ${described}`}
             disabled={busy}
             data-testid="alert-delete"
           >

@@ -3,6 +3,7 @@ import {
   MAX_COOLDOWN_SECONDS,
   METHOD_LABELS,
   NOTIFICATION_METHODS,
+  TRIGGER_MODE_HINTS,
   TRIGGER_MODE_LABELS,
   TRIGGER_MODES,
 } from '@tickwatch/shared';
@@ -57,6 +58,7 @@ export function DeliveryFields({ state, edit, channel, api }: DeliveryFieldsProp
       <SelectField
         path="trigger_mode"
         label="Fires"
+        hint={TRIGGER_MODE_HINTS[state.trigger_mode]}
         testId="alert-trigger-mode"
         value={state.trigger_mode}
         options={TRIGGER_MODES}

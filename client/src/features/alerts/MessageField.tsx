@@ -16,6 +16,7 @@ export function MessageField({ value, onChange }: { value: string; onChange: (me
       <TextField
         path="message"
         label="Message (optional)"
+        wide
         hint={`Your own wording of each fire, sent by every method. Placeholders: ${PLACEHOLDER_LIST}`}
         testId="alert-message"
         value={value}

@@ -11,10 +11,10 @@ interface TextFieldProps extends FieldProps, InputAttributes {
 }
 
 /** A labelled text-like input (text, email, datetime-local). */
-export function TextField({ path, label, hint, testId, value, onChange, ...attributes }: TextFieldProps) {
+export function TextField({ path, label, hint, wide, testId, value, onChange, ...attributes }: TextFieldProps) {
   const control = useControl(path, testId);
   return (
-    <Field path={path} label={label} hint={hint}>
+    <Field path={path} label={label} hint={hint} wide={wide}>
       <input {...control} {...attributes} value={value} onChange={(e) => onChange(e.target.value)} />
     </Field>
   );

@@ -103,3 +103,57 @@ describe('NotificationHistory: why a fire fired', () => {
     );
   });
 });
+
+describe('NotificationHistory: one line per fire, in the product’s words', () => {
+  it('keeps the whole message in the cell’s title and in the opened row', async () => {
+    const { user, rows } = await renderHistory();
+    const message = within(rows[0]!).getByTestId('history-message');
+    expect(message.getAttribute('title')).toBe('FUN P/E 14.00 is below 15.00 (price 140.00)');
+    await user.click(within(rows[0]!).getByTestId('history-expand'));
+    expect(screen.getByTestId('details-message').textContent).toBe('FUN P/E 14.00 is below 15.00 (price 140.00)');
+    expect(screen.getByTestId('details-channel').textContent).toBe('Dashboard');
+  });
+
+  it('names the channel and the delivery status with the shared labels, never the raw values', async () => {
+    const failed = record('n3', {
+      triggered_at: T + 2,
+      notification_method: 'sns',
+      delivery_status: 'failed',
+      failure_reason: 'topic not found',
+    });
+    const pending = record('n4', { triggered_at: T + 3, notification_method: 'webhook', delivery_status: 'pending' });
+    render(<NotificationHistory api={api([pending, failed, withoutEvidence])} live={[]} />);
+    await screen.findAllByTestId('history-row');
+    expect(screen.getAllByTestId('history-channel').map((c) => c.textContent)).toEqual([
+      'Webhook',
+      'SMS / SNS topic',
+      'Dashboard',
+    ]);
+    expect(screen.getAllByTestId('history-status').map((c) => c.textContent)).toEqual(['sending', 'failed', 'sent']);
+    expect(screen.getByTestId('history-failure').getAttribute('title')).toBe('topic not found');
+  });
+
+  it('filters by date and time, and says so in the caption', async () => {
+    const user = userEvent.setup();
+    const asked: unknown[] = [];
+    const recording = {
+      notifications: (params: unknown) => {
+        asked.push(params);
+        return Promise.resolve({ items: [] } satisfies NotificationPage);
+      },
+    } as unknown as Api;
+    render(<NotificationHistory api={recording} live={[]} />);
+    await screen.findByTestId('history-empty');
+    const from = screen.getByTestId('history-from');
+    expect(from.getAttribute('type')).toBe('datetime-local');
+    await user.type(from, '2026-01-15T09:30');
+    await user.type(screen.getByTestId('history-to'), '2026-01-15T10:00');
+    await user.click(screen.getByTestId('history-apply'));
+    await screen.findByText(/match these filters/);
+    expect(asked.at(-1)).toEqual({
+      from: new Date(2026, 0, 15, 9, 30).getTime(),
+      to: new Date(2026, 0, 15, 10, 1).getTime() - 1,
+    });
+    expect(screen.getByRole('table').querySelector('caption')?.textContent).toMatch(/from .*09:30.*, to .*10:00/);
+  });
+});

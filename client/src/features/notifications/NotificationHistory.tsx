@@ -1,8 +1,10 @@
 import { Fragment, useEffect, useMemo, useRef, useState, type FormEvent, type InputHTMLAttributes } from 'react';
-import { METHOD_LABELS, formatNumber, type NotificationRecord } from '@tickwatch/shared';
+import { DELIVERY_STATUS_LABELS, METHOD_LABELS, formatNumber, type NotificationRecord } from '@tickwatch/shared';
 import type { Api } from '../../api/http';
+import { formatMoment } from '../../format';
 import { FireDetails, type ShowOnChart } from './FireDetails';
 import {
+  describeFilter,
   mergeHistory,
   parseHistoryFilter,
   upsertRecords,
@@ -12,26 +14,21 @@ import {
 } from './history';
 import './history.css';
 
+const failureText = (r: NotificationRecord) => r.failure_reason ?? 'no reason given';
+
 interface Loaded {
   items: NotificationRecord[];
   nextCursor?: string;
-}
-
-const formatTime = (epochMs: number) => new Date(epochMs).toLocaleString();
-
-function describeFilter(filter: HistoryFilter): string {
-  const parts = [
-    filter.symbol,
-    filter.from !== undefined ? `from ${new Date(filter.from).toLocaleDateString()}` : undefined,
-    filter.to !== undefined ? `to ${new Date(filter.to).toLocaleDateString()}` : undefined,
-  ].filter(Boolean);
-  return parts.length > 0 ? `: ${parts.join(', ')}` : '';
 }
 
 /**
  * Every fire of the user's alerts, newest first, page by page from `GET /api/notifications`, with the records
  * that arrive by socket (`live`: new fires and delivery updates) folded in so the table stays current. A row opens
  * to show why it fired, and `onShowOnChart` takes the trader to that moment on the chart.
+ *
+ * The same component sits in the narrow side panel and in the full-width view: history.css lays it out by its own
+ * width (a container query), as a full table when there is room and as two-line cards with the price and channel
+ * moved into the opened row when there is not.
  */
 export function NotificationHistory({
   api,
@@ -109,12 +106,14 @@ export function NotificationHistory({
       if (!next.delete(id)) next.add(id);
       return next;
     });
+  // Rows say "14:32:05" for today: re-rendered with every live record, which is often enough to notice midnight.
+  const now = Date.now();
   const filtered = filter.symbol !== undefined || filter.from !== undefined || filter.to !== undefined;
 
   const field = (
     name: HistoryFilterField,
     label: string,
-    type: 'text' | 'date',
+    type: 'text' | 'datetime-local',
     extra: InputHTMLAttributes<HTMLInputElement> = {},
   ) => (
     <div className="nh-field">
@@ -147,8 +146,8 @@ export function NotificationHistory({
           spellCheck: false,
           maxLength: 10,
         })}
-        {field('from', 'From', 'date', { max: draft.to || undefined })}
-        {field('to', 'To', 'date', { min: draft.from || undefined })}
+        {field('from', 'From', 'datetime-local', { max: draft.to || undefined })}
+        {field('to', 'To', 'datetime-local', { min: draft.from || undefined })}
         <button type="submit" data-testid="history-apply">
           Apply
         </button>
@@ -160,66 +159,84 @@ export function NotificationHistory({
         </p>
       ) : null}
 
-      <div className="nh-scroll">
-        <table className="nh-table" data-testid="history-table" aria-busy={loading}>
-          <caption>Fired alerts, newest first{describeFilter(filter)}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Symbol</th>
-              <th scope="col">Message</th>
-              <th scope="col" className="nh-num">
-                Price
-              </th>
-              <th scope="col">Method</th>
-              <th scope="col">Delivery</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <Fragment key={r.notification_id}>
-                <tr data-testid="history-row" data-notification-id={r.notification_id}>
-                  <td>
-                    <button
-                      type="button"
-                      className="nh-expand"
-                      data-testid="history-expand"
-                      aria-expanded={open.has(r.notification_id)}
-                      aria-controls={`history-details-${r.notification_id}`}
-                      aria-label={`Why ${r.symbol} fired`}
-                      onClick={() => toggle(r.notification_id)}
-                    >
-                      <span aria-hidden="true">{open.has(r.notification_id) ? '▾' : '▸'}</span>
-                    </button>{' '}
-                    <time dateTime={new Date(r.triggered_at).toISOString()}>{formatTime(r.triggered_at)}</time>
-                  </td>
-                  <td>{r.symbol}</td>
-                  <td>{r.message}</td>
-                  <td className="nh-num">{formatNumber(r.current_price)}</td>
-                  <td>{METHOD_LABELS[r.notification_method]}</td>
-                  <td>
-                    <span className={`nh-status nh-${r.delivery_status}`} data-testid="history-status">
-                      {r.delivery_status}
+      <table className="nh-table" data-testid="history-table" aria-busy={loading}>
+        <caption>Fired alerts, newest first{describeFilter(filter, now)}</caption>
+        <colgroup>
+          <col className="nh-col-time" />
+          <col className="nh-col-symbol" />
+          <col />
+          <col className="nh-col-price" />
+          <col className="nh-col-channel" />
+          <col className="nh-col-status" />
+        </colgroup>
+        <thead>
+          <tr>
+            <th scope="col">Time</th>
+            <th scope="col">Symbol</th>
+            <th scope="col">Message</th>
+            <th scope="col" className="nh-num nh-lesser">
+              Price
+            </th>
+            <th scope="col" className="nh-lesser">
+              Channel
+            </th>
+            <th scope="col">Delivery</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <Fragment key={r.notification_id}>
+              <tr data-testid="history-row" data-notification-id={r.notification_id}>
+                <td className="nh-time">
+                  <button
+                    type="button"
+                    className="nh-expand"
+                    data-testid="history-expand"
+                    aria-expanded={open.has(r.notification_id)}
+                    aria-controls={`history-details-${r.notification_id}`}
+                    aria-label={`Why ${r.symbol} fired`}
+                    onClick={() => toggle(r.notification_id)}
+                  >
+                    <span aria-hidden="true">{open.has(r.notification_id) ? '▾' : '▸'}</span>
+                  </button>
+                  <time dateTime={new Date(r.triggered_at).toISOString()} data-testid="history-time">
+                    {formatMoment(r.triggered_at, now)}
+                  </time>
+                </td>
+                <td className="nh-symbol">{r.symbol}</td>
+                <td className="nh-message" title={r.message} data-testid="history-message">
+                  {r.message}
+                </td>
+                <td className="nh-num nh-lesser">{formatNumber(r.current_price)}</td>
+                <td className="nh-lesser" data-testid="history-channel">
+                  {METHOD_LABELS[r.notification_method]}
+                </td>
+                <td className="nh-delivery">
+                  <span
+                    className={`nh-status nh-${r.delivery_status}`}
+                    data-testid="history-status"
+                    data-status={r.delivery_status}
+                  >
+                    {DELIVERY_STATUS_LABELS[r.delivery_status]}
+                  </span>
+                  {r.delivery_status === 'failed' ? (
+                    <span className="nh-failure" data-testid="history-failure" title={failureText(r)}>
+                      {failureText(r)}
                     </span>
-                    {r.delivery_status === 'failed' ? (
-                      <span className="nh-failure" data-testid="history-failure">
-                        {r.failure_reason ?? 'no reason given'}
-                      </span>
-                    ) : null}
+                  ) : null}
+                </td>
+              </tr>
+              {open.has(r.notification_id) ? (
+                <tr id={`history-details-${r.notification_id}`} className="nh-details" data-testid="history-details">
+                  <td colSpan={6}>
+                    <FireDetails record={r} {...(onShowOnChart ? { onShowOnChart } : {})} />
                   </td>
                 </tr>
-                {open.has(r.notification_id) ? (
-                  <tr id={`history-details-${r.notification_id}`} className="nh-details" data-testid="history-details">
-                    <td colSpan={6}>
-                      <FireDetails record={r} {...(onShowOnChart ? { onShowOnChart } : {})} />
-                    </td>
-                  </tr>
-                ) : null}
-              </Fragment>
-            ))}
-          </tbody>
-        </table>
-      </div>
+              ) : null}
+            </Fragment>
+          ))}
+        </tbody>
+      </table>
 
       {loaded && rows.length === 0 ? (
         <p className="empty" data-testid="history-empty">

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { NotificationRecord } from '@tickwatch/shared';
 import {
   fireMoment,
-  localDayEnd,
-  localDayStart,
+  describeFilter,
+  localEnd,
+  localStart,
   matchesFilter,
   mergeHistory,
   parseHistoryFilter,
@@ -30,22 +31,33 @@ function record(id: string, triggeredAt: number, patch: Partial<NotificationReco
 
 const ids = (records: NotificationRecord[]) => records.map((r) => r.notification_id);
 
-describe('local day bounds', () => {
-  it('starts a day at local midnight and ends it one millisecond before the next', () => {
-    expect(localDayStart('2025-03-14')).toBe(new Date(2025, 2, 14).getTime());
-    expect(localDayEnd('2025-03-14')).toBe(new Date(2025, 2, 15).getTime() - 1);
+describe('local time bounds', () => {
+  it('starts a bare day at local midnight and ends it one millisecond before the next', () => {
+    expect(localStart('2025-03-14')).toBe(new Date(2025, 2, 14).getTime());
+    expect(localEnd('2025-03-14')).toBe(new Date(2025, 2, 15).getTime() - 1);
   });
 
-  it('rolls over month and year ends', () => {
-    expect(localDayEnd('2024-12-31')).toBe(new Date(2025, 0, 1).getTime() - 1);
-    expect(localDayEnd('2024-02-29')).toBe(new Date(2024, 2, 1).getTime() - 1);
+  it('covers the whole minute, or second, a date and time names', () => {
+    expect(localStart('2025-03-14T14:30')).toBe(new Date(2025, 2, 14, 14, 30).getTime());
+    expect(localEnd('2025-03-14T14:30')).toBe(new Date(2025, 2, 14, 14, 31).getTime() - 1);
+    expect(localStart('2025-03-14T14:30:15')).toBe(new Date(2025, 2, 14, 14, 30, 15).getTime());
+    expect(localEnd('2025-03-14T14:30:15')).toBe(new Date(2025, 2, 14, 14, 30, 16).getTime() - 1);
   });
 
-  it('rejects days that do not exist and text that is not a date', () => {
-    expect(localDayStart('2025-02-30')).toBeNull();
-    expect(localDayStart('2025-13-01')).toBeNull();
-    expect(localDayEnd('14/03/2025')).toBeNull();
-    expect(localDayStart('')).toBeNull();
+  it('rolls over the ends of hours, days, months and years', () => {
+    expect(localEnd('2024-12-31')).toBe(new Date(2025, 0, 1).getTime() - 1);
+    expect(localEnd('2024-02-29')).toBe(new Date(2024, 2, 1).getTime() - 1);
+    expect(localEnd('2024-12-31T23:59')).toBe(new Date(2025, 0, 1).getTime() - 1);
+  });
+
+  it('rejects days and times that do not exist and text that is not a date', () => {
+    expect(localStart('2025-02-30')).toBeNull();
+    expect(localStart('2025-13-01')).toBeNull();
+    expect(localStart('2025-03-14T24:00')).toBeNull();
+    expect(localStart('2025-03-14T12:60')).toBeNull();
+    expect(localStart('2025-03-14 12:00')).toBeNull();
+    expect(localEnd('14/03/2025')).toBeNull();
+    expect(localStart('')).toBeNull();
   });
 });
 
@@ -67,23 +79,31 @@ describe('parseHistoryFilter', () => {
     if (!parsed.ok) expect(parsed.errors.symbol).toMatch(/ticker/);
   });
 
-  it('turns the date range into local day start and end in epoch ms', () => {
+  it('turns a date and time range into its first and last local millisecond', () => {
+    expect(parseHistoryFilter({ symbol: '', from: '2025-03-01T09:30', to: '2025-03-01T10:15' })).toEqual({
+      ok: true,
+      filter: { from: new Date(2025, 2, 1, 9, 30).getTime(), to: new Date(2025, 2, 1, 10, 16).getTime() - 1 },
+    });
+  });
+
+  it('turns a bare date range into local day start and end in epoch ms', () => {
     expect(parseHistoryFilter({ symbol: 'MSFT', from: '2025-03-01', to: '2025-03-02' })).toEqual({
       ok: true,
       filter: { symbol: 'MSFT', from: new Date(2025, 2, 1).getTime(), to: new Date(2025, 2, 3).getTime() - 1 },
     });
   });
 
-  it('accepts a single day as both ends of the range', () => {
-    const parsed = parseHistoryFilter({ symbol: '', from: '2025-03-01', to: '2025-03-01' });
-    expect(parsed.ok).toBe(true);
+  it('accepts a single day, or a single minute, as both ends of the range', () => {
+    expect(parseHistoryFilter({ symbol: '', from: '2025-03-01', to: '2025-03-01' }).ok).toBe(true);
+    expect(parseHistoryFilter({ symbol: '', from: '2025-03-01T10:00', to: '2025-03-01T10:00' }).ok).toBe(true);
   });
 
   it('rejects a range that ends before it starts', () => {
     expect(parseHistoryFilter({ symbol: '', from: '2025-03-02', to: '2025-03-01' })).toEqual({
       ok: false,
-      errors: { to: 'must not be before the start date' },
+      errors: { to: 'must not be before the start' },
     });
+    expect(parseHistoryFilter({ symbol: '', from: '2025-03-01T10:01', to: '2025-03-01T10:00' }).ok).toBe(false);
   });
 
   it('reports every bad field at once', () => {
@@ -191,5 +211,16 @@ describe('fireMoment', () => {
 
   it('is the record’s own millisecond and price when it was kept without evidence', () => {
     expect(fireMoment(record('n1', 1_000_000.002))).toEqual({ time: 1_000_000, price: 205.5 });
+  });
+});
+
+describe('the filter caption', () => {
+  const now = new Date(2026, 10, 29, 18, 0).getTime();
+
+  it('names the symbol and both ends with their times', () => {
+    const from = new Date(2026, 10, 28, 14, 30).getTime();
+    const to = new Date(2026, 10, 29, 9, 15).getTime();
+    expect(describeFilter({ symbol: 'AAPL', from, to }, now)).toBe(': AAPL, from Nov 28 14:30, to 09:15:00');
+    expect(describeFilter({}, now)).toBe('');
   });
 });

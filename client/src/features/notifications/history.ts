@@ -1,4 +1,5 @@
 import { symbolSchema, type DeliveryStatus, type NotificationRecord } from '@tickwatch/shared';
+import { formatMoment } from '../../format';
 
 /** What the history is narrowed to; `from`/`to` in epoch ms, both inclusive, like `GET /api/notifications`. */
 export interface HistoryFilter {
@@ -7,7 +8,10 @@ export interface HistoryFilter {
   to?: number;
 }
 
-/** The filter form's raw values: a ticker as typed and two `<input type="date">` values (YYYY-MM-DD or empty). */
+/**
+ * The filter form's raw values: a ticker as typed and two `<input type="datetime-local">` values
+ * (`YYYY-MM-DDTHH:MM`, seconds optional) or empty. A bare `YYYY-MM-DD` is taken as that whole day.
+ */
 export interface HistoryFilterInput {
   symbol: string;
   from: string;
@@ -19,28 +23,37 @@ export type HistoryFilterField = keyof HistoryFilterInput;
 export type ParsedHistoryFilter =
   { ok: true; filter: HistoryFilter } | { ok: false; errors: Partial<Record<HistoryFilterField, string>> };
 
-const DATE_INPUT = /^(\d{4})-(\d{2})-(\d{2})$/;
+const LOCAL_INPUT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?$/;
 
-function localDate(value: string, dayOffset: number): number | null {
-  const match = DATE_INPUT.exec(value);
+/** The local instant a form value names and how long the span it names lasts (a day, a minute or a second). */
+function localSpan(value: string): { start: number; end: number } | null {
+  const match = LOCAL_INPUT.exec(value);
   if (!match) return null;
   const [year, month, day] = [Number(match[1]), Number(match[2]) - 1, Number(match[3])];
-  const date = new Date(year, month, day);
+  const hasTime = match[4] !== undefined;
+  const [hour, minute, second] = [Number(match[4] ?? 0), Number(match[5] ?? 0), Number(match[6] ?? 0)];
+  if (hour > 23 || minute > 59 || second > 59) return null;
+  const date = new Date(year, month, day, hour, minute, second);
   // new Date() rolls 2025-02-30 over into March: such a day does not exist.
   if (date.getFullYear() !== year || date.getMonth() !== month || date.getDate() !== day) return null;
-  return new Date(year, month, day + dayOffset).getTime();
+  const end = !hasTime
+    ? new Date(year, month, day + 1)
+    : match[6] === undefined
+      ? new Date(year, month, day, hour, minute + 1)
+      : new Date(year, month, day, hour, minute, second + 1);
+  return { start: date.getTime(), end: end.getTime() - 1 };
 }
 
-/** Midnight at the start of a `YYYY-MM-DD` day in the browser's time zone, or null for a non-date. */
-export const localDayStart = (value: string): number | null => localDate(value, 0);
+/** Where a `from` value starts, in the browser's time zone: its minute (or second, or midnight for a bare day). */
+export const localStart = (value: string): number | null => localSpan(value)?.start ?? null;
 
-/** The last millisecond of a `YYYY-MM-DD` day in the browser's time zone (23 or 25 hours long on DST days). */
-export function localDayEnd(value: string): number | null {
-  const next = localDate(value, 1);
-  return next === null ? null : next - 1;
-}
+/**
+ * The last millisecond a `to` value covers: "to 14:35" includes everything in 14:35, "to 2025-03-14" the whole day
+ * (23 or 25 hours long on DST days).
+ */
+export const localEnd = (value: string): number | null => localSpan(value)?.end ?? null;
 
-/** Validates the filter form: an upper-case ticker (typed case is forgiven) and a from-day not after the to-day. */
+/** Validates the filter form: an upper-case ticker (typed case is forgiven) and a start not after the end. */
 export function parseHistoryFilter(input: HistoryFilterInput): ParsedHistoryFilter {
   const errors: Partial<Record<HistoryFilterField, string>> = {};
   const filter: HistoryFilter = {};
@@ -52,17 +65,17 @@ export function parseHistoryFilter(input: HistoryFilterInput): ParsedHistoryFilt
     else errors.symbol = parsed.error.issues[0]?.message ?? 'must be a ticker symbol';
   }
   if (input.from) {
-    const from = localDayStart(input.from);
-    if (from === null) errors.from = 'must be a date';
+    const from = localStart(input.from);
+    if (from === null) errors.from = 'must be a date and time';
     else filter.from = from;
   }
   if (input.to) {
-    const to = localDayEnd(input.to);
-    if (to === null) errors.to = 'must be a date';
+    const to = localEnd(input.to);
+    if (to === null) errors.to = 'must be a date and time';
     else filter.to = to;
   }
   if (filter.from !== undefined && filter.to !== undefined && filter.from > filter.to) {
-    errors.to = 'must not be before the start date';
+    errors.to = 'must not be before the start';
   }
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, filter };
 }
@@ -127,4 +140,14 @@ export function mergeHistory(
 export function fireMoment(record: NotificationRecord): { time: number; price: number } {
   if (record.evidence) return { time: record.evidence.tick.timestamp, price: record.evidence.tick.price };
   return { time: Math.floor(record.triggered_at), price: record.current_price };
+}
+
+/** The filter in words for the table's caption: ": AAPL, from Nov 28 14:30, to 15:00:59" (empty when unfiltered). */
+export function describeFilter(filter: HistoryFilter, now: number): string {
+  const parts = [
+    filter.symbol,
+    filter.from !== undefined ? `from ${formatMoment(filter.from, now)}` : undefined,
+    filter.to !== undefined ? `to ${formatMoment(filter.to, now)}` : undefined,
+  ].filter(Boolean);
+  return parts.length > 0 ? `: ${parts.join(', ')}` : '';
 }

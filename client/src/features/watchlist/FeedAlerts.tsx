@@ -68,8 +68,11 @@ export function FeedAlerts({ api, socket }: { api: Api; socket: TickwatchSocket 
   }
 
   return (
-    <section className="wl-feed-alerts" aria-label="Feed alerts" data-testid="feed-alerts">
-      <form onSubmit={save} noValidate>
+    <section className="wl-feed-alerts" aria-labelledby={`${id}-title`} data-testid="feed-alerts">
+      <h3 id={`${id}-title`} className="wl-subheading">
+        Feed alerts
+      </h3>
+      <form className="wl-feed-form" onSubmit={save} noValidate>
         <label className="wl-feed-toggle">
           <input
             type="checkbox"
@@ -77,31 +80,33 @@ export function FeedAlerts({ api, socket }: { api: Api; socket: TickwatchSocket 
             disabled={!loaded}
             data-testid="feed-alert-enabled"
             onChange={(e) => setEnabled(e.target.checked)}
-          />{' '}
-          Tell me when a symbol I alert on has had no trade for more than
-        </label>{' '}
-        <label htmlFor={`${id}-minutes`} className="wl-sr-only">
-          Minutes without a trade
+          />
+          <span>Tell me when a symbol I alert on has had no trade for more than</span>
         </label>
-        <input
-          id={`${id}-minutes`}
-          className="wl-feed-minutes"
-          type="number"
-          inputMode="numeric"
-          min={FEED_ALERT_MINUTES.min}
-          max={FEED_ALERT_MINUTES.max}
-          step={1}
-          value={minutes}
-          disabled={!loaded || !enabled}
-          data-testid="feed-alert-minutes"
-          aria-invalid={message?.error ? true : undefined}
-          aria-describedby={message ? `${id}-message` : undefined}
-          onChange={(e) => setMinutes(e.target.value)}
-        />{' '}
-        min{' '}
-        <button type="submit" disabled={!loaded || busy} data-testid="feed-alert-save">
-          Save
-        </button>
+        <div className="wl-feed-row">
+          <label htmlFor={`${id}-minutes`} className="wl-sr-only">
+            Minutes without a trade
+          </label>
+          <input
+            id={`${id}-minutes`}
+            className="wl-feed-minutes"
+            type="number"
+            inputMode="numeric"
+            min={FEED_ALERT_MINUTES.min}
+            max={FEED_ALERT_MINUTES.max}
+            step={1}
+            value={minutes}
+            disabled={!loaded || !enabled}
+            data-testid="feed-alert-minutes"
+            aria-invalid={message?.error ? true : undefined}
+            aria-describedby={message ? `${id}-message` : undefined}
+            onChange={(e) => setMinutes(e.target.value)}
+          />
+          <span aria-hidden="true">min</span>
+          <button type="submit" disabled={!loaded || busy} data-testid="feed-alert-save">
+            Save
+          </button>
+        </div>
         {message ? (
           <p
             id={`${id}-message`}
@@ -116,8 +121,11 @@ export function FeedAlerts({ api, socket }: { api: Api; socket: TickwatchSocket 
       <ul className="wl-feed-notices" aria-live="polite" data-testid="feed-notices">
         {notices.map((notice) => (
           <li key={`${notice.symbol}-${notice.since}`} className="wl-feed-notice" data-testid="feed-notice">
-            {notice.symbol} has had no trade since {formatClock(notice.since)} (over {notice.minutes} min).{' '}
+            <span>
+              {notice.symbol} has had no trade since {formatClock(notice.since)} (over {notice.minutes} min).
+            </span>
             <button
+              className="wl-button"
               type="button"
               aria-label={`Dismiss the notice about ${notice.symbol}`}
               onClick={() => setNotices((current) => current.filter((n) => n !== notice))}

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent, type MouseEvent } from 're
 import { MAX_WATCHLIST, describeHealth, formatNumber, symbolSchema, type SymbolHealthState } from '@tickwatch/shared';
 import { formatChange, formatClock, type Direction } from '../../format';
 import type { PriceRow, WatchlistState } from './useWatchlist';
+import { addedNote, awaitingFirstTrade } from './watchlist-wording';
 import './watchlist.css';
 
 /** What each feed-health state means, for the badge's tooltip. */
@@ -27,6 +28,8 @@ export function WatchlistPanel({
 }) {
   const [input, setInput] = useState('');
   const [formError, setFormError] = useState<string | null>(null);
+  /** What the server said of the symbol just added, when it is not trading: a typo should not go unnoticed. */
+  const [note, setNote] = useState<{ symbol: string; text: string } | null>(null);
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<string | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -60,9 +63,12 @@ export function WatchlistPanel({
       return;
     }
     setFormError(null);
+    setNote(null);
     setAdding(true);
     try {
-      await watchlist.add(parsed.data);
+      const [health] = await Promise.all([watchlist.check(parsed.data), watchlist.add(parsed.data)]);
+      const text = health ? addedNote(health, formatClock) : null;
+      if (text) setNote({ symbol: parsed.data, text });
       setInput('');
     } catch {
       // useWatchlist keeps the message in watchlist.error, shown below.
@@ -77,6 +83,7 @@ export function WatchlistPanel({
     const rest = before.filter((s) => s !== symbol);
     const neighbour = rest[index] ?? rest[index - 1] ?? null;
     setRemoving(symbol);
+    if (note?.symbol === symbol) setNote(null);
     // The focused button goes with its row: keep keyboard users in the list (see the effect above).
     focusAfterRemove.current = neighbour;
     try {
@@ -129,6 +136,9 @@ export function WatchlistPanel({
             {formError}
           </p>
         ) : null}
+        <p className="wl-note" role="status" data-testid="watchlist-note" hidden={!note}>
+          {note?.text}
+        </p>
       </form>
 
       {watchlist.error ? (
@@ -190,7 +200,10 @@ function WatchRow({
   onRemove: (symbol: string) => void;
 }) {
   const { symbol, last, dayOpen, health } = row;
-  const blind = health !== null && health.state !== 'live';
+  // No price because none is expected yet (not carried, never traded) is a fact to state, not a warning; a symbol
+  // that traded and went quiet is the warning.
+  const waiting = awaitingFirstTrade(health, last !== null);
+  const blind = health !== null && health.state !== 'live' && !waiting;
   // Which way the last update moved the price, for the flash's colour (state from the previous render, the
   // pattern React documents for "adjusting state when a prop changes").
   const [seen, setSeen] = useState<{ timestamp: number; price: number } | null>(last);
@@ -226,7 +239,7 @@ function WatchRow({
         </button>
         {health ? (
           <span
-            className={blind ? 'wl-stale' : 'wl-live'}
+            className={waiting ? 'wl-nofeed' : blind ? 'wl-stale' : 'wl-live'}
             data-testid={`health-${symbol}`}
             data-state={health.state}
             title={HEALTH_TITLES[health.state]}
@@ -239,10 +252,10 @@ function WatchRow({
         <span
           // A new key per trade remounts the cell, which restarts its CSS flash.
           key={last?.timestamp ?? 'none'}
-          className={`wl-price${move ? ` wl-flash wl-flash-${move}` : ''}`}
+          className={`wl-price${move ? ` wl-flash wl-flash-${move}` : ''}${last ? '' : ' wl-noprice'}`}
           data-testid={`price-${symbol}`}
         >
-          {last ? formatNumber(last.price) : '—'}
+          {last ? formatNumber(last.price) : 'no price'}
         </span>
         {last ? (
           <time className="wl-time" dateTime={new Date(last.timestamp).toISOString()}>
@@ -257,7 +270,7 @@ function WatchRow({
             <span className="wl-change-percent">{change.percent}</span>
           </>
         ) : (
-          '—'
+          <span className="wl-sr-only">no change</span>
         )}
       </td>
       <td className="wl-actions">

@@ -20,6 +20,8 @@ export interface WatchlistState {
   loading: boolean;
   error: string | null;
   add(symbol: string): Promise<void>;
+  /** Asks the server about a symbol's feed (`GET /api/symbols/:symbol`) and keeps the answer for its row; null if it cannot say. */
+  check(symbol: string): Promise<SymbolHealth | null>;
   remove(symbol: string): Promise<void>;
   /** The newest tick of each symbol, including those that arrive between renders. */
   latest: (symbol: string) => Tick | undefined;
@@ -139,6 +141,19 @@ export function useWatchlist(api: Api, socket: TickwatchSocket): WatchlistState 
     [save, socket],
   );
 
+  const check = useCallback(
+    async (symbol: string) => {
+      try {
+        const found = await api.symbolHealth(symbol);
+        acceptHealth([found]);
+        return found;
+      } catch {
+        return null;
+      }
+    },
+    [api, acceptHealth],
+  );
+
   const rows = new Map<string, PriceRow>(
     symbols.map((symbol) => {
       const last = ticks.get(symbol) ?? null;
@@ -146,5 +161,5 @@ export function useWatchlist(api: Api, socket: TickwatchSocket): WatchlistState 
     }),
   );
   const latest = useCallback((symbol: string) => latestRef.current.get(symbol), []);
-  return { symbols, rows, loading, error, add, remove, latest };
+  return { symbols, rows, loading, error, add, check, remove, latest };
 }
