@@ -1,7 +1,7 @@
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { Bar, CartesianGrid, ComposedChart, Line, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts';
 import { formatNumber, type Alert, type Candle, type IndicatorInterval } from '@tickwatch/shared';
-import { ApiRequestError, type Api } from '../../api/http';
+import type { Api } from '../../api/http';
 import { PANE_MARGIN, PRICE_AXIS_WIDTH } from './chart-frame';
 import {
   barMsOf,
@@ -100,19 +100,12 @@ function useStudyBars(
   useEffect(() => {
     if (!candleInterval) return;
     let cancelled = false;
-    api
-      .candles(symbol, candleInterval, Date.now() - HISTORY_MS)
-      // A symbol with no trades in 24 h is a 404: no bars yet.
-      .catch((err: unknown) => {
-        if (err instanceof ApiRequestError && err.status === 404) return [];
-        throw err;
-      })
-      .then(
-        (fetched) => !cancelled && setHistory({ key, status: 'ready', bars: fetched.map(closeOf) }),
-        (err: unknown) =>
-          !cancelled &&
-          setHistory({ key, status: 'error', message: err instanceof Error ? err.message : 'the request failed' }),
-      );
+    api.candles(symbol, candleInterval, Date.now() - HISTORY_MS).then(
+      (fetched) => !cancelled && setHistory({ key, status: 'ready', bars: fetched.map(closeOf) }),
+      (err: unknown) =>
+        !cancelled &&
+        setHistory({ key, status: 'error', message: err instanceof Error ? err.message : 'the request failed' }),
+    );
     return () => {
       cancelled = true;
     };

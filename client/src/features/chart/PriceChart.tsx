@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { barStart, CANDLE_INTERVAL_MS, formatNumber, type Alert, type Candle, type Tick } from '@tickwatch/shared';
-import { ApiRequestError, type Api } from '../../api/http';
+import type { Api } from '../../api/http';
 import type { ChartMarker } from '../../chart-markers';
 import { formatChange } from '../../format';
 import { IndicatorPane } from './IndicatorPane';
@@ -129,12 +129,7 @@ export function PriceChart({
     setCandles([]);
     setLoad({ status: 'loading' });
     const from = Date.now() - options.windowMs;
-    // A symbol that has not traded in the last 24 h is a 404: for a chart that is simply an empty range.
-    const history = api.candles(symbol, choice.interval, from).catch((err: unknown) => {
-      if (err instanceof ApiRequestError && err.status === 404) return [];
-      throw err;
-    });
-    history.then(
+    api.candles(symbol, choice.interval, from).then(
       (history) => {
         if (cancelled) return;
         let series = createSeries(history, from, options);
