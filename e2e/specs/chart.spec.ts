@@ -127,16 +127,20 @@ test.describe('the price chart', () => {
   });
 
   test('grows the price pane to fill whatever height the layout gives the chart', async ({ page }) => {
+    await page.setViewportSize({ width: 1440, height: 900 });
     const chart = await openChart(page, server, 'filler', 'CHT');
     const pane = chart.getByTestId('chart-price-pane');
     const before = (await pane.boundingBox())!.height;
-    await chart.evaluate((element) => {
-      element.parentElement!.style.height = '760px';
-    });
-    await expect.poll(async () => (await pane.boundingBox())!.height).toBeGreaterThan(before + 100);
+    await page.setViewportSize({ width: 1440, height: 1100 });
+    await expect.poll(async () => (await pane.boundingBox())!.height).toBeGreaterThan(before + 150);
     const area = (await chart.locator('..').boundingBox())!;
+    // The area's content box: its height less its padding.
+    const padding = await chart.evaluate((element) => {
+      const style = getComputedStyle(element.parentElement!);
+      return parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
+    });
     const box = (await chart.boundingBox())!;
-    expect(box.height).toBeGreaterThan(area.height - 2);
+    expect(box.height).toBeGreaterThan(area.height - padding - 2);
     expect(box.y + box.height).toBeLessThanOrEqual(area.y + area.height + 1);
     // The SVG follows the pane, so the candles and axes use the new height.
     const svg = (await pane.locator('svg.recharts-surface').first().boundingBox())!;
