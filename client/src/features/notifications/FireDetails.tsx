@@ -6,11 +6,12 @@ import {
   formatNumber,
   type NotificationRecord,
 } from '@tickwatch/shared';
+import { formatMoment } from '../../format';
 
 /** Shows a fire on the price chart; the answer is why it cannot be shown, or null when it is. */
 export type ShowOnChart = (record: NotificationRecord) => string | null;
 
-const formatTime = (epochMs: number) => new Date(epochMs).toLocaleString();
+const formatTime = (epochMs: number) => formatMoment(epochMs, Date.now());
 const valueLabel = (name: string) =>
   name in EVIDENCE_VALUE_LABELS ? EVIDENCE_VALUE_LABELS[name as keyof typeof EVIDENCE_VALUE_LABELS] : name;
 

@@ -1,9 +1,9 @@
 import type { KeyboardEvent } from 'react';
 import { METHOD_LABELS } from '@tickwatch/shared';
+import { formatMoment } from '../../format';
 import type { Toast } from './useNotifications';
 import './toasts.css';
 
-const timeOf = (epochMs: number) => new Date(epochMs).toLocaleTimeString();
 
 /**
  * Fired alerts as a stack of toasts in the bottom-right corner (along the bottom on a phone), clear of the header's
@@ -50,7 +50,7 @@ export function Toasts({
                   ×{count}
                 </span>
               ) : null}
-              <time dateTime={new Date(record.triggered_at).toISOString()}>{timeOf(record.triggered_at)}</time>
+              <time dateTime={new Date(record.triggered_at).toISOString()}>{formatMoment(record.triggered_at, Date.now())}</time>
               {' · '}
               <span data-testid="toast-method">{METHOD_LABELS[record.notification_method]}</span>
             </p>
