@@ -39,22 +39,23 @@ export function pageTheme(page: Page): Promise<'light' | 'dark'> {
 /** Presses Tab (or Shift+Tab) until one of the elements `target` matches has focus; fails after `max` presses. */
 export async function tabTo(page: Page, target: Locator, max = 40, key: 'Tab' | 'Shift+Tab' = 'Tab'): Promise<void> {
   const visited: string[] = [];
-  for (let presses = 0; presses <= max; presses++) {
-    if (await target.evaluateAll((elements) => elements.some((el) => el === document.activeElement))) return;
+  for (let presses = 0; ; presses++) {
+    const [reached, focused] = await target.evaluateAll((elements) => {
+      const el = document.activeElement;
+      const id = el?.getAttribute('data-testid');
+      const name = el?.getAttribute('aria-label') ?? el?.textContent?.trim().slice(0, 20);
+      const described =
+        !el || el === document.body
+          ? 'body'
+          : `${el.tagName.toLowerCase()}${id ? `[${id}]` : ''}${name ? `("${name}")` : ''}`;
+      return [elements.some((candidate) => candidate === el), described] as const;
+    });
+    if (reached) return;
+    if (presses > 0) visited.push(focused);
     if (presses === max) break;
     await page.keyboard.press(key);
-    visited.push(await page.evaluate(describeFocus));
   }
   throw new Error(`${key} did not reach ${target} in ${max} presses; focus went: ${visited.join(' → ')}`);
-}
-
-/** Runs in the page: the focused element, short, for messages. */
-function describeFocus(): string {
-  const el = document.activeElement;
-  if (!el || el === document.body) return 'body';
-  const id = el.getAttribute('data-testid');
-  const name = el.getAttribute('aria-label') ?? el.textContent?.trim().slice(0, 20);
-  return `${el.tagName.toLowerCase()}${id ? `[${id}]` : ''}${name ? `("${name}")` : ''}`;
 }
 
 export interface FocusIndicator {

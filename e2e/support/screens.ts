@@ -219,11 +219,10 @@ export const SCREENS: readonly Screen[] = [
     dashboard: true,
     async open(page, { server }) {
       // A token the server does not take (its secret changed, or it expired): the dashboard says why it is gone.
-      await page.goto(server.url);
-      await page.evaluate(() =>
+      await page.addInitScript(() =>
         localStorage.setItem('tickwatch.session', JSON.stringify({ token: 'expired.token.value', userId: 'gone' })),
       );
-      await page.reload();
+      await page.goto(server.url);
       const notice = page.getByTestId('sign-in-notice');
       await expect(notice).toHaveText(/session has expired/i);
       return notice;
