@@ -61,14 +61,14 @@ test.describe('screenshots of every screen, at desktop and phone size, in both t
             await subject.scrollIntoViewIfNeeded();
             await expect(subject).toBeInViewport();
             const box = (await subject.boundingBox())!;
-            expect(box.x, 'subject starts left of the viewport').toBeGreaterThanOrEqual(0);
-            expect(box.x + box.width, 'subject runs past the right edge').toBeLessThanOrEqual(size.width + 1);
-            expect(
-              await page.evaluate(() => document.scrollingElement!.scrollWidth),
-              'the page scrolls sideways',
-            ).toBeLessThanOrEqual(size.width);
-            expect(await clippedTables(page), 'tables with hidden columns').toEqual([]);
-            if (screen.dashboard) expect(await pageTheme(page)).toBe(theme);
+            // Soft: every size and theme is checked and pictured, and the failure lists all that do not fit.
+            expect.soft(box.x, 'subject starts left of the viewport').toBeGreaterThanOrEqual(0);
+            expect.soft(box.x + box.width, 'subject runs past the right edge').toBeLessThanOrEqual(size.width + 1);
+            expect
+              .soft(await page.evaluate(() => document.scrollingElement!.scrollWidth), 'the page scrolls sideways')
+              .toBeLessThanOrEqual(size.width);
+            expect.soft(await clippedTables(page), 'tables with hidden columns').toEqual([]);
+            if (screen.dashboard) expect.soft(await pageTheme(page)).toBe(theme);
             await page.screenshot({ path: `${SCREENSHOTS}/${screen.name}-${device}-${theme}.png` });
           });
         }
