@@ -110,7 +110,13 @@ export async function prepareScreens(world: ScreenWorld): Promise<void> {
   const now = Date.now();
   // An hour of minute ticks, a wave with some noise, so the chart has shape and a range of prices.
   const hour = Array.from({ length: 60 }, (_, i) =>
-    tick(SYMBOLS.chart, now - (60 - i) * MINUTE, 100 + 4 * Math.sin(i / 6) + (((i * 7) % 5) - 2) * 0.3, 100 + i * 10),
+    tick(
+      SYMBOLS.chart,
+      now - (60 - i) * MINUTE,
+      // Cents, as an exchange quotes them.
+      Math.round(10_000 + 400 * Math.sin(i / 6) + (((i * 7) % 5) - 2) * 30) / 100,
+      100 + i * 10,
+    ),
   );
   await server.ingest([
     ...hour,
