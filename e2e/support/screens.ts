@@ -13,8 +13,11 @@ import type { RunningServer } from './tickwatch-server.js';
 
 const MINUTE = 60_000;
 
-/** The server's env for the screens: a symbol silent for ten minutes of (always open) market is quiet. */
-export const SCREEN_SERVER_ENV = { FEED_QUIET_SECONDS: '600' };
+/**
+ * The server's env for the screens: a symbol silent for ten minutes of (always open) market is quiet, and every
+ * screen in both themes signs in afresh, more sign-ins a minute than the default limit lets one address make.
+ */
+export const SCREEN_SERVER_ENV = { FEED_QUIET_SECONDS: '600', RATE_LIMIT_SIGNIN_PER_MINUTE: '1000' };
 
 export const SYMBOLS = {
   /** An hour of minute ticks around 100: the chart's symbol. */
