@@ -202,6 +202,13 @@ const widget = (theme: 'light' | 'dark'): Screen => ({
   },
 });
 
+/** Up to 1100 px wide the watchlist is a tab beside the alerts and history, not a column: opens it there. */
+async function inWatchlist(page: Page, subject: Locator): Promise<Locator> {
+  if (page.viewportSize()!.width <= 1100) await page.getByTestId('tab-watchlist').click();
+  await expect(subject).toBeVisible();
+  return subject;
+}
+
 export const SCREENS: readonly Screen[] = [
   {
     name: 'sign-in',
@@ -283,6 +290,15 @@ export const SCREENS: readonly Screen[] = [
       await expect(page.getByTestId('view-chart')).toBeVisible();
       return full;
     },
+    // A phone has no full-width switch: its History tab takes the whole width already.
+    async renew(page) {
+      const phone = page.viewportSize()!.width <= 700;
+      const shown = page.getByTestId(phone ? 'tab-history' : 'view-history-full');
+      await shown.click();
+      const history = phone ? page.locator('#panel-history') : page.getByTestId('history-full');
+      await expect(history.getByTestId('history-row')).toHaveCount(3);
+      return history;
+    },
   },
   {
     name: 'toast',
@@ -302,6 +318,7 @@ export const SCREENS: readonly Screen[] = [
       await expect(page.getByTestId(`health-${SYMBOLS.never}`)).toBeVisible();
       return page.getByTestId('watchlist-table');
     },
+    renew: async (page) => inWatchlist(page, page.getByTestId('watchlist-table')),
   },
   {
     name: 'feed-alerts',
@@ -317,6 +334,7 @@ export const SCREENS: readonly Screen[] = [
       await expect(section.getByTestId('feed-alert-message')).toHaveText('Saved: after 30 min');
       return section;
     },
+    renew: async (page) => inWatchlist(page, page.getByTestId('feed-alerts')),
   },
   {
     name: 'webhook',
