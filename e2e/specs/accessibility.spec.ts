@@ -1,8 +1,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { animationsDone, pageTheme } from '../support/dashboard.js';
-import { createWorld, prepareScreens, SCREEN_SERVER_ENV, SCREENS, type ScreenWorld } from '../support/screens.js';
-import { startServer, type RunningServer } from '../support/tickwatch-server.js';
+import { SCREENS, screensWorld } from '../support/screens.js';
 
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const THEMES = ['light', 'dark'] as const;
@@ -30,22 +29,13 @@ async function seriousViolations(page: Page): Promise<string[]> {
 }
 
 test.describe('accessibility: no serious or critical WCAG 2.1 A/AA violation on any screen, in either theme', () => {
-  let server: RunningServer;
-  let world: ScreenWorld;
-  test.beforeAll(async () => {
-    server = await startServer(SCREEN_SERVER_ENV);
-    world = createWorld(server);
-    await prepareScreens(world);
-  });
-  test.afterAll(async () => {
-    await server?.stop();
-  });
+  const world = screensWorld();
 
   for (const screen of SCREENS) {
     for (const theme of THEMES) {
       test(`${screen.name}, ${theme} system theme`, async ({ page }) => {
         await page.emulateMedia({ colorScheme: theme });
-        await expect(await screen.open(page, world)).toBeVisible();
+        await expect(await screen.open(page, world())).toBeVisible();
         // The pointer rests off the page, so no hover state (the chart's crosshair) depends on where it was.
         await page.mouse.move(0, 0);
         if (screen.dashboard) expect(await pageTheme(page)).toBe(theme);
@@ -63,7 +53,7 @@ test.describe('accessibility: no serious or critical WCAG 2.1 A/AA violation on 
     }) => {
       await page.emulateMedia({ colorScheme: system });
       const dashboard = SCREENS.find((s) => s.name === 'dashboard')!;
-      await dashboard.open(page, world);
+      await dashboard.open(page, world());
       const toggle = page.getByTestId('theme-toggle');
       await expect(toggle).toBeVisible();
       await toggle.click();

@@ -1,7 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { animationsDone, pageTheme, SCREENSHOTS } from '../support/dashboard.js';
-import { createWorld, prepareScreens, SCREEN_SERVER_ENV, SCREENS, type ScreenWorld } from '../support/screens.js';
-import { startServer, type RunningServer } from '../support/tickwatch-server.js';
+import { SCREENS, screensWorld } from '../support/screens.js';
 
 const VIEWPORTS = {
   desktop: { width: 1440, height: 900 },
@@ -32,21 +31,12 @@ function clippedTables(page: Page): Promise<string[]> {
 }
 
 test.describe('screenshots of every screen, at desktop and phone size, in both themes', () => {
-  let server: RunningServer;
-  let world: ScreenWorld;
-  test.beforeAll(async () => {
-    server = await startServer(SCREEN_SERVER_ENV);
-    world = createWorld(server);
-    await prepareScreens(world);
-  });
-  test.afterAll(async () => {
-    await server?.stop();
-  });
+  const world = screensWorld();
 
   for (const screen of SCREENS) {
     test(`${screen.name}: fits the viewport, shows its subject and follows the theme`, async ({ page }) => {
       await page.setViewportSize(VIEWPORTS.desktop);
-      let subject = await screen.open(page, world);
+      let subject = await screen.open(page, world());
       // The pointer rests off the page, so no hover state (the chart's crosshair) shows in the pictures.
       await page.mouse.move(0, 0);
       let first = true;
@@ -55,7 +45,7 @@ test.describe('screenshots of every screen, at desktop and phone size, in both t
           await test.step(`${device} ${theme}`, async () => {
             await page.setViewportSize(size);
             await page.emulateMedia({ colorScheme: theme });
-            if (!first && screen.renew) subject = await screen.renew(page, world);
+            if (!first && screen.renew) subject = await screen.renew(page, world());
             first = false;
             await animationsDone(page);
             await subject.scrollIntoViewIfNeeded();

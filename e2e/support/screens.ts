@@ -1,6 +1,6 @@
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { signIn } from './dashboard.js';
-import type { RunningServer } from './tickwatch-server.js';
+import { startServer, type RunningServer } from './tickwatch-server.js';
 
 /**
  * Every screen of the dashboard and the widget, each with the data it needs and a way to bring a fresh page to
@@ -17,7 +17,7 @@ const MINUTE = 60_000;
  * The server's env for the screens: a symbol silent for ten minutes of (always open) market is quiet, and every
  * screen in both themes signs in afresh, more sign-ins a minute than the default limit lets one address make.
  */
-export const SCREEN_SERVER_ENV = { FEED_QUIET_SECONDS: '600', RATE_LIMIT_SIGNIN_PER_MINUTE: '1000' };
+const SCREEN_SERVER_ENV = { FEED_QUIET_SECONDS: '600', RATE_LIMIT_SIGNIN_PER_MINUTE: '1000' };
 
 export const SYMBOLS = {
   /** An hour of minute ticks around 100: the chart's symbol. */
@@ -62,7 +62,25 @@ export interface Screen {
   renew?(page: Page, world: ScreenWorld): Promise<Locator>;
 }
 
-export function createWorld(server: RunningServer): ScreenWorld {
+/**
+ * One server for a spec file's screens: started with their data before the file's tests and stopped after them.
+ * Call inside a describe block; the answer reads the world once the server is up.
+ */
+export function screensWorld(): () => ScreenWorld {
+  let server: RunningServer | undefined;
+  let world: ScreenWorld | undefined;
+  test.beforeAll(async () => {
+    server = await startServer(SCREEN_SERVER_ENV);
+    world = createWorld(server);
+    await prepareScreens(world);
+  });
+  test.afterAll(async () => {
+    await server?.stop();
+  });
+  return () => world!;
+}
+
+function createWorld(server: RunningServer): ScreenWorld {
   let last = 0;
   const tokens = new Map<string, string>();
   async function token(userId: string): Promise<string> {
@@ -108,7 +126,7 @@ const priceAlert = (symbol: string, operator: string, threshold: number) => ({
 });
 
 /** The ticks, alerts, fires and settings every screen shows. Run once per server, before any screen opens. */
-export async function prepareScreens(world: ScreenWorld): Promise<void> {
+async function prepareScreens(world: ScreenWorld): Promise<void> {
   const { server, api } = world;
   const now = Date.now();
   // An hour of minute ticks, a wave with some noise, so the chart has shape and a range of prices.

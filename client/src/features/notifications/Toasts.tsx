@@ -4,7 +4,6 @@ import { formatMoment } from '../../format';
 import type { Toast } from './useNotifications';
 import './toasts.css';
 
-
 /**
  * Fired alerts as a stack of toasts in the bottom-right corner (along the bottom on a phone), clear of the header's
  * controls; the newest is first in reading order and nearest the corner. Repeats of one alert share a toast with a
@@ -50,7 +49,9 @@ export function Toasts({
                   ×{count}
                 </span>
               ) : null}
-              <time dateTime={new Date(record.triggered_at).toISOString()}>{formatMoment(record.triggered_at, Date.now())}</time>
+              <time dateTime={new Date(record.triggered_at).toISOString()}>
+                {formatMoment(record.triggered_at, Date.now())}
+              </time>
               {' · '}
               <span data-testid="toast-method">{METHOD_LABELS[record.notification_method]}</span>
             </p>
