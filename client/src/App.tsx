@@ -134,6 +134,11 @@ function Dashboard({
     if (next === 'history') notifications.markAllRead();
   };
   const symbol = selected && watchlist.symbols.includes(selected) ? selected : (watchlist.symbols[0] ?? null);
+  // One array while the alerts and the symbol stay: the chart derives its levels and panes from it, every tick.
+  const chartAlerts = useMemo(
+    () => alerts.alerts.filter((a) => a.symbol === symbol && a.enabled),
+    [alerts.alerts, symbol],
+  );
   // The new-alert form's preview fires, drawn only on the chart of the draft's symbol.
   const [preview, setPreview] = useState<PreviewMarkers | null>(null);
   // A price picked on the chart: the new-alert form takes it once.
@@ -249,7 +254,7 @@ function Dashboard({
               api={api}
               symbol={symbol}
               live={watchlist.rows.get(symbol)?.last ?? null}
-              alerts={alerts.alerts.filter((a) => a.symbol === symbol && a.enabled)}
+              alerts={chartAlerts}
               markers={markers}
               onAlertAtPrice={(pick, price) => {
                 setPrefill(prefillAtPrice(pick, price, watchlist.rows.get(pick)?.last?.price ?? null));

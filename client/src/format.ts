@@ -40,6 +40,12 @@ export function formatClock(ms: number, withSeconds = false): string {
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+/** The local day of an instant: "Nov 28". */
+export function formatDay(ms: number): string {
+  const d = new Date(ms);
+  return `${MONTHS[d.getMonth()]} ${d.getDate()}`;
+}
+
 /**
  * An instant as a list row shows it, in the browser's time zone: "14:32:05" today ("14:32" without `seconds`),
  * "Nov 28 14:32" another day of this year, "Nov 28 2025 14:32" before it.
@@ -49,5 +55,5 @@ export function formatMoment(epochMs: number, now: number, seconds = true): stri
   const today = new Date(now);
   if (at.toDateString() === today.toDateString()) return formatClock(epochMs, seconds);
   const year = at.getFullYear() === today.getFullYear() ? '' : ` ${at.getFullYear()}`;
-  return `${MONTHS[at.getMonth()]} ${at.getDate()}${year} ${formatClock(epochMs)}`;
+  return `${formatDay(epochMs)}${year} ${formatClock(epochMs)}`;
 }

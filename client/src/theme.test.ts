@@ -36,6 +36,14 @@ describe('theme decision', () => {
     expect(resolveTheme(null, false)).toBe('light');
   });
 
+  it('remembers a pick only while it differs from the system setting', async () => {
+    const { choiceFor } = await loadTheme();
+    expect(choiceFor('dark', false)).toBe('dark');
+    expect(choiceFor('light', true)).toBe('light');
+    expect(choiceFor('dark', true)).toBeNull();
+    expect(choiceFor('light', false)).toBeNull();
+  });
+
   it('treats a stored value that names no theme as no choice', async () => {
     const { parseThemeChoice } = await loadTheme();
     expect(parseThemeChoice('dark')).toBe('dark');
@@ -74,6 +82,17 @@ describe('theme on the page', () => {
     expect(document.documentElement.dataset.theme).toBe('dark');
     system.change(true);
     system.change(false);
+    expect(document.documentElement.dataset.theme).toBe('dark');
+  });
+
+  it('follows the system again once the trader picks what the system shows', async () => {
+    const system = systemSetting(false);
+    const theme = await loadTheme();
+    theme.initTheme();
+    theme.chooseTheme('dark');
+    theme.chooseTheme('light');
+    expect(localStorage.getItem('tickwatch.theme')).toBeNull();
+    system.change(true);
     expect(document.documentElement.dataset.theme).toBe('dark');
   });
 

@@ -15,6 +15,13 @@ export const parseThemeChoice = (stored: string | null): Theme | null =>
 export const resolveTheme = (choice: Theme | null, systemDark: boolean): Theme =>
   choice ?? (systemDark ? 'dark' : 'light');
 
+/**
+ * What to remember when the trader picks `theme`: picking what the system shows means "follow the system" again,
+ * so one toggle and back returns to following it.
+ */
+export const choiceFor = (theme: Theme, systemDark: boolean): Theme | null =>
+  theme === resolveTheme(null, systemDark) ? null : theme;
+
 export const otherTheme = (theme: Theme): Theme => (theme === 'dark' ? 'light' : 'dark');
 
 const listeners = new Set<() => void>();
@@ -52,11 +59,13 @@ export function initTheme(): void {
   });
 }
 
-/** Remembers the trader's choice across reloads and applies it. */
+/** Remembers the trader's choice across reloads (or forgets it, when it is the system's) and applies it. */
 export function chooseTheme(theme: Theme): void {
-  unstoredChoice = theme;
+  const choice = choiceFor(theme, window.matchMedia(SYSTEM_DARK).matches);
+  unstoredChoice = choice;
   try {
-    localStorage.setItem(THEME_KEY, theme);
+    if (choice) localStorage.setItem(THEME_KEY, choice);
+    else localStorage.removeItem(THEME_KEY);
   } catch {
     // Not remembered across reloads, but still applied on this page.
   }

@@ -31,6 +31,14 @@ export class ApiRequestError extends Error {
   }
 }
 
+/** A failed request in a sentence: the server's field issues when it named them, else its message. */
+export function describeApiError(err: unknown): string {
+  if (err instanceof ApiRequestError && err.issues.length > 0) {
+    return err.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+  }
+  return err instanceof Error ? err.message : 'Something went wrong';
+}
+
 export type Api = ReturnType<typeof createApi>;
 
 /**

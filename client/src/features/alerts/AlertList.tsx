@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { METHOD_LABELS, STATE_LABELS, describeCondition, describeRule, type Alert } from '@tickwatch/shared';
-import { ApiRequestError, type Api } from '../../api/http';
-import { formatClock, formatMoment } from '../../format';
+import { describeApiError, type Api } from '../../api/http';
+import { formatMoment } from '../../format';
 import { AlertForm } from './AlertForm';
 import type { AlertsState } from './useAlerts';
 import './alerts.css';
@@ -45,13 +45,6 @@ export function AlertList({ alerts, api }: { alerts: AlertsState; api?: Api }) {
   );
 }
 
-const errorText = (err: unknown): string => {
-  if (err instanceof ApiRequestError && err.issues.length > 0) {
-    return err.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-  }
-  return err instanceof Error ? err.message : 'Something went wrong';
-};
-
 const localTime = (epochSeconds: number) => new Date(epochSeconds * 1000).toLocaleString();
 const isoTime = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
 /** "14:32" today, "Nov 28 14:32" another day: the list is narrow, the full time is in the title. */
@@ -69,7 +62,7 @@ function AlertRow({ alert, alerts, api }: { alert: Alert; alerts: AlertsState; a
     try {
       await action();
     } catch (err) {
-      setError(errorText(err));
+      setError(describeApiError(err));
     } finally {
       setBusy(false);
     }
@@ -109,7 +102,7 @@ function AlertRow({ alert, alerts, api }: { alert: Alert; alerts: AlertsState; a
               title={`No price from the feed for ${alert.symbol} since ${new Date(alert.blind_since).toLocaleString()}`}
             >
               <time dateTime={new Date(alert.blind_since).toISOString()}>
-                blind since {formatClock(alert.blind_since)}
+                blind since {formatMoment(alert.blind_since, Date.now(), false)}
               </time>
             </span>
           ) : null}

@@ -25,15 +25,15 @@ import { useChannelSettings } from './useChannelSettings';
 import type { AlertFormProps } from './AlertForm';
 
 /**
- * The alert form's state and its save. Decisions (what an edit changes, what is sent, how errors read) are the
- * pure functions of form-edits, form-model and form-submit; this hook only holds their results and calls the API.
- */
-/**
  * Prefills already put into a form. The new-alert form remounts when its tab comes back, with the same prefill
  * still held by the dashboard: that one was used and the trader may have changed the draft since.
  */
 const usedPrefills = new WeakSet<AlertPrefill>();
 
+/**
+ * The alert form's state and its save. Decisions (what an edit changes, what is sent, how errors read) are the
+ * pure functions of form-edits, form-model and form-submit; this hook only holds their results and calls the API.
+ */
 export function useAlertForm({ api, alerts, defaultSymbol, editing, onDone, prefill }: AlertFormProps, idBase: string) {
   // The alert as it was when editing began: the PATCH carries what the user changed since, nothing else.
   const [original] = useState<EditedAlert | null>(() =>
@@ -44,7 +44,8 @@ export function useAlertForm({ api, alerts, defaultSymbol, editing, onDone, pref
     const initial = initialFormState(defaultSymbol);
     return prefill && !usedPrefills.has(prefill) ? withPrefill(initial, prefill) : initial;
   });
-  const [symbolTouched, setSymbolTouched] = useState(false);
+  // A level picked on one symbol's chart stays on that symbol when the trader selects another.
+  const [symbolTouched, setSymbolTouched] = useState(() => !original && Boolean(prefill && !usedPrefills.has(prefill)));
   const [seenDefault, setSeenDefault] = useState(defaultSymbol);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -63,6 +64,7 @@ export function useAlertForm({ api, alerts, defaultSymbol, editing, onDone, pref
   if (prefill !== seenPrefill) {
     setSeenPrefill(prefill);
     if (prefill && !original) {
+      setSymbolTouched(true);
       setState((s) => withPrefill(s, prefill));
       setSuccess(null);
       setErrors((current) => clearErrors(current, errorPathsFor(prefillEdit(prefill))));

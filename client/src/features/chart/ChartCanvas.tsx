@@ -12,7 +12,7 @@ import {
 } from 'recharts';
 import { formatNumber, type Candle } from '@tickwatch/shared';
 import type { ChartMarker } from '../../chart-markers';
-import { formatChange, formatClock } from '../../format';
+import { formatChange, formatClock, formatMoment } from '../../format';
 import { PANE_MARGIN, PRICE_AXIS_WIDTH } from './chart-frame';
 import { barAt, linearScale, type PlotArea, type Scale } from './chart-scale';
 import { ChartOverlay } from './ChartOverlay';
@@ -163,7 +163,7 @@ export const ChartCanvas = memo(function ChartCanvas({
           ) : null}
           {frame.visible.length === 0 ? (
             <p className="chart-pane-note chart-muted" data-testid="chart-empty">
-              No trades in this range yet
+              No trades in this range
             </p>
           ) : null}
         </div>
@@ -378,15 +378,10 @@ const VolumePane = memo(function VolumePane({
 /** TradingView's legend: the hovered bar's open, high, low, close, change and volume, else the newest bar's. */
 function OhlcvLegend({ bar, previous, intervalMs }: { bar: Candle; previous: Candle | undefined; intervalMs: number }) {
   const change = formatChange(bar.close, previous?.close ?? bar.open);
-  const sameDay = new Date(bar.start).toDateString() === new Date().toDateString();
-  const day = sameDay ? '' : `${new Date(bar.start).toLocaleDateString('en-GB', { day: 'numeric', month: 'short' })} `;
   const value = `chart-ohlcv-value chart-${direction(bar)}`;
   return (
     <div className="chart-ohlcv" data-testid="chart-ohlcv" data-start={bar.start}>
-      <span className="chart-ohlcv-time">
-        {day}
-        {formatClock(bar.start, intervalMs < 60_000)}
-      </span>
+      <span className="chart-ohlcv-time">{formatMoment(bar.start, Date.now(), intervalMs < 60_000)}</span>
       <span>
         O <span className={value}>{formatNumber(bar.open)}</span>
       </span>

@@ -47,8 +47,8 @@ describe('ChartOverlay: moving an alert level', () => {
     const handle = screen.getByRole('slider', { name: /AAPL last price above 231.00/ });
     expect(handle.getAttribute('aria-valuenow')).toBe('231');
     handle.focus();
-    await user.keyboard('{ArrowUp}{ArrowUp}');
-    const moved = 231 + 2 * axis.step;
+    await user.keyboard('{ArrowDown}{ArrowDown}');
+    const moved = 231 - 2 * axis.step;
     expect(handle.dataset.price).toBe(String(moved));
     expect(onMoveLevel).not.toHaveBeenCalled();
 
@@ -59,6 +59,16 @@ describe('ChartOverlay: moving an alert level', () => {
     expect(onMoveLevel).toHaveBeenCalledWith('a1', { condition: { threshold: moved } });
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(document.activeElement).toBe(handle);
+  });
+
+  it('keeps a level moved by keys on the price axis, so its focused handle stays in view', async () => {
+    const { user } = renderOverlay();
+    const handle = screen.getByRole('slider', { name: /AAPL last price above 231.00/ });
+    handle.focus();
+    for (let i = 0; i < 20; i++) await user.keyboard('{ArrowUp}');
+    const top = Number(handle.dataset.price);
+    expect(top).toBeLessThanOrEqual(axis.domain[1]);
+    expect(top).toBeGreaterThan(axis.domain[1] - axis.step);
   });
 
   it('says plainly why a move failed, and Cancel puts the line back', async () => {

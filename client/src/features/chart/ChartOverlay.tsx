@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { formatNumber } from '@tickwatch/shared';
+import { describeApiError } from '../../api/http';
 import type { MoveLevel } from './ChartCanvas';
 import { PRICE_AXIS_WIDTH } from './chart-frame';
 import type { PlotArea, Scale } from './chart-scale';
@@ -62,10 +63,12 @@ export function ChartOverlay({
     return snapPrice(y.invert(clampY(event.clientY - top)), axis);
   };
 
+  // Arrow keys stay on the axis, so the focused handle never leaves the plot.
   const stepKey = (event: KeyboardEvent, price: number, apply: (price: number) => void) => {
     if (event.key !== 'ArrowUp' && event.key !== 'ArrowDown') return false;
     event.preventDefault();
-    apply(snapPrice(price + (event.key === 'ArrowUp' ? axis.step : -axis.step), axis));
+    const next = price + (event.key === 'ArrowUp' ? axis.step : -axis.step);
+    apply(snapPrice(Math.min(axis.domain[1], Math.max(axis.domain[0], next)), axis));
     return true;
   };
 
@@ -89,6 +92,9 @@ export function ChartOverlay({
         event.currentTarget.releasePointerCapture(event.pointerId);
         settle(current.price);
       },
+      // The pointer was taken away mid-drag (a system gesture, the window lost focus): the line goes back.
+      // It also follows a release on pointer-up, after that has asked to confirm: only an unsettled drag is undone.
+      onLostPointerCapture: () => setMove((m) => (m?.key === level.key && !m.confirming ? null : m)),
       onKeyDown: (event: KeyboardEvent<HTMLDivElement>) => {
         if (current?.saving) return;
         const price = current?.price ?? level.value;
@@ -126,8 +132,7 @@ export function ChartOverlay({
       await onMoveLevel(moving.alertId, levelPatch(moving, move.price));
       finish(move.key);
     } catch (err) {
-      const message = err instanceof Error ? err.message : 'the request failed';
-      setMove({ ...move, saving: false, error: `Could not move the alert: ${message}` });
+      setMove({ ...move, saving: false, error: `Could not move the alert: ${describeApiError(err)}` });
     }
   };
 

@@ -44,15 +44,12 @@ export function IndicatorPane({
   xDomain: [number, number];
   intervalMs: number;
 }) {
-  // `alerts` is a new array on every parent render: keep the studies stable while their content is.
-  const current = indicatorStudies(alerts, symbol);
-  const signature = JSON.stringify(current);
-  const [studies, setStudies] = useState({ signature, list: current });
-  if (studies.signature !== signature) setStudies({ signature, list: current });
-  if (studies.list.length === 0) return null;
+  // The dashboard keeps `alerts` one array until they change, so the panes skip the ticks in between.
+  const studies = useMemo(() => indicatorStudies(alerts, symbol), [alerts, symbol]);
+  if (studies.length === 0) return null;
   return (
     <div className="chart-ind">
-      {studies.list.map((study) => (
+      {studies.map((study) => (
         <StudyPane
           key={study.key}
           api={api}

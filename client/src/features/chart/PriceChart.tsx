@@ -168,11 +168,8 @@ export function PriceChart({
   const alertAtPrice = useCallback((price: number) => callbacks.current.onAlertAtPrice?.(symbol, price), [symbol]);
   const moveLevel = useCallback<MoveLevel>((alertId, patch) => callbacks.current.onMoveLevel!(alertId, patch), []);
 
-  // `alerts` is a new array on every parent render: keep the levels stable while their content is.
-  const currentLevels = alertLevels(alerts);
-  const signature = currentLevels.map((l) => `${l.key}:${l.value}:${l.label}`).join('|');
-  const [levels, setLevels] = useState({ signature, list: currentLevels });
-  if (levels.signature !== signature) setLevels({ signature, list: currentLevels });
+  // The dashboard keeps `alerts` one array until they change, so the memoised canvas skips the ticks in between.
+  const levels = useMemo(() => alertLevels(alerts), [alerts]);
 
   const lastPrice = live?.symbol === symbol ? live.price : (candles.at(-1)?.close ?? null);
   const firstOpen = candles[0]?.open;
@@ -246,13 +243,13 @@ export function PriceChart({
           </div>
         ) : candles.length === 0 ? (
           <p className="chart-message chart-muted" data-testid="chart-empty">
-            No trades in this range yet
+            No trades in this range
           </p>
         ) : (
           <ChartCanvas
             symbol={symbol}
             candles={candles}
-            levels={levels.list}
+            levels={levels}
             markers={markers}
             xDomain={xDomain}
             intervalMs={intervalMs}

@@ -25,7 +25,7 @@ export type ChartRange = (typeof CHART_RANGES)[number]['label'];
 export const rangeSpec = (label: ChartRange): RangeSpec => CHART_RANGES.find((r) => r.label === label)!;
 
 /** Bars of `interval` in `range`, the current one included. */
-export const barsIn = (range: ChartRange, interval: ChartInterval) =>
+const barsIn = (range: ChartRange, interval: ChartInterval) =>
   Math.ceil(rangeSpec(range).spanMs / CANDLE_INTERVAL_MS[interval]);
 
 /**

@@ -13,6 +13,7 @@ import {
   type IndicatorInterval,
 } from '@tickwatch/shared';
 import { EMA, RSI, SMA } from 'trading-signals';
+import { splitByReach } from './levels';
 
 /** Indicators drawn in a pane of their own: those compared with a threshold on a scale of their own. */
 export type PaneIndicator = 'rsi' | 'macd';
@@ -198,9 +199,5 @@ export function splitPaneLevels(
   levels: readonly IndicatorLevel[],
   [low, high]: [number, number],
 ): { near: IndicatorLevel[]; far: IndicatorLevel[] } {
-  const pad = high - low;
-  const near: IndicatorLevel[] = [];
-  const far: IndicatorLevel[] = [];
-  for (const level of levels) (level.value >= low - pad && level.value <= high + pad ? near : far).push(level);
-  return { near, far };
+  return splitByReach(levels, low, high, high - low);
 }

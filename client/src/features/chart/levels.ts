@@ -50,9 +50,18 @@ export function splitLevels(
   low: number,
   high: number,
 ): { near: AlertLevel[]; far: AlertLevel[] } {
-  const pad = Math.max((high - low) / 2, Math.abs(high) * 0.02);
-  const near: AlertLevel[] = [];
-  const far: AlertLevel[] = [];
+  return splitByReach(levels, low, high, Math.max((high - low) / 2, Math.abs(high) * 0.02));
+}
+
+/** Levels within `pad` of [low, high], and the rest: the split every pane makes before drawing level lines. */
+export function splitByReach<T extends { value: number }>(
+  levels: readonly T[],
+  low: number,
+  high: number,
+  pad: number,
+): { near: T[]; far: T[] } {
+  const near: T[] = [];
+  const far: T[] = [];
   for (const level of levels) (level.value >= low - pad && level.value <= high + pad ? near : far).push(level);
   return { near, far };
 }

@@ -1,4 +1,4 @@
-import { formatClock } from '../../format';
+import { formatClock, formatDay } from '../../format';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -23,7 +23,5 @@ export function timeTicks(from: number, to: number, maxCount: number): number[] 
 /** A time label: the clock time, or the day where a new one begins. */
 export function formatTimeTick(ms: number): string {
   const d = new Date(ms);
-  if (d.getHours() === 0 && d.getMinutes() === 0)
-    return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short' });
-  return formatClock(ms);
+  return d.getHours() === 0 && d.getMinutes() === 0 ? formatDay(ms) : formatClock(ms);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NotificationRecord } from '@tickwatch/shared';
-import { addFire, unexpired } from './toast-stack';
+import { addFire, unexpired, untilFirstExpiry } from './toast-stack';
 
 const fire = (id: string, alertId: string, triggeredAt: number, price: number): NotificationRecord => ({
   notification_id: id,
@@ -56,5 +56,13 @@ describe('toast stack', () => {
     stack = addFire(stack, fire('n2', 'a1', 2_000, 102), 6_000, 5);
     expect(unexpired(stack, 9_000, 8_000)).toHaveLength(1);
     expect(unexpired(stack, 14_000, 8_000)).toHaveLength(0);
+  });
+
+  it('keeps the same stack while none has expired, and says when the first one will', () => {
+    let stack = addFire([], fire('n1', 'a1', 1_000, 101), 0, 5);
+    stack = addFire(stack, fire('n2', 'a2', 2_000, 102), 3_000, 5);
+    expect(unexpired(stack, 7_000, 8_000)).toBe(stack);
+    expect(untilFirstExpiry(stack, 7_000, 8_000)).toBe(1_000);
+    expect(untilFirstExpiry(stack, 9_000, 8_000)).toBe(0);
   });
 });

@@ -25,5 +25,12 @@ export function addFire(toasts: readonly Toast[], record: NotificationRecord, no
 }
 
 /** The toasts still within `lifetimeMs` of their latest fire. */
-export const unexpired = (toasts: readonly Toast[], now: number, lifetimeMs: number): Toast[] =>
-  toasts.filter((t) => now - t.shownAt < lifetimeMs);
+/** The toasts still within their lifetime: the same array when none has expired, so nothing renders again. */
+export function unexpired(toasts: Toast[], now: number, lifetimeMs: number): Toast[] {
+  const kept = toasts.filter((t) => now - t.shownAt < lifetimeMs);
+  return kept.length === toasts.length ? toasts : kept;
+}
+
+/** Milliseconds until the first of `toasts` expires. */
+export const untilFirstExpiry = (toasts: readonly Toast[], now: number, lifetimeMs: number): number =>
+  Math.max(0, Math.min(...toasts.map((t) => t.shownAt)) + lifetimeMs - now);

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { MAX_REPLAY, type NotificationRecord } from '@tickwatch/shared';
 import type { Api } from '../../api/http';
 import type { TickwatchSocket } from '../../api/socket';
-import { addFire, unexpired, type Toast } from './toast-stack';
+import { addFire, unexpired, untilFirstExpiry, type Toast } from './toast-stack';
 
 export type { Toast } from './toast-stack';
 
@@ -94,7 +94,11 @@ export function useNotifications(
 
   useEffect(() => {
     if (toasts.length === 0) return;
-    const timer = setTimeout(() => setToasts((current) => unexpired(current, Date.now(), TOAST_MS)), 1000);
+    const timer = setTimeout(
+      () => setToasts((current) => unexpired(current, Date.now(), TOAST_MS)),
+      // A little past the expiry: a timer firing a hair early would find nothing to drop and set no new timer.
+      untilFirstExpiry(toasts, Date.now(), TOAST_MS) + 50,
+    );
     return () => clearTimeout(timer);
   }, [toasts]);
 

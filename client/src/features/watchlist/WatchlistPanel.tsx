@@ -1,9 +1,12 @@
 import { useEffect, useRef, useState, type FormEvent, type MouseEvent } from 'react';
 import { MAX_WATCHLIST, describeHealth, formatNumber, symbolSchema, type SymbolHealthState } from '@tickwatch/shared';
-import { formatChange, formatClock, type Direction } from '../../format';
+import { formatChange, formatClock, formatMoment, type Direction } from '../../format';
 import type { PriceRow, WatchlistState } from './useWatchlist';
 import { addedNote, awaitingFirstTrade } from './watchlist-wording';
 import './watchlist.css';
+
+/** "quiet since 10:42" today, "quiet since Nov 28 15:58" for an older moment. */
+const sinceMoment = (ms: number) => formatMoment(ms, Date.now(), false);
 
 /** What each feed-health state means, for the badge's tooltip. */
 const HEALTH_TITLES: Record<SymbolHealthState, string> = {
@@ -67,7 +70,7 @@ export function WatchlistPanel({
     setAdding(true);
     try {
       const [health] = await Promise.all([watchlist.check(parsed.data), watchlist.add(parsed.data)]);
-      const text = health ? addedNote(health, formatClock) : null;
+      const text = health ? addedNote(health, sinceMoment) : null;
       if (text) setNote({ symbol: parsed.data, text });
       setInput('');
     } catch {
@@ -244,7 +247,7 @@ function WatchRow({
             data-state={health.state}
             title={HEALTH_TITLES[health.state]}
           >
-            {describeHealth(health, formatClock)}
+            {describeHealth(health, sinceMoment)}
           </span>
         ) : null}
       </th>
