@@ -133,9 +133,9 @@ test.describe('at 1440×900', () => {
     expect(stack.x + stack.width).toBeLessThanOrEqual(side.x);
     expect(stack.x).toBeGreaterThan(chart.x + chart.width / 2);
     expect(stack.y).toBeGreaterThan(DESKTOP.height / 2);
-    // Left of the price axis (its last 64 px): its price tags and the "alert at price" button stay clear.
-    const pricePane = await boxOf(page.getByTestId('chart-price-pane'));
-    expect(stack.x + stack.width).toBeLessThanOrEqual(pricePane.x + pricePane.width - 64);
+    // Left of the price axis (the chart's last 64 px): its price tags and the "alert at price" button stay clear.
+    const priceChart = await boxOf(page.getByTestId('price-chart'));
+    expect(stack.x + stack.width).toBeLessThanOrEqual(priceChart.x + priceChart.width - 64);
     await page.screenshot({ path: `${SCREENSHOTS}/shell-toasts-1440.png` });
 
     await toastB.getByTestId('toast-dismiss').click();
