@@ -4,6 +4,7 @@ export * from './bars.js';
 export * from './events.js';
 export * from './feed-health.js';
 export * from './indicators.js';
+export * from './moving-averages.js';
 export * from './numbers.js';
 export * from './preview.js';
 export * from './templates.js';

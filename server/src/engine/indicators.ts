@@ -1,11 +1,13 @@
 import {
   INDICATOR_DEFAULTS,
+  SeededEma,
+  SeededMacd,
   comparesPrice,
   indicatorSettings,
   type IndicatorCondition,
   type IndicatorInterval,
 } from '@tickwatch/shared';
-import { BollingerBands, EMA, RSI, SMA, VWAP } from 'trading-signals';
+import { BollingerBands, RSI, SMA, VWAP } from 'trading-signals';
 import { BarSeries } from '../market/bar-series.js';
 import { TradingDayClock } from '../market/trading-day.js';
 
@@ -35,55 +37,19 @@ function comparison(condition: IndicatorCondition): Comparison {
   return (indicator) => ({ value: indicator, level });
 }
 
-/**
- * An EMA seeded with the SMA of its first `period` inputs, as StockCharts, TradingView and TA-Lib compute it.
- * trading-signals' EMA seeds with the first input instead, which keeps it off the published values for dozens of
- * bars — longer than the stored ticks can warm it up for the slower intervals.
- */
-class SeededEma implements CloseStudy {
-  private readonly seed: SMA;
-  private readonly ema: EMA;
-  private inputs = 0;
-
-  constructor(readonly requiredBars: number) {
-    this.seed = new SMA(requiredBars);
-    this.ema = new EMA(requiredBars);
-  }
-
-  update(value: number, replace: boolean): number | null {
-    if (!replace) this.inputs += 1;
-    if (this.inputs > this.requiredBars) return this.ema.update(value, replace);
-    const seed = this.seed.update(value, replace);
-    // trading-signals' EMA takes its first input as its value, so feeding it the SMA seeds it.
-    return seed === null ? null : this.ema.update(seed, replace);
-  }
+/** The seeded EMA as a study of bar closes. */
+function emaStudy(period: number): CloseStudy {
+  const ema = new SeededEma(period);
+  return { requiredBars: period, update: (close, replace) => ema.update(close, replace) };
 }
 
-/**
- * The MACD histogram (MACD line − signal line) from seeded EMAs, so it matches charting platforms; the signal
- * line starts with the first MACD value, when the slow EMA has its seed.
- */
-class MacdHistogram implements CloseStudy {
-  readonly requiredBars: number;
-  private readonly fast: SeededEma;
-  private readonly slow: SeededEma;
-  private readonly signal: SeededEma;
-
-  constructor(fast: number, slow: number, signal: number) {
-    this.fast = new SeededEma(fast);
-    this.slow = new SeededEma(slow);
-    this.signal = new SeededEma(signal);
-    this.requiredBars = Math.max(fast, slow) + signal - 1;
-  }
-
-  update(close: number, replace: boolean): number | null {
-    const fast = this.fast.update(close, replace);
-    const slow = this.slow.update(close, replace);
-    if (fast === null || slow === null) return null;
-    const macd = fast - slow;
-    const signal = this.signal.update(macd, replace);
-    return signal === null ? null : macd - signal;
-  }
+/** The MACD histogram (MACD line − signal line) as a study of bar closes. */
+function macdStudy(fast: number, slow: number, signal: number): CloseStudy {
+  const macd = new SeededMacd(fast, slow, signal);
+  return {
+    requiredBars: macd.requiredBars,
+    update: (close, replace) => macd.update(close, replace)?.histogram ?? null,
+  };
 }
 
 function librarySeries(indicator: SMA | RSI): CloseStudy {
@@ -174,17 +140,12 @@ export function createIndicatorTracker(condition: IndicatorCondition, clock = ne
     case 'sma':
       return closeTracker(interval, clock, librarySeries(new SMA(period)), compare);
     case 'ema':
-      return closeTracker(interval, clock, new SeededEma(period), compare);
+      return closeTracker(interval, clock, emaStudy(period), compare);
     case 'rsi':
       if (condition.threshold === undefined) throw new RangeError('RSI conditions need a threshold');
       return closeTracker(interval, clock, librarySeries(new RSI(period)), compare);
     case 'macd':
-      return closeTracker(
-        interval,
-        clock,
-        new MacdHistogram(settings.fastPeriod, period, settings.signalPeriod),
-        compare,
-      );
+      return closeTracker(interval, clock, macdStudy(settings.fastPeriod, period, settings.signalPeriod), compare);
     case 'bollinger':
       return closeTracker(interval, clock, bollingerBand(condition, period, settings.stdDev), compare);
     case 'vwap':

@@ -1,6 +1,7 @@
 import {
   CANDLE_INTERVAL_MS,
   INDICATOR_LABELS,
+  SeededMacd,
   OPERATOR_LABELS,
   barStart,
   formatNumber,
@@ -12,7 +13,7 @@ import {
   type IndicatorCondition,
   type IndicatorInterval,
 } from '@tickwatch/shared';
-import { EMA, RSI, SMA } from 'trading-signals';
+import { RSI } from 'trading-signals';
 import { splitByReach } from './levels';
 
 /** Indicators drawn in a pane of their own: those compared with a threshold on a scale of their own. */
@@ -89,7 +90,9 @@ function newStudy(
     fastPeriod,
     signalPeriod,
     name: rsi ? indicatorName(condition) : `MACD(${fastPeriod}, ${period}, ${signalPeriod}, ${condition.interval})`,
-    requiredBars: rsi ? new RSI(period).getRequiredInputs() : Math.max(fastPeriod, period) + signalPeriod - 1,
+    requiredBars: rsi
+      ? new RSI(period).getRequiredInputs()
+      : new SeededMacd(fastPeriod, period, signalPeriod).requiredBars,
     levels: [],
     note: null,
   };
@@ -147,35 +150,13 @@ export function rsiSeries(bars: readonly BarClose[], period: number): RsiPoint[]
   return points;
 }
 
-/**
- * An EMA seeded with the SMA of its first `period` inputs, as the engine computes it (server/src/engine/
- * indicators.ts, `SeededEma`): trading-signals' EMA seeds with its first input, which charting platforms do not.
- */
-function seededEma(period: number): (value: number) => number | null {
-  const seed = new SMA(period);
-  const ema = new EMA(period);
-  let inputs = 0;
-  return (value) => {
-    inputs += 1;
-    if (inputs > period) return ema.update(value, false);
-    const first = seed.update(value, false);
-    return first === null ? null : ema.update(first, false);
-  };
-}
-
 /** MACD line, signal line and histogram of each bar's close, from the first bar with a signal line. */
 export function macdSeries(bars: readonly BarClose[], fast: number, slow: number, signal: number): MacdPoint[] {
-  const fastEma = seededEma(fast);
-  const slowEma = seededEma(slow);
-  const signalEma = seededEma(signal);
+  const study = new SeededMacd(fast, slow, signal);
   const points: MacdPoint[] = [];
   for (const bar of bars) {
-    const f = fastEma(bar.close);
-    const s = slowEma(bar.close);
-    if (f === null || s === null) continue;
-    const macd = f - s;
-    const line = signalEma(macd);
-    if (line !== null) points.push({ start: bar.start, macd, signal: line, histogram: macd - line });
+    const value = study.update(bar.close);
+    if (value) points.push({ start: bar.start, ...value });
   }
   return points;
 }
