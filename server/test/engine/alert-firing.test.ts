@@ -7,7 +7,7 @@ import { AlertsRepository } from '../../src/store/alerts-repository.js';
 import { createDynamoClients } from '../../src/store/client.js';
 import { NotificationsRepository } from '../../src/store/notifications-repository.js';
 import { TicksRepository } from '../../src/store/ticks-repository.js';
-import { eventually, silentLog, startTestServer, type TestServer } from '../support/harness.js';
+import { eventually, restartedEngine, silentLog, startTestServer, type TestServer } from '../support/harness.js';
 import { priceAlert, signIn, type TestUser } from '../support/users.js';
 
 /** A cursor pointing just past the oldest record, i.e. below any `from` inside the listing. */
@@ -212,15 +212,7 @@ describe(`alert firing on ${inject('dynamoKind')}`, () => {
     await notifications.writeOnce(pending);
     // The recovery path runs the same idempotent write again.
     await notifications.writeOnce(pending);
-    const engine = new AlertEngine({
-      alerts,
-      notifications,
-      ticks: new TicksRepository(server.store.clients.doc, server.store.tables.ticks),
-      market: new MarketState(),
-      log: silentLog,
-    });
-    await engine.load([]);
-    await engine.idle();
+    const engine = await restartedEngine(server, alerts, notifications);
     expect((await user.notifications()).items).toHaveLength(1);
     expect((await alerts.get(alert.alert_id))!.pending_notification).toBeUndefined();
     expect(claimed.trigger_count).toBe(1);

@@ -2,13 +2,10 @@ import crypto from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Alert, NotificationRecord } from '@tickwatch/shared';
-import { AlertEngine } from '../../src/engine/alert-engine.js';
-import { MarketState } from '../../src/market/market-state.js';
 import { AlertsRepository, type PendingNotification } from '../../src/store/alerts-repository.js';
 import { NotificationsRepository } from '../../src/store/notifications-repository.js';
-import { TicksRepository } from '../../src/store/ticks-repository.js';
 import { FakeSmtp, parseMessage } from '../support/fake-smtp.js';
-import { eventually, silentLog, startTestServer, type TestServer } from '../support/harness.js';
+import { eventually, restartedEngine, startTestServer, type TestServer } from '../support/harness.js';
 import { connectClient, type ConnectedClient } from '../support/sockets.js';
 import { priceAlert, signIn, type TestUser } from '../support/users.js';
 
@@ -191,15 +188,7 @@ describe(`fires that explain themselves, and message templates, on ${inject('dyn
       pending,
     });
     // A second engine on the same tables starts as the next run would, and finishes the parked record.
-    const engine = new AlertEngine({
-      alerts,
-      notifications,
-      ticks: new TicksRepository(server.store.clients.doc, server.store.tables.ticks),
-      market: new MarketState(),
-      log: silentLog,
-    });
-    await engine.load([]);
-    await engine.idle();
+    const engine = await restartedEngine(server, alerts, notifications);
     await engine.close();
     const [record] = await historyOf(user, 'EVP');
     expect(record?.notification_id).toBe(pending.notification_id);

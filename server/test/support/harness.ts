@@ -3,8 +3,13 @@ import { inject } from 'vitest';
 import { pino } from 'pino';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import { AlertEngine } from '../../src/engine/alert-engine.js';
 import type { Logger } from '../../src/log.js';
+import { MarketState } from '../../src/market/market-state.js';
+import type { AlertsRepository } from '../../src/store/alerts-repository.js';
+import type { NotificationsRepository } from '../../src/store/notifications-repository.js';
 import { openStore, type OpenStore } from '../../src/store/open-store.js';
+import { TicksRepository } from '../../src/store/ticks-repository.js';
 
 export const INGEST_KEY = 'test-ingest-key-0123456789';
 export const silentLog = pino({ level: 'silent' });
@@ -71,6 +76,27 @@ export async function startTestServer(
 }
 
 /** Polls until `check` stops throwing, for effects that happen asynchronously (stored ticks, pushed events). */
+/**
+ * A second engine on the test server's tables, started as the next run would: its load finishes the fires a crash
+ * left parked on their alerts. Close it when done.
+ */
+export async function restartedEngine(
+  server: TestServer,
+  alerts: AlertsRepository,
+  notifications: NotificationsRepository,
+): Promise<AlertEngine> {
+  const engine = new AlertEngine({
+    alerts,
+    notifications,
+    ticks: new TicksRepository(server.store.clients.doc, server.store.tables.ticks),
+    market: new MarketState(),
+    log: silentLog,
+  });
+  await engine.load([]);
+  await engine.idle();
+  return engine;
+}
+
 export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 5000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

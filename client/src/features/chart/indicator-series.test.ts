@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALERT_OPTION_DEFAULTS, barStart, type Alert, type Candle, type IndicatorCondition } from '@tickwatch/shared';
+import { barStart, type Alert, type Candle, type IndicatorCondition } from '@tickwatch/shared';
 // The engine's own tracker: the pane must show the numbers the alerts are compared with, not a look-alike.
 import { createIndicatorTracker } from '../../../../server/src/engine/indicators';
 import {
@@ -11,6 +11,7 @@ import {
   splitPaneLevels,
   type BarClose,
 } from './indicator-series';
+import { STORED_ALERT } from './alert-fixture';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 2, 2, 14, 30);
@@ -113,21 +114,8 @@ describe('indicator series', () => {
   });
 });
 
-const base = {
-  user_id: 'alice',
-  symbol: 'AAPL',
-  ...ALERT_OPTION_DEFAULTS,
-  created_at: 1,
-  updated_at: 1,
-  last_triggered: null,
-  trigger_count: 0,
-  state: 'armed',
-  status_note: null,
-  blind_since: null,
-} as const;
-
 function indicatorAlert(id: string, condition: IndicatorCondition, extra: Partial<Alert> = {}): Alert {
-  return { ...base, alert_id: id, condition_type: 'indicator', condition, ...extra } as Alert;
+  return { ...STORED_ALERT, alert_id: id, condition_type: 'indicator', condition, ...extra } as Alert;
 }
 
 describe('indicatorStudies', () => {

@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ALERT_OPTION_DEFAULTS, type Alert } from '@tickwatch/shared';
+import type { Alert } from '@tickwatch/shared';
 import { alertLevels, levelPatch, splitLevels, type AlertLevel } from './levels';
-
-const base = {
-  alert_id: 'a1',
-  user_id: 'alice',
-  symbol: 'AAPL',
-  ...ALERT_OPTION_DEFAULTS,
-  created_at: 1,
-  updated_at: 1,
-  last_triggered: null,
-  trigger_count: 0,
-  state: 'armed',
-  status_note: null,
-  blind_since: null,
-} as const;
+import { STORED_ALERT } from './alert-fixture';
 
 function priceAlert(operator: '>' | '<=' | 'crosses_below', threshold: number, id = 'a1'): Alert {
   return {
-    ...base,
+    ...STORED_ALERT,
     alert_id: id,
     condition_type: 'price_threshold',
     condition: { operator, threshold, price_type: 'close' },
@@ -41,12 +28,12 @@ describe('alertLevels', () => {
 
   it('skips indicator and fundamental alerts', () => {
     const rsi: Alert = {
-      ...base,
+      ...STORED_ALERT,
       condition_type: 'indicator',
       condition: { indicator: 'rsi', interval: '1m', operator: '>', threshold: 70 },
     };
     const pe: Alert = {
-      ...base,
+      ...STORED_ALERT,
       condition_type: 'fundamental',
       condition: { metric: 'pe_ratio', operator: '<', threshold: 15 },
     };
@@ -55,13 +42,13 @@ describe('alertLevels', () => {
 
   it('draws both bounds of a price channel, each its own field, and skips price moves', () => {
     const channel: Alert = {
-      ...base,
+      ...STORED_ALERT,
       alert_id: 'c1',
       condition_type: 'price_channel',
       condition: { event: 'enters', lower: 195, upper: 200 },
     };
     const move: Alert = {
-      ...base,
+      ...STORED_ALERT,
       condition_type: 'price_move',
       condition: { direction: 'up', amount: 2, unit: 'percent', window_minutes: 15 },
     };
