@@ -170,7 +170,8 @@ async function main(): Promise<void> {
       server.app.pipeline.ingest(ticks.slice(i, i + 1000));
       ingestMs += performance.now() - started;
     }
-    while (server.app.pipeline.stats().written < TICKS) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Stored items are seconds, not ticks (TICK_STORE=seconds): done when nothing is left queued, open seconds included.
+    while (server.app.pipeline.stats().queued > 0) await new Promise((resolve) => setTimeout(resolve, 50));
     console.log(`seeded through the pipeline in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
     // What the minute bars add to the tick path: the same ticks folded into a fresh MinuteBars, beside the whole
     // pipeline.ingest call (storage key, write queue, minute bars, market state, listeners).
