@@ -2,13 +2,18 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { pino } from 'pino';
 import { io } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents, Tick } from '@tickwatch/shared';
 import { createApp } from '../app.js';
 import { loadConfig } from '../config.js';
-import { serveEmbeddedStore } from '../store/embedded-store.js';
+import { serveEmbeddedStore, startEmbeddedStore } from '../store/embedded-store.js';
+import { createDynamoClients, inProcess } from '../store/client.js';
 import { openStore } from '../store/open-store.js';
+import { ensureTables } from '../store/provision.js';
+import { tableNames } from '../store/tables.js';
 import { BATCH_WRITE_LIMIT, TicksRepository, toTickItem } from '../store/ticks-repository.js';
 
 /**
@@ -22,7 +27,11 @@ import { BATCH_WRITE_LIMIT, TicksRepository, toTickItem } from '../store/ticks-r
  *  2. end to end: the same number of ticks POSTed to /api/ticks in batches, timed until the store acknowledged
  *     every write (the pipeline's own counter);
  *  3. latency (in-process only): ticks POSTed at a fixed rate while a Socket.IO client is subscribed; tick → socket
- *     p50/p99.
+ *     p50/p99;
+ *  4. item calls (in-process only): the fire path's kinds of call (a conditional put, a conditional update returning
+ *     the item, a consistent get) through lib-dynamodb's DynamoDBDocumentClient (the baseline, as the server sent
+ *     them before) and through our DocumentClient (store/document-client.ts), alternated in chunks so that both
+ *     meet the same machine.
  * CPU is the whole process's (user + system, LevelDB's threads included) over a part, divided by its calls or POSTs;
  * the client side of each POST is in it too, the same for both paths.
  */
@@ -89,6 +98,63 @@ async function storeCalls(storePath: StorePath, dataDir: string, ticks: number, 
   await opened.close();
   await target.close();
   return { ticksPerSecond: ticks / seconds, cpuMsPerCall: cpuMs / calls };
+}
+
+const ITEM_CALL_CHUNK = 300;
+const ITEM_CALL_ROUNDS = 10;
+
+/** CPU per item call through each client, the two alternated chunk by chunk after a round of warm-up each. */
+async function itemCalls(dataDir: string) {
+  const store = await startEmbeddedStore(dataDir);
+  const ours = createDynamoClients({ region: 'us-east-1', embedded: store.requestHandler });
+  const tables = tableNames('items_');
+  await ensureTables(ours.raw, tables, log);
+  // The same in-process settings without the middleware cache, which lib-dynamodb refuses.
+  const plain = new DynamoDBClient({ region: 'us-east-1', ...inProcess(store.requestHandler) });
+  const lib = DynamoDBDocumentClient.from(plain, { marshallOptions: { removeUndefinedValues: true } });
+  type Send = (command: PutCommand | UpdateCommand | GetCommand) => Promise<unknown>;
+  const clients: Record<'lib-dynamodb' | 'DocumentClient', Send> = {
+    'lib-dynamodb': (command) => lib.send(command as never),
+    DocumentClient: (command) => ours.doc.send(command as never),
+  };
+  const table = tables.notifications;
+  let n = 0;
+  const fireLike = async (send: Send) => {
+    const key = { user_id: 'bench', triggered_at: n++ };
+    await send(
+      new PutCommand({
+        TableName: table,
+        Item: { ...key, alert_id: 'a1', symbol: 'SYM0', current_price: 101.5, evidence: { price: 101.5, level: 100 } },
+        ConditionExpression: 'attribute_not_exists(triggered_at)',
+      }),
+    );
+    await send(
+      new UpdateCommand({
+        TableName: table,
+        Key: key,
+        UpdateExpression: 'SET delivery_status = :s',
+        ConditionExpression: 'attribute_exists(triggered_at)',
+        ExpressionAttributeValues: { ':s': 'sent' },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    await send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
+  };
+  const cpuMs = { 'lib-dynamodb': 0, DocumentClient: 0 };
+  for (let round = -1; round < ITEM_CALL_ROUNDS; round++) {
+    const order =
+      round % 2 === 0 ? (['lib-dynamodb', 'DocumentClient'] as const) : (['DocumentClient', 'lib-dynamodb'] as const);
+    for (const name of order) {
+      const cpu = process.cpuUsage();
+      for (let i = 0; i < ITEM_CALL_CHUNK; i++) await fireLike(clients[name]);
+      if (round >= 0) cpuMs[name] += cpuMsSince(cpu);
+    }
+  }
+  plain.destroy();
+  ours.raw.destroy();
+  await store.close();
+  const calls = ITEM_CALL_ROUNDS * ITEM_CALL_CHUNK * 3;
+  return { baseline: cpuMs['lib-dynamodb'] / calls, ours: cpuMs.DocumentClient / calls };
 }
 
 /** The real server on a free loopback port, its store reached by `storePath`, and a sender for POST /api/ticks. */
@@ -235,6 +301,7 @@ try {
     e2e: await throughput(server),
     l: await latency(server),
   }));
+  const items = await itemCalls(path.join(root, 'item-calls'));
 
   const rows: [string, number, number, number][] = [
     ['store: BatchWriteItem (25/call), ticks/s', rawLoopback.ticksPerSecond, rawInProcess.ticksPerSecond, 0],
@@ -257,6 +324,11 @@ try {
     `tick → socket latency, in-process, at ${l.achievedRate.toFixed(0)} ticks/s (target ${LATENCY_RATE}/s, ` +
       `${SYMBOLS.length} symbols, 1 client, unbatched): ` +
       `p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms (${l.received}/${l.sent} received)`,
+  );
+  console.log(
+    `item calls, in-process (conditional put, conditional update, get): CPU per call ` +
+      `${items.baseline.toFixed(3)} ms through lib-dynamodb's DynamoDBDocumentClient (baseline), ` +
+      `${items.ours.toFixed(3)} ms through DocumentClient (x${(items.ours / items.baseline).toFixed(2)})`,
   );
 } finally {
   await fs.rm(root, { recursive: true, force: true });

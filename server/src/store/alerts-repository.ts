@@ -1,13 +1,5 @@
 import crypto from 'node:crypto';
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
   ALERT_OPTION_FIELDS,
@@ -28,6 +20,7 @@ import {
 } from '@tickwatch/shared';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { pages } from './pages.js';
+import type { DocumentClient } from './document-client.js';
 
 /** A fire claimed in the alert item but not yet written to the history table (see docs/alerts.md). */
 export type PendingNotification = Omit<NotificationRecord, 'delivery_status' | 'message_id'>;
@@ -171,7 +164,7 @@ function validItems(
 
 export class AlertsRepository {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DocumentClient,
     private readonly table: string,
   ) {}
 

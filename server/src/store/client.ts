@@ -1,11 +1,12 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NoAuthSigner } from '@smithy/core';
 import type { DynaliteRequestHandler } from './dynalite-handler.js';
+import { DocumentClient } from './document-client.js';
 
 export interface DynamoClients {
   raw: DynamoDBClient;
-  doc: DynamoDBDocumentClient;
+  /** Item calls in plain values; shares `raw`'s middleware (the capacity meter included). */
+  doc: DocumentClient;
 }
 
 export interface DynamoClientOptions {
@@ -36,11 +37,10 @@ export function createDynamoClients(options: DynamoClientOptions): DynamoClients
     region: options.region,
     ...(options.embedded ? inProcess(options.embedded) : overHttp(options)),
     maxAttempts: options.maxAttempts ?? 5,
+    // Each kind of call resolves the middleware stack once, not on every call: all of it is added before the first.
+    cacheMiddleware: true,
   });
-  const doc = DynamoDBDocumentClient.from(raw, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  return { raw, doc };
+  return { raw, doc: new DocumentClient(raw) };
 }
 
 function overHttp(options: DynamoClientOptions): Partial<DynamoDBClientConfig> {
@@ -56,7 +56,7 @@ function overHttp(options: DynamoClientOptions): Partial<DynamoDBClientConfig> {
  * `NoAuthSigner`, as its STS and SSO clients use for their unsigned operations) in place of SigV4: there is nobody to
  * check a signature.
  */
-function inProcess(requestHandler: DynaliteRequestHandler): Partial<DynamoDBClientConfig> {
+export function inProcess(requestHandler: DynaliteRequestHandler): Partial<DynamoDBClientConfig> {
   return {
     requestHandler,
     httpAuthSchemes: [

@@ -52,8 +52,8 @@ export interface MeterOptions {
 
 /**
  * Asks DynamoDB for the capacity every call consumes (`ReturnConsumedCapacity: INDEXES`, so that index units are in
- * the total) and tells `listener`. Both the raw and the document client go through this, as the document client
- * shares the raw client's middleware stack.
+ * the total) and tells `listener`. The repositories' item calls go through this too: DocumentClient sends them on
+ * this client. Add it before the client's first call: the client caches its resolved middleware (`cacheMiddleware`).
  *
  * What the store does not report is computed by DynamoDB's billing rules:
  * - a conditional write that fails is billed like the write (at least 1 unit) but answers with an error, not with

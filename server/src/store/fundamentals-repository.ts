@@ -1,12 +1,13 @@
-import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Fundamentals } from '@tickwatch/shared';
+import type { DocumentClient } from './document-client.js';
 
 export type FundamentalsItem = Fundamentals & { symbol: string; updated_at: number };
 
 /** `symbol_fundamentals`, the one table beyond the seed: what fundamental conditions need besides the price. */
 export class FundamentalsRepository {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DocumentClient,
     private readonly table: string,
   ) {}
 

@@ -1,11 +1,4 @@
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
   DELIVERY_FAILURES,
@@ -19,6 +12,7 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { SLOTS_PER_MS, atSlot, slotOf, slotsOf } from './history-slots.js';
 import { UNDELIVERED_ATTRIBUTE, UNDELIVERED_INDEX } from './tables.js';
 import { pages } from './pages.js';
+import type { DocumentClient } from './document-client.js';
 
 const cursorSchema = z.object({ user_id: z.string(), triggered_at: z.number() });
 
@@ -32,7 +26,7 @@ export interface NotificationQuery {
 
 export class NotificationsRepository {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DocumentClient,
     private readonly table: string,
   ) {}
 

@@ -1,10 +1,4 @@
-import {
-  BatchWriteCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   SYMBOL_PATTERN,
   barStart,
@@ -22,6 +16,7 @@ import { isConditionFailure } from './alerts-repository.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { pages } from './pages.js';
 import { TICK_TTL_SECONDS } from './tables.js';
+import type { DocumentClient } from './document-client.js';
 
 const DELETE_RETRY = { baseMs: 100, maxMs: 2_000 };
 
@@ -183,7 +178,7 @@ export class TicksRepository {
   private readonly registering = new Map<string, { ttl: number; done: Promise<void> }>();
 
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DocumentClient,
     private readonly table: string,
     private readonly now: () => number = Date.now,
   ) {}

@@ -1,5 +1,6 @@
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChannelSettings, FeedAlertSettings } from '@tickwatch/shared';
+import type { DocumentClient } from './document-client.js';
 
 type ChannelTargets = Omit<ChannelSettings, 'webhook_secret_set'>;
 
@@ -14,7 +15,7 @@ export type UserSettingsItem = Partial<DeliveryTargets> & { user_id: string; upd
 /** `user_settings`, an extension to the seed: one item per user with their notification targets. */
 export class UserSettingsRepository {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: DocumentClient,
     private readonly table: string,
   ) {}
 
