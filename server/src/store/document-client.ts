@@ -48,7 +48,9 @@ export type DocumentCommand =
  * input; aws-sdk-js-v3 PR #7801 is open). That cost about 0.4 ms of CPU per call here, a third of a call to the
  * embedded store and half of one to an external store, paid three times by every alert fire. The values are
  * converted by util-dynamodb's `marshall`/`unmarshall`, with the options the document client was given before
- * (`removeUndefinedValues`), at the places lib-dynamodb converts them.
+ * (`removeUndefinedValues`), at the places lib-dynamodb converts them for the parameters the repositories use (keys,
+ * items, expression values, start and last-evaluated keys, batch requests); the legacy parameters (`Expected`,
+ * `KeyConditions`, `AttributeUpdates`, ...) and item collection metrics are not converted.
  */
 export class DocumentClient {
   constructor(private readonly client: DynamoDBClient) {}
