@@ -232,19 +232,16 @@ async function main(): Promise<void> {
       baseline.push((await measure(() => baselineCandles(server.app.ticks, from, to, 60_000))).sample);
     }
     // The store's window moves on every second, so the check starts a minute inside it, where both answers see
-    // the same ticks; a start inside a minute makes the endpoint read that minute's stored ticks too.
-    const { to } = lastDay();
-    const from = to - DAY_MS + 60_000 + 12_345;
-    const gotC = await getCandles(url, from, to);
-    const baseC = await baselineCandles(server.app.ticks, from, to, 60_000);
-    const same = isDeepStrictEqual(gotC, baseC);
-    if (!same) {
-      console.log('lengths', gotC.length, baseC.length);
-      for (let i = 0; i < Math.max(gotC.length, baseC.length); i++)
-        if (!isDeepStrictEqual(gotC[i], baseC[i])) {
-          console.log(i, JSON.stringify(gotC[i]), JSON.stringify(baseC[i]));
-        }
-    }
+    // the same ticks; a start inside a minute makes the endpoint read that minute's stored ticks too. Both ends are
+    // whole seconds, as the endpoint widens them to (a stored second cannot be split).
+    const to = barStart(lastDay().to, 1000) + 999;
+    const from = barStart(to - DAY_MS + 60_000 + 12_345, 1000);
+    const answered = await getCandles(url, from, to);
+    const folded = await baselineCandles(server.app.ticks, from, to, 60_000);
+    const same = isDeepStrictEqual(answered, folded);
+    const firstDifference = Array.from({ length: Math.max(answered.length, folded.length) }, (_, i) => i).find(
+      (i) => !isDeepStrictEqual(answered[i], folded[i]),
+    );
 
     // The pass alone: the same stored day read into fresh minute bars, with the server idle.
     await settle();
@@ -312,7 +309,13 @@ async function main(): Promise<void> {
         ? 'same candles: the warm answer equals the baseline fold for the same range'
         : 'FAILED: the warm answer differs from the baseline fold for the same range',
     );
-    if (!same) process.exitCode = 1;
+    if (!same) {
+      console.log(
+        `${answered.length} candles answered, ${folded.length} folded; first difference at ${firstDifference}: ` +
+          `${JSON.stringify(answered[firstDifference!])} against ${JSON.stringify(folded[firstDifference!])}`,
+      );
+      process.exitCode = 1;
+    }
   } finally {
     await fs.rm(dataDir, { recursive: true, force: true });
   }
