@@ -37,6 +37,7 @@ import { FeedHealth } from './market/feed-health.js';
 import { MarketHours } from './market/market-hours.js';
 import { MarketState } from './market/market-state.js';
 import { MinuteBars } from './market/minute-bars.js';
+import { MinuteBarsWarmer, warmingOrder, type ReadStored } from './market/minute-bars-warmer.js';
 import { TradingDayClock } from './market/trading-day.js';
 import type { NotificationChannel } from './notify/channel.js';
 import { DeliveryService } from './notify/delivery-service.js';
@@ -58,7 +59,7 @@ import { NotificationsRepository } from './store/notifications-repository.js';
 import type { OpenStore } from './store/open-store.js';
 import { tableSizes } from './store/table-sizes.js';
 import { TICK_TTL_SECONDS } from './store/tables.js';
-import { TicksRepository } from './store/ticks-repository.js';
+import { TicksRepository, spanOf } from './store/ticks-repository.js';
 import { startTtlSweeper } from './store/ttl-sweeper.js';
 import { UserSettingsRepository } from './store/user-settings-repository.js';
 import { UsageLedger } from './usage/usage-ledger.js';
@@ -67,6 +68,12 @@ import { resolvePrices } from './usage/usage-report.js';
 const DEFAULT_CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
 /** JSON bodies: 1000 ticks at ~120 bytes each, with room to spare. */
 const JSON_BODY_LIMIT = '256kb';
+/**
+ * Stored ticks per read when candles need them. The embedded store answers in this process, and one of DynamoDB's
+ * 1 MB pages (about 10,000 ticks) held the event loop for 60-100 ms, between the store reading it, the SDK parsing
+ * it and the fold; a page of 500 is a few milliseconds of each (`npm run bench:candles`).
+ */
+const STORED_TICKS_PAGE = 500;
 
 export interface AppDeps {
   store: OpenStore;
@@ -86,6 +93,8 @@ export interface App {
   pipeline: TickPipeline;
   feed: TickFeed;
   ticks: TicksRepository;
+  /** Reads what an earlier run stored into the minute bars, in the background after listening. */
+  warmer: MinuteBarsWarmer;
   engine: AlertEngine;
   delivery: DeliveryService;
   fanout: TickFanout;
@@ -135,6 +144,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const market = new MarketState();
   const evaluated = cluster ? new MarketState() : market;
   const bars = new MinuteBars({ ttlSeconds: TICK_TTL_SECONDS });
+  const readStored = readStoredSpans(ticks);
+  const warmer = new MinuteBarsWarmer({ bars, read: readStored, log: log.child({ part: 'minute-bars' }) });
   const tickCounts = new TickCounts();
   // Every trade that reaches the market state, from any source, tells feed health; in a cluster every process sees
   // every trade (through the tick log), so each one knows every symbol's last trade.
@@ -254,7 +265,9 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       intake: cluster?.intake ?? pipeline,
       market,
       bars,
+      warmer,
       ticks,
+      readStored,
       ingestApiKey: config.ingestApiKey,
       counts: tickCounts,
     }),
@@ -284,6 +297,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       feed,
       persistence: cluster ?? pipeline,
       engine,
+      candles: () => warmer.status(),
       startedAt,
       ...(cluster ? { cluster: () => cluster.health() } : {}),
     }),
@@ -315,6 +329,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     pipeline,
     feed,
     ticks,
+    warmer,
     engine,
     delivery,
     fanout,
@@ -329,8 +344,11 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       if (cluster) await restoreMarkets(market, ticks, stored);
       else await engine.load(stored);
       // Loading set each stored symbol's latest tick, and no tick has come in yet: the store alone holds those
-      // symbols' ticks up to there, and their minute bars read them on their first request.
+      // symbols' ticks up to there, for their minute bars to read (the warmer, once listening).
       for (const symbol of market.symbols()) bars.storedElsewhere(symbol, market.latest(symbol)!.timestamp);
+      const toWarm = warmingOrder(
+        market.symbols().map((symbol) => ({ symbol, lastTradeAt: market.latest(symbol)!.timestamp })),
+      );
       // Restored trades count: a restart does not make every symbol "never seen".
       for (const symbol of market.symbols()) health.recordTrade(symbol, market.latest(symbol)!.timestamp, Date.now());
       healthEvents.start();
@@ -342,6 +360,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
           resolve();
         });
       });
+      void warmer.start(toWarm);
       if (!store.ttlSupported) stopSweeper = startTtlSweeper(ticks, config.ttlSweepIntervalMs, log);
       stopExpirySweep = engine.startExpirySweep();
       if (cluster) {
@@ -363,6 +382,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       return `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     },
     async close() {
+      // First, so no read of a stored day outlives the store (a page in hand is all it waits for).
+      await warmer.stop();
       await feed.stop();
       // Hands the feed and every shard back only after the batch in hand is stored and acknowledged.
       await cluster?.close(10_000);
@@ -404,6 +425,28 @@ async function restoreMarkets(market: MarketState, ticks: TicksRepository, symbo
   const pool = new PQueue({ concurrency: 4 });
   const dayStart = new TradingDayClock().dayStart(Date.now());
   await Promise.all(symbols.map((symbol) => pool.add(() => restoreMarket(market, ticks, symbol, dayStart))));
+}
+
+/**
+ * Every stored tick of a symbol's range, newest first, in small pages. Each page is a round trip to the store, which
+ * frees the event loop for other work in between.
+ */
+export function readStoredSpans(ticks: TicksRepository): ReadStored {
+  return async (symbol, range, add, signal) => {
+    let cursor: string | undefined;
+    do {
+      signal?.throwIfAborted();
+      const page = await ticks.queryNewestFirst({
+        symbol,
+        from: range.from,
+        to: range.to,
+        limit: STORED_TICKS_PAGE,
+        ...(cursor ? { cursor } : {}),
+      });
+      for (const item of page.items) add(spanOf(item));
+      cursor = page.nextCursor;
+    } while (cursor);
+  };
 }
 
 /** What feed health may call "not carried": the symbols a feed names; any symbol for Polygon's `*` or the HTTP ingest alone. */

@@ -52,6 +52,13 @@ export interface HealthReport {
     /** Alert decisions the store refused for good; each is in the log with the reason. */
     deadLettered: number;
   };
+  /** Minute bars after a restart: charts of a symbol still `warming` wait for its stored day to be read. */
+  candles: {
+    /** Symbols whose stored day the background pass has still to read into memory; 0 once it is done. */
+    warming: number;
+    /** Candles requests waiting for a symbol's stored day to be read. */
+    waiting: number;
+  };
   uptimeSeconds: number;
   cluster?: ClusterHealth;
 }

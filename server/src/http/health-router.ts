@@ -3,6 +3,7 @@ import type { ClusterHealth, HealthReport } from '@tickwatch/shared';
 import type { StoreConfig } from '../config.js';
 import type { TickFeed } from '../feeds/feed.js';
 import type { TickPipeline } from '../ingest/tick-pipeline.js';
+import type { WarmingStatus } from '../market/minute-bars-warmer.js';
 
 export interface HealthDeps {
   /** Whether the store answers within the given time. */
@@ -12,6 +13,8 @@ export interface HealthDeps {
   /** Where ticks wait for the store: the pipeline's queue, or in a cluster the owned shards' (ClusterNode). */
   persistence: Pick<TickPipeline, 'stats'>;
   engine: { readonly deadLettered: number; readonly backlog: number };
+  /** The reading of stored days into the minute bars after a restart. */
+  candles: () => WarmingStatus;
   startedAt: number;
   /** Cluster mode: this process's part in the cluster. */
   cluster?: () => ClusterHealth;
@@ -25,6 +28,7 @@ export function healthRouter(deps: HealthDeps): Router {
     const feed = deps.feed.status();
     const queue = deps.persistence.stats();
     const cluster = deps.cluster?.();
+    const warming = deps.candles();
     const report: HealthReport = {
       status: reachable && feed.state !== 'failed' && cluster?.redis !== 'unreachable' ? 'ok' : 'degraded',
       store: {
@@ -42,6 +46,7 @@ export function healthRouter(deps: HealthDeps): Router {
         deadLettered: queue.deadLettered,
       },
       alerts: { queued: deps.engine.backlog, deadLettered: deps.engine.deadLettered },
+      candles: { warming: warming.left, waiting: warming.waiting },
       uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
       ...(cluster ? { cluster } : {}),
     };

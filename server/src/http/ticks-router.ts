@@ -13,7 +13,6 @@ import {
   type Quote,
   type Tick,
   type TickPage,
-  type KeyedSpan,
 } from '@tickwatch/shared';
 import { notFound, payloadTooLarge, unavailable, validationFailed } from '../errors.js';
 import type { TickCounts } from '../ingest/tick-counts.js';
@@ -21,21 +20,15 @@ import { IngestUnavailableError, type TickIntake } from '../ingest/tick-pipeline
 import { CandleAggregator, rollUp } from '../market/candles.js';
 import type { MarketState } from '../market/market-state.js';
 import { MINUTE_MS, type MinuteBars, type TimeRange } from '../market/minute-bars.js';
+import { WarmingStoppedError, type MinuteBarsWarmer, type ReadStored } from '../market/minute-bars-warmer.js';
 import { SECOND_MS } from '../store/second-aggregator.js';
 import { TICK_TTL_SECONDS } from '../store/tables.js';
-import { presentStored, presentTick, spanOf, type TicksRepository } from '../store/ticks-repository.js';
+import { presentStored, presentTick, type TicksRepository } from '../store/ticks-repository.js';
 import { requireOperatorKey } from './operator-key.js';
 import { parseOrThrow, withCursor } from './validate.js';
 
 /** Bars per candles response at most; a wider range must use a coarser interval. */
 export const MAX_CANDLES = 5000;
-
-/**
- * Stored ticks per read when candles need them. The embedded store answers in this process, and one of DynamoDB's
- * 1 MB pages (about 10,000 ticks) held the event loop for 60-100 ms, between the store reading it, the SDK parsing
- * it and the fold; a page of 500 is a few milliseconds of each (`npm run bench:candles`).
- */
-const STORED_TICKS_PAGE = 500;
 
 const symbolParams = z.object({ symbol: symbolSchema });
 
@@ -44,7 +37,11 @@ export interface TicksRouterDeps {
   intake: TickIntake;
   market: MarketState;
   bars: MinuteBars;
+  /** Reads what an earlier run stored into the minute bars, once per symbol. */
+  warmer: MinuteBarsWarmer;
   ticks: TicksRepository;
+  /** Stored ticks of a range, for candles the minute bars cannot answer. */
+  readStored: ReadStored;
   ingestApiKey: string;
   /** Ticks posted, and whether each batch was accepted or refused. */
   counts: TickCounts;
@@ -55,14 +52,14 @@ export function ticksRouter({
   intake,
   market,
   bars,
+  warmer,
   ticks,
+  readStored,
   ingestApiKey,
   counts,
   now = Date.now,
 }: TicksRouterDeps): Router {
   const router = Router();
-  /** Symbols whose minute bars are reading stored ticks, so requests that arrive meanwhile share the one read. */
-  const warming = new Map<string, Promise<void>>();
 
   router.post('/ticks', requireOperatorKey(ingestApiKey), async (req, res) => {
     const posted = Array.isArray(req.body) ? req.body.length : 1;
@@ -131,7 +128,12 @@ export function ticksRouter({
    */
   async function candles(symbol: string, intervalMs: number, range: TimeRange): Promise<Candle[]> {
     if (intervalMs % MINUTE_MS !== 0) return (await fromStore(symbol, range, intervalMs)).result();
-    await warmUp(symbol, range.from);
+    try {
+      await warmer.ready(symbol, range.from);
+    } catch (err) {
+      if (err instanceof WarmingStoppedError) throw unavailable('The server is shutting down; retry shortly');
+      throw err;
+    }
     const slice = bars.slice(symbol, range.from, range.to);
     const before = slice.before ? (await fromStore(symbol, slice.before, MINUTE_MS)).bars() : [];
     const after = slice.after ? (await fromStore(symbol, slice.after, MINUTE_MS)).bars() : [];
@@ -142,38 +144,6 @@ export function ticksRouter({
     const aggregator = new CandleAggregator(intervalMs);
     await readStored(symbol, range, (span) => aggregator.addSpan(span));
     return aggregator;
-  }
-
-  /** Resolves once the symbol's minute bars hold every stored tick from `from` on. */
-  async function warmUp(symbol: string, from: number): Promise<void> {
-    const pending = warming.get(symbol);
-    if (pending) return pending;
-    const warm = bars.warmUp(symbol, from);
-    if (!warm) return;
-    const read = readStored(symbol, warm, (span) => warm.add(span))
-      .then(() => warm.finish())
-      .finally(() => warming.delete(symbol));
-    warming.set(symbol, read);
-    return read;
-  }
-
-  /**
-   * Every stored tick of the range, newest first, in small pages. Each page is a round trip to the store, which
-   * frees the event loop for other requests in between.
-   */
-  async function readStored(symbol: string, range: TimeRange, add: (span: KeyedSpan) => void): Promise<void> {
-    let cursor: string | undefined;
-    do {
-      const page = await ticks.queryNewestFirst({
-        symbol,
-        from: range.from,
-        to: range.to,
-        limit: STORED_TICKS_PAGE,
-        ...(cursor ? { cursor } : {}),
-      });
-      for (const item of page.items) add(spanOf(item));
-      cursor = page.nextCursor;
-    } while (cursor);
   }
 
   router.get('/ticks/:symbol', async (req, res) => {
