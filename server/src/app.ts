@@ -59,7 +59,7 @@ import { NotificationsRepository } from './store/notifications-repository.js';
 import type { OpenStore } from './store/open-store.js';
 import { tableSizes } from './store/table-sizes.js';
 import { TICK_TTL_SECONDS } from './store/tables.js';
-import { TicksRepository, spanOf } from './store/ticks-repository.js';
+import { TicksRepository } from './store/ticks-repository.js';
 import { startTtlSweeper } from './store/ttl-sweeper.js';
 import { UserSettingsRepository } from './store/user-settings-repository.js';
 import { UsageLedger } from './usage/usage-ledger.js';
@@ -68,13 +68,6 @@ import { resolvePrices } from './usage/usage-report.js';
 const DEFAULT_CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
 /** JSON bodies: 1000 ticks at ~120 bytes each, with room to spare. */
 const JSON_BODY_LIMIT = '256kb';
-/**
- * Stored ticks per read when candles need them. The embedded store answers in this process, and one of DynamoDB's
- * 1 MB pages (about 10,000 ticks) held the event loop for 60-100 ms, between the store reading it, the SDK parsing
- * it and the fold; a page of 500 is a few milliseconds of each (`npm run bench:candles`).
- */
-const STORED_TICKS_PAGE = 500;
-
 export interface AppDeps {
   store: OpenStore;
   log: Logger;
@@ -144,7 +137,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const market = new MarketState();
   const evaluated = cluster ? new MarketState() : market;
   const bars = new MinuteBars({ ttlSeconds: TICK_TTL_SECONDS });
-  const readStored = readStoredSpans(ticks);
+  const readStored: ReadStored = (symbol, range, add, signal) => ticks.readSpans(symbol, range, add, signal);
   const warmer = new MinuteBarsWarmer({ bars, read: readStored, log: log.child({ part: 'minute-bars' }) });
   const tickCounts = new TickCounts();
   // Every trade that reaches the market state, from any source, tells feed health; in a cluster every process sees
@@ -425,28 +418,6 @@ async function restoreMarkets(market: MarketState, ticks: TicksRepository, symbo
   const pool = new PQueue({ concurrency: 4 });
   const dayStart = new TradingDayClock().dayStart(Date.now());
   await Promise.all(symbols.map((symbol) => pool.add(() => restoreMarket(market, ticks, symbol, dayStart))));
-}
-
-/**
- * Every stored tick of a symbol's range, newest first, in small pages. Each page is a round trip to the store, which
- * frees the event loop for other work in between.
- */
-export function readStoredSpans(ticks: TicksRepository): ReadStored {
-  return async (symbol, range, add, signal) => {
-    let cursor: string | undefined;
-    do {
-      signal?.throwIfAborted();
-      const page = await ticks.queryNewestFirst({
-        symbol,
-        from: range.from,
-        to: range.to,
-        limit: STORED_TICKS_PAGE,
-        ...(cursor ? { cursor } : {}),
-      });
-      for (const item of page.items) add(spanOf(item));
-      cursor = page.nextCursor;
-    } while (cursor);
-  };
 }
 
 /** What feed health may call "not carried": the symbols a feed names; any symbol for Polygon's `*` or the HTTP ingest alone. */

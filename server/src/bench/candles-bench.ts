@@ -6,7 +6,6 @@ import { isDeepStrictEqual } from 'node:util';
 import { barStart, foldSpan, openSpanBar, type Candle, type Tick } from '@tickwatch/shared';
 import { pino } from 'pino';
 import { startBenchServer } from './bench-server.js';
-import { readStoredSpans } from '../app.js';
 import { MinuteBars } from '../market/minute-bars.js';
 import { MinuteBarsWarmer } from '../market/minute-bars-warmer.js';
 import { TICK_TTL_SECONDS } from '../store/tables.js';
@@ -248,11 +247,11 @@ async function main(): Promise<void> {
     const passBars = new MinuteBars({ ttlSeconds: TICK_TTL_SECONDS });
     passBars.storedElsewhere(SYMBOL, server.app.market.latest(SYMBOL)!.timestamp);
     let storedItems = 0;
-    const read = readStoredSpans(server.app.ticks);
+    const stored = server.app.ticks;
     const warmer = new MinuteBarsWarmer({
       bars: passBars,
       read: (symbol, range, add, signal) =>
-        read(
+        stored.readSpans(
           symbol,
           range,
           (span) => {
