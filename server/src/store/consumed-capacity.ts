@@ -31,16 +31,6 @@ const OPERATION_KINDS: ReadonlyMap<string, CapacityKind> = new Map([
   ['BatchWriteItem', 'write'],
 ]);
 
-/** lib-dynamodb's command names for the same operations. */
-const DOCUMENT_OPERATIONS: Readonly<Record<string, string>> = {
-  Get: 'GetItem',
-  BatchGet: 'BatchGetItem',
-  Put: 'PutItem',
-  Update: 'UpdateItem',
-  Delete: 'DeleteItem',
-  BatchWrite: 'BatchWriteItem',
-};
-
 export interface MeterOptions {
   tables: TableNames;
   /**
@@ -102,8 +92,8 @@ export function meterConsumedCapacity(client: DynamoDBClient, options: MeterOpti
 }
 
 function operationName(commandName: string | undefined): string | undefined {
-  const name = commandName?.replace(/Command$/, '');
-  return name === undefined ? undefined : (DOCUMENT_OPERATIONS[name] ?? name);
+  // Every call is the client's own command (`PutItemCommand`): DocumentClient sends lib-dynamodb's as those.
+  return commandName?.replace(/Command$/, '');
 }
 
 /** How many of `table`'s global secondary indexes a write to it also writes (computeIndexUnits). */

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   SYMBOL_PATTERN,
   barStart,
@@ -317,19 +317,50 @@ export class TicksRepository {
   }
 
   /**
-   * Deletes every expired tick; for stores that do not expire items themselves. Returns how many it deleted.
-   * Expired items are found by a filtered scan, so this is a background job, never a request path.
+   * Deletes every expired tick of the registered symbols, and then the registry entries that expired; for stores
+   * that do not expire items themselves. Returns how many ticks it deleted. Each symbol's expired ticks are the oldest
+   * keys of its partition, found with one Query each, so a sweep reads what it deletes and not the live day; ticks of
+   * a symbol that was never registered (stored by a version before the registry) are left to the store.
    */
   async deleteExpired(): Promise<number> {
+    const now = this.nowSeconds();
+    const entries: Pick<TickItem, 'timestamp' | 'ttl'>[] = [];
+    const readRegistry = (startKey: Record<string, unknown> | undefined) =>
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: '#s = :registry',
+          ProjectionExpression: '#t, #ttl',
+          ExpressionAttributeNames: { '#s': 'symbol', '#t': 'timestamp', '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':registry': SYMBOL_REGISTRY },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+    for await (const page of pages(readRegistry)) {
+      entries.push(...((page.Items ?? []) as typeof entries));
+    }
+    let deleted = 0;
+    for (const entry of entries) {
+      const symbol = symbolOfKey(entry.timestamp);
+      if (symbol !== undefined) deleted += await this.deleteExpiredOf(symbol, now);
+      if (entry.ttl <= now) await this.unregister(entry.timestamp, now);
+    }
+    return deleted;
+  }
+
+  private async deleteExpiredOf(symbol: string, now: number): Promise<number> {
     let deleted = 0;
     const read = (startKey: Record<string, unknown> | undefined) =>
       this.doc.send(
-        new ScanCommand({
+        new QueryCommand({
           TableName: this.table,
-          ProjectionExpression: '#s, #t',
+          // A tick is live while floor(ts / 1000) + TTL > now: every key below that second is expired, and the filter
+          // keeps the rule exact.
+          KeyConditionExpression: '#s = :symbol AND #t < :live',
           FilterExpression: '#ttl <= :now',
+          ProjectionExpression: '#s, #t',
           ExpressionAttributeNames: { '#s': 'symbol', '#t': 'timestamp', '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':now': this.nowSeconds() },
+          ExpressionAttributeValues: { ':symbol': symbol, ':live': (now - TICK_TTL_SECONDS + 1) * 1000, ':now': now },
           ExclusiveStartKey: startKey,
         }),
       );
@@ -347,6 +378,23 @@ export class TicksRepository {
       }
     }
     return deleted;
+  }
+
+  /** Deletes an expired registry entry, unless a write registered its symbol again since it was read. */
+  private async unregister(key: number, now: number): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { symbol: SYMBOL_REGISTRY, timestamp: key },
+          ConditionExpression: '#ttl <= :now',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':now': now },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
   }
 
   /** Registers the symbols of `items` whose entries would expire before them, each with an hour to spare. */

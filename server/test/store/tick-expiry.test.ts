@@ -72,6 +72,24 @@ describe(`expired ticks on ${inject('dynamoKind')}`, () => {
     expect(items.map((i) => i.price)).toEqual([2]);
   });
 
+  it('sweeps a symbol whose every tick expired, and then its registry entry', async () => {
+    const now = Date.now();
+    const twoDaysAgo = () => now - 2 * DAY_MS;
+    const then = new TicksRepository(server.store.clients.doc, server.store.tables.ticks, twoDaysAgo);
+    await then.batchPut([toTickItem(tick('GONE', twoDaysAgo() - 1_000, 1), twoDaysAgo() - 1_000)]);
+    expect(await then.registeredSymbols()).toContain('GONE');
+    const operations: string[] = [];
+    const stop = server.store.capacity.onConsumed(({ operation }) => operations.push(operation));
+    await repository.deleteExpired();
+    stop();
+    // Query by query, never a Scan of the whole table with its live day.
+    expect(operations).toContain('Query');
+    expect(operations).not.toContain('Scan');
+    // As of two days ago both the tick and the entry would be live: neither is there any more.
+    expect((await then.queryNewestFirst({ symbol: 'GONE', from: 0, limit: 10 })).items).toEqual([]);
+    expect(await then.registeredSymbols()).not.toContain('GONE');
+  });
+
   it('registers a symbol once when batches of it are written side by side', async () => {
     const registrations: number[] = [];
     const stop = server.store.capacity.onConsumed((c) => {
