@@ -37,7 +37,7 @@ import { FeedHealth } from './market/feed-health.js';
 import { MarketHours } from './market/market-hours.js';
 import { MarketState } from './market/market-state.js';
 import { MinuteBars } from './market/minute-bars.js';
-import { MinuteBarsWarmer, warmingOrder, type ReadStored } from './market/minute-bars-warmer.js';
+import { MinuteBarsWarmer, warmingOrder } from './market/minute-bars-warmer.js';
 import { TradingDayClock } from './market/trading-day.js';
 import type { NotificationChannel } from './notify/channel.js';
 import { DeliveryService } from './notify/delivery-service.js';
@@ -137,8 +137,11 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const market = new MarketState();
   const evaluated = cluster ? new MarketState() : market;
   const bars = new MinuteBars({ ttlSeconds: TICK_TTL_SECONDS });
-  const readStored: ReadStored = (symbol, range, add, signal) => ticks.readSpans(symbol, range, add, signal);
-  const warmer = new MinuteBarsWarmer({ bars, read: readStored, log: log.child({ part: 'minute-bars' }) });
+  const warmer = new MinuteBarsWarmer({
+    bars,
+    read: (symbol, range, add, signal) => ticks.readSpans(symbol, range, add, signal),
+    log: log.child({ part: 'minute-bars' }),
+  });
   const tickCounts = new TickCounts();
   // Every trade that reaches the market state, from any source, tells feed health; in a cluster every process sees
   // every trade (through the tick log), so each one knows every symbol's last trade.
@@ -260,7 +263,6 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       bars,
       warmer,
       ticks,
-      readStored,
       ingestApiKey: config.ingestApiKey,
       counts: tickCounts,
     }),

@@ -28,7 +28,6 @@ export function healthRouter(deps: HealthDeps): Router {
     const feed = deps.feed.status();
     const queue = deps.persistence.stats();
     const cluster = deps.cluster?.();
-    const warming = deps.candles();
     const report: HealthReport = {
       status: reachable && feed.state !== 'failed' && cluster?.redis !== 'unreachable' ? 'ok' : 'degraded',
       store: {
@@ -46,7 +45,7 @@ export function healthRouter(deps: HealthDeps): Router {
         deadLettered: queue.deadLettered,
       },
       alerts: { queued: deps.engine.backlog, deadLettered: deps.engine.deadLettered },
-      candles: { warming: warming.left, waiting: warming.waiting },
+      candles: deps.candles(),
       uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
       ...(cluster ? { cluster } : {}),
     };

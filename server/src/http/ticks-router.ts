@@ -20,7 +20,7 @@ import { IngestUnavailableError, type TickIntake } from '../ingest/tick-pipeline
 import { CandleAggregator, rollUp } from '../market/candles.js';
 import type { MarketState } from '../market/market-state.js';
 import { MINUTE_MS, type MinuteBars, type TimeRange } from '../market/minute-bars.js';
-import { WarmingStoppedError, type MinuteBarsWarmer, type ReadStored } from '../market/minute-bars-warmer.js';
+import { WarmingStoppedError, type MinuteBarsWarmer } from '../market/minute-bars-warmer.js';
 import { SECOND_MS } from '../store/second-aggregator.js';
 import { TICK_TTL_SECONDS } from '../store/tables.js';
 import { presentStored, presentTick, type TicksRepository } from '../store/ticks-repository.js';
@@ -40,8 +40,6 @@ export interface TicksRouterDeps {
   /** Reads what an earlier run stored into the minute bars, once per symbol. */
   warmer: MinuteBarsWarmer;
   ticks: TicksRepository;
-  /** Stored ticks of a range, for candles the minute bars cannot answer. */
-  readStored: ReadStored;
   ingestApiKey: string;
   /** Ticks posted, and whether each batch was accepted or refused. */
   counts: TickCounts;
@@ -54,7 +52,6 @@ export function ticksRouter({
   bars,
   warmer,
   ticks,
-  readStored,
   ingestApiKey,
   counts,
   now = Date.now,
@@ -142,7 +139,7 @@ export function ticksRouter({
 
   async function fromStore(symbol: string, range: TimeRange, intervalMs: number): Promise<CandleAggregator> {
     const aggregator = new CandleAggregator(intervalMs);
-    await readStored(symbol, range, (span) => aggregator.addSpan(span));
+    await ticks.readSpans(symbol, range, (span) => aggregator.addSpan(span));
     return aggregator;
   }
 

@@ -23,7 +23,7 @@ export class WarmingStoppedError extends Error {
 
 export interface WarmingStatus {
   /** Symbols the background pass has still to read, the one in hand included. */
-  left: number;
+  warming: number;
   /** Candles requests waiting for a symbol's stored day to be read. */
   waiting: number;
 }
@@ -88,6 +88,8 @@ export class MinuteBarsWarmer {
    * pass ends, every symbol read or failed, or stopped; it never rejects.
    */
   start(symbols: readonly string[]): Promise<void> {
+    // Closed while still starting up: there is nothing to read into.
+    if (this.stopping.signal.aborted) return this.pass;
     this.queue = [...symbols];
     this.pass = this.run();
     return this.pass;
@@ -99,7 +101,7 @@ export class MinuteBarsWarmer {
   }
 
   status(): WarmingStatus {
-    return { left: this.queue.length + (this.inHand === undefined ? 0 : 1), waiting: this.waiting };
+    return { warming: this.queue.length + (this.inHand === undefined ? 0 : 1), waiting: this.waiting };
   }
 
   /**
@@ -118,10 +120,11 @@ export class MinuteBarsWarmer {
     let failed = 0;
     for (let symbol = this.queue.shift(); symbol !== undefined; symbol = this.queue.shift()) {
       this.inHand = symbol;
-      // A request may have read the symbol already, or be reading it: then there is nothing to do, or its read to wait for.
-      const pending = this.reading.get(symbol) ?? this.startRead(symbol, 0);
-      if (!pending) continue;
       try {
+        // A request may have read the symbol already, or be reading it: then there is nothing to do, or its read to
+        // wait for.
+        const pending = this.reading.get(symbol) ?? this.startRead(symbol, 0);
+        if (!pending) continue;
         await pending;
         read += 1;
       } catch (err) {
@@ -141,9 +144,10 @@ export class MinuteBarsWarmer {
   }
 
   private startRead(symbol: string, from: number): Promise<void> | undefined {
-    if (this.stopping.signal.aborted) throw new WarmingStoppedError();
     const warm = this.bars.warmUp(symbol, from);
     if (!warm) return undefined;
+    // Bars that need no read still answer while the server closes; only a read of the store is refused.
+    if (this.stopping.signal.aborted) throw new WarmingStoppedError();
     const read = this.read(symbol, warm, (span) => warm.add(span), this.stopping.signal)
       .then(() => warm.finish())
       .finally(() => this.reading.delete(symbol));

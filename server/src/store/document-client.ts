@@ -45,8 +45,8 @@ export type DocumentCommand =
  *
  * Why not lib-dynamodb's DynamoDBDocumentClient: it resolves the whole stack twice on every call (once for its own
  * command, once for the wrapped one) and refuses `cacheMiddleware` (its cached handler would keep the first call's
- * input; aws-sdk-js-v3 PR #7801 is open). That cost about 0.4 ms of CPU per call here, a third of a call to the
- * embedded store and half of one to an external store, paid three times by every alert fire. The values are
+ * input; aws-sdk-js-v3 PR #7801 is open). That cost 0.1-0.16 ms of CPU per call here, 14-18 % of an item call to the
+ * embedded store (`npm run bench:ingest`, its last line), paid three times by every alert fire. The values are
  * converted by util-dynamodb's `marshall`/`unmarshall`, with the options the document client was given before
  * (`removeUndefinedValues`), at the places lib-dynamodb converts them for the parameters the repositories use (keys,
  * items, expression values, start and last-evaluated keys, batch requests); the legacy parameters (`Expected`,
@@ -104,6 +104,9 @@ export class DocumentClient {
         Items: output.Items?.map((item) => toNative(item)),
         LastEvaluatedKey: toNative(output.LastEvaluatedKey),
       };
+    }
+    if (!(command instanceof BatchWriteCommand)) {
+      throw new TypeError(`DocumentClient does not send ${(command as object).constructor.name}`);
     }
     const output = await this.client.send(
       new BatchWriteItemCommand({

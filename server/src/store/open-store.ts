@@ -43,6 +43,9 @@ export async function openStore(config: Config, log: Logger): Promise<OpenStore>
       ? { endpoint: config.store.endpoint, credentials: config.store.credentials }
       : { credentials: 'default-chain' };
   const clients = createDynamoClients({ region: config.region, ...target });
+  // Health checks on a client of their own: a call with options (the check's abort signal) makes an SDK client drop
+  // the middleware it cached, which the server's calls would then resolve again.
+  const checks = createDynamoClients({ region: config.region, ...target }).raw;
   const tables = tableNames(config.tablePrefix);
   const capacity = new CapacityMeter();
   meterConsumedCapacity(clients.raw, { tables, computeIndexUnits: embedded !== undefined }, capacity.record);
@@ -63,16 +66,18 @@ export async function openStore(config: Config, log: Logger): Promise<OpenStore>
       capacity,
       ttlSupported,
       reachable: (timeoutMs) =>
-        clients.raw.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(timeoutMs) }).then(
+        checks.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(timeoutMs) }).then(
           () => true,
           () => false,
         ),
       async close() {
+        checks.destroy();
         clients.raw.destroy();
         await embedded?.close();
       },
     };
   } catch (err) {
+    checks.destroy();
     clients.raw.destroy();
     await embedded?.close();
     throw err;

@@ -208,10 +208,6 @@ export class TicksRepository {
   }
 
   /**
-   * Newest first; a page may be short when expired items were skipped, and `nextCursor` says where to resume.
-   * Throws InvalidCursorError for a cursor this API did not hand out.
-   */
-  /**
    * Every stored tick of a symbol's range as spans, newest first, a small page at a time: each page is a round trip
    * to the store, which frees the event loop for other work in between. Once `signal` aborts it throws its reason
    * before the next page.
@@ -237,6 +233,10 @@ export class TicksRepository {
     } while (cursor);
   }
 
+  /**
+   * Newest first; a page may be short when expired items were skipped, and `nextCursor` says where to resume.
+   * Throws InvalidCursorError for a cursor this API did not hand out.
+   */
   async queryNewestFirst(range: TickRange): Promise<{ items: TickItem[]; nextCursor?: string }> {
     const items: TickItem[] = [];
     const after = range.cursor === undefined ? undefined : decodeCursor(range.cursor, cursorSchema).timestamp;
@@ -292,58 +292,61 @@ export class TicksRepository {
    */
   async registeredSymbols(): Promise<string[]> {
     const symbols: string[] = [];
+    for (const item of await this.registryEntries(this.nowSeconds())) {
+      // An entry no symbol encodes to (one written by hand) names nothing that could be read.
+      const symbol = symbolOfKey(item.timestamp);
+      if (symbol === undefined) continue;
+      symbols.push(symbol);
+      this.remember(symbol, item.ttl);
+    }
+    return symbols;
+  }
+
+  /** The registry's entries, in key order: those still live at `liveAt` (epoch seconds), or all of them. */
+  private async registryEntries(liveAt?: number): Promise<Pick<TickItem, 'timestamp' | 'ttl'>[]> {
+    const entries: Pick<TickItem, 'timestamp' | 'ttl'>[] = [];
     const read = (startKey: Record<string, unknown> | undefined) =>
       this.doc.send(
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: '#s = :registry',
-          FilterExpression: '#ttl > :now',
           ProjectionExpression: '#t, #ttl',
           ExpressionAttributeNames: { '#s': 'symbol', '#t': 'timestamp', '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':registry': SYMBOL_REGISTRY, ':now': this.nowSeconds() },
+          ...(liveAt === undefined
+            ? { ExpressionAttributeValues: { ':registry': SYMBOL_REGISTRY } }
+            : {
+                FilterExpression: '#ttl > :now',
+                ExpressionAttributeValues: { ':registry': SYMBOL_REGISTRY, ':now': liveAt },
+              }),
           ExclusiveStartKey: startKey,
         }),
       );
-    for await (const page of pages(read)) {
-      for (const item of (page.Items ?? []) as Pick<TickItem, 'timestamp' | 'ttl'>[]) {
-        // An entry no symbol encodes to (one written by hand) names nothing that could be read.
-        const symbol = symbolOfKey(item.timestamp);
-        if (symbol === undefined) continue;
-        symbols.push(symbol);
-        this.remember(symbol, item.ttl);
-      }
-    }
-    return symbols;
+    for await (const page of pages(read)) entries.push(...((page.Items ?? []) as typeof entries));
+    return entries;
   }
 
   /**
    * Deletes every expired tick of the registered symbols, and then the registry entries that expired; for stores
    * that do not expire items themselves. Returns how many ticks it deleted. Each symbol's expired ticks are the oldest
-   * keys of its partition, found with one Query each, so a sweep reads what it deletes and not the live day; ticks of
-   * a symbol that was never registered (stored by a version before the registry) are left to the store.
+   * keys of its partition, found with one Query each, so a sweep reads what it deletes and not the live day. Ticks
+   * of a symbol that was never registered (stored by a version before the registry) are kept for good. A symbol that
+   * fails does not stop the others: the sweep goes on and then throws the first failure.
    */
   async deleteExpired(): Promise<number> {
     const now = this.nowSeconds();
-    const entries: Pick<TickItem, 'timestamp' | 'ttl'>[] = [];
-    const readRegistry = (startKey: Record<string, unknown> | undefined) =>
-      this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: '#s = :registry',
-          ProjectionExpression: '#t, #ttl',
-          ExpressionAttributeNames: { '#s': 'symbol', '#t': 'timestamp', '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':registry': SYMBOL_REGISTRY },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-    for await (const page of pages(readRegistry)) {
-      entries.push(...((page.Items ?? []) as typeof entries));
-    }
     let deleted = 0;
-    for (const entry of entries) {
+    const failures: unknown[] = [];
+    for (const entry of await this.registryEntries()) {
       const symbol = symbolOfKey(entry.timestamp);
-      if (symbol !== undefined) deleted += await this.deleteExpiredOf(symbol, now);
-      if (entry.ttl <= now) await this.unregister(entry.timestamp, now);
+      try {
+        if (symbol !== undefined) deleted += await this.deleteExpiredOf(symbol, now);
+        if (entry.ttl <= now) await this.unregister(entry.timestamp, now);
+      } catch (err) {
+        failures.push(err);
+      }
+    }
+    if (failures.length > 0) {
+      throw new AggregateError(failures, `sweeping expired ticks failed for ${failures.length} symbols`);
     }
     return deleted;
   }

@@ -7,8 +7,8 @@ const PERMANENT_ERRORS = new Set([
 
 /**
  * Whether a failed write can never succeed as it is (a number DynamoDB cannot hold, an item too large), as opposed
- * to an outage, throttling or a timeout, which retrying fixes. lib-dynamodb refuses some values (integers beyond
- * 2^53) before anything is sent: those errors are plain Errors with neither a service `$metadata` nor a network
+ * to an outage, throttling or a timeout, which retrying fixes. util-dynamodb's `marshall` refuses some values
+ * (integers beyond 2^53) before anything is sent: those errors are plain Errors with neither a service `$metadata` nor a network
  * `code`.
  */
 export function isPermanentWriteError(err: unknown): boolean {
