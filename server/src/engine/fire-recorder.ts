@@ -55,6 +55,11 @@ export const EMBEDDED_RECORDER_CONCURRENCY = 8;
  * last, since only the alert's own next decision waits for that.
  */
 const PRIORITY = { claim: 2, history: 1, clear: 0 } as const;
+/**
+ * How long a claimed fire's history write waits for its delivery to settle (a dashboard's acknowledgement, a few
+ * milliseconds after it is shown), so that the status is written with the record instead of by an update after it.
+ */
+export const SETTLE_GRACE_MS = 100;
 /** Edits racing one decision; past this many the decision is dropped and the alert reloaded. */
 const MAX_CONFLICT_RETRIES = 5;
 
@@ -258,6 +263,7 @@ export class FireRecorder {
     this.history.expect(pending);
     this.hooks.onFired({ ...pending, delivery_status: 'pending', message_id: null });
     claimed();
+    await this.history.settledWithin(pending.notification_id, SETTLE_GRACE_MS);
     await this.finish(alert.id, pending, false);
   }
 

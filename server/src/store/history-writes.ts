@@ -26,6 +26,8 @@ interface Claimed {
   /** The record as stored, or undefined if it will not be written here. */
   stored: Promise<NotificationRecord | undefined>;
   release(record: NotificationRecord | undefined): void;
+  /** Ends a `settledWithin` wait: the delivery settled, or the record will not be written here. */
+  settle?: () => void;
 }
 
 /** Records stored at another slot than their claim gave them, remembered this many at most. */
@@ -64,6 +66,26 @@ export class HistoryWrites {
   }
 
   /**
+   * Resolves once the record's delivery settles or `graceMs` has passed, whichever is first; at once for a record
+   * not claimed here. A dashboard acknowledges a fire a few milliseconds after it is shown: a history write started
+   * before that is followed by an update of its status, a store call more per fire, where one that waits for it
+   * writes the status with the record. The fire is parked in its alert meanwhile, so nothing is at risk.
+   */
+  settledWithin(notificationId: string, graceMs: number): Promise<void> {
+    const claim = this.claimed.get(notificationId);
+    if (!claim || claim.settled) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, graceMs);
+      function done() {
+        clearTimeout(timer);
+        if (claim!.settle === done) delete claim!.settle;
+        resolve();
+      }
+      claim.settle = done;
+    });
+  }
+
+  /**
    * Writes the record exactly once (`NotificationsRepository.writeOnce`), with whatever delivery settled meanwhile.
    * Throws what the store throws; the caller retries, and a retry picks up a status set in between.
    */
@@ -95,7 +117,9 @@ export class HistoryWrites {
 
   /** The record will not be written by this process; whoever waits to set its status is told so. */
   abandon(notificationId: string): void {
-    this.claimed.get(notificationId)?.release(undefined);
+    const claim = this.claimed.get(notificationId);
+    claim?.settle?.();
+    claim?.release(undefined);
     this.claimed.delete(notificationId);
   }
 
@@ -109,6 +133,7 @@ export class HistoryWrites {
     const claim = this.claimed.get(record.notification_id);
     if (claim && !claim.writing) {
       claim.settled = update;
+      claim.settle?.();
       if (!(await claim.stored)) throw unwritten(record);
       return;
     }

@@ -56,6 +56,39 @@ describe(`history writes on ${inject('dynamoKind')}`, () => {
     expect(await notifications.listUndelivered(pending.user_id, 10)).toEqual([]);
   });
 
+  it('lets a history write wait for the delivery to settle, so the status costs no update of its own', async () => {
+    const history = new HistoryWrites(notifications);
+    const pending = claimed();
+    history.expect(pending);
+    // A grace far longer than any test: only the settling can end this wait.
+    const settled = history.settledWithin(pending.notification_id, 3_600_000);
+    const status = history.setDelivery(asDelivered(pending), { status: 'sent' });
+    await settled;
+    const operations: string[] = [];
+    const stop = server.store.capacity.onConsumed(({ table, operation }) => {
+      if (table === 'notifications') operations.push(operation);
+    });
+    await history.write(pending);
+    await status;
+    stop();
+    expect(operations).toEqual(['PutItem']);
+    expect(await notifications.get(pending.user_id, pending.triggered_at)).toMatchObject({ delivery_status: 'sent' });
+  });
+
+  it('ends the wait for a delivery after the grace, or when the record is abandoned', async () => {
+    const history = new HistoryWrites(notifications);
+    const graced = claimed();
+    const abandoned = claimed();
+    history.expect(graced);
+    history.expect(abandoned);
+    await history.settledWithin(graced.notification_id, 1);
+    const waiting = history.settledWithin(abandoned.notification_id, 3_600_000);
+    history.abandon(abandoned.notification_id);
+    await waiting;
+    // Nothing to wait for: unknown, or already settled.
+    await history.settledWithin(crypto.randomUUID(), 3_600_000);
+  });
+
   it('writes a failure with its fixed reason when it settles first', async () => {
     const history = new HistoryWrites(notifications);
     const pending = claimed();
