@@ -68,6 +68,7 @@ import { resolvePrices } from './usage/usage-report.js';
 const DEFAULT_CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
 /** JSON bodies: 1000 ticks at ~120 bytes each, with room to spare. */
 const JSON_BODY_LIMIT = '256kb';
+
 export interface AppDeps {
   store: OpenStore;
   log: Logger;
@@ -340,12 +341,13 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       else await engine.load(stored);
       // Loading set each stored symbol's latest tick, and no tick has come in yet: the store alone holds those
       // symbols' ticks up to there, for their minute bars to read (the warmer, once listening).
-      for (const symbol of market.symbols()) bars.storedElsewhere(symbol, market.latest(symbol)!.timestamp);
-      const toWarm = warmingOrder(
-        market.symbols().map((symbol) => ({ symbol, lastTradeAt: market.latest(symbol)!.timestamp })),
-      );
-      // Restored trades count: a restart does not make every symbol "never seen".
-      for (const symbol of market.symbols()) health.recordTrade(symbol, market.latest(symbol)!.timestamp, Date.now());
+      const restored = market.symbols().map((symbol) => ({ symbol, lastTradeAt: market.latest(symbol)!.timestamp }));
+      for (const { symbol, lastTradeAt } of restored) {
+        bars.storedElsewhere(symbol, lastTradeAt);
+        // Restored trades count: a restart does not make every symbol "never seen".
+        health.recordTrade(symbol, lastTradeAt, Date.now());
+      }
+      const toWarm = warmingOrder(restored);
       healthEvents.start();
       if (!cluster) delivery.resumeOutbox();
       await new Promise<void>((resolve, reject) => {
