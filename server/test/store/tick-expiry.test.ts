@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Tick, TickPage } from '@tickwatch/shared';
-import { REGISTRY_SLACK_SECONDS, TicksRepository, toTickItem } from '../../src/store/ticks-repository.js';
+import { createDynamoClients } from '../../src/store/client.js';
+import {
+  REGISTRY_SLACK_SECONDS,
+  SYMBOL_REGISTRY,
+  TicksRepository,
+  symbolKey,
+  toTickItem,
+} from '../../src/store/ticks-repository.js';
 import { startTestServer, type TestServer } from '../support/harness.js';
 
 const DAY_MS = 86_400_000;
@@ -90,6 +97,49 @@ describe(`expired ticks on ${inject('dynamoKind')}`, () => {
     // As of two days ago both the tick and the entry would be live: neither is there any more.
     expect((await then.queryNewestFirst({ symbol: 'GONE', from: 0, limit: 10 })).items).toEqual([]);
     expect(await then.registeredSymbols()).not.toContain('GONE');
+  });
+
+  it('keeps a registry entry that a new tick renews while the sweep is on its way to delete it', async () => {
+    const now = Date.now();
+    const twoDaysAgo = () => now - 2 * DAY_MS;
+    const then = new TicksRepository(server.store.clients.doc, server.store.tables.ticks, twoDaysAgo);
+    await then.batchPut([toTickItem(tick('BACK', twoDaysAgo() - 1_000, 1), twoDaysAgo() - 1_000)]);
+    expect(await then.registeredSymbols()).toContain('BACK');
+
+    // The sweep on a client of its own, held at the delete of BACK's expired entry until BACK trades again: the
+    // window between reading the registry and deleting from it.
+    const { config } = server;
+    if (config.store.mode !== 'external') throw new Error('the integration tests run on an endpoint');
+    const clients = createDynamoClients({
+      region: config.region,
+      endpoint: config.store.endpoint,
+      credentials: config.store.credentials,
+    });
+    const live = new TicksRepository(server.store.clients.doc, server.store.tables.ticks);
+    let renewed = 0;
+    clients.raw.middlewareStack.add(
+      (next, context) => async (args) => {
+        const { Key } = args.input as { Key?: { symbol?: { S?: string }; timestamp?: { N?: string } } };
+        if (
+          context.commandName === 'DeleteItemCommand' &&
+          Key?.symbol?.S === SYMBOL_REGISTRY &&
+          Key.timestamp?.N === String(symbolKey('BACK'))
+        ) {
+          await live.batchPut([toTickItem(tick('BACK', now - 1_000, 2), now - 1_000)]);
+          renewed += 1;
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'tradeDuringSweep' },
+    );
+    const sweeper = new TicksRepository(clients.doc, server.store.tables.ticks);
+    await sweeper.deleteExpired();
+    clients.raw.destroy();
+
+    expect(renewed).toBe(1);
+    expect(await repository.registeredSymbols()).toContain('BACK');
+    const { items } = await then.queryNewestFirst({ symbol: 'BACK', from: 0, limit: 10 });
+    expect(items.map((i) => i.price)).toEqual([2]);
   });
 
   it('registers a symbol once when batches of it are written side by side', async () => {

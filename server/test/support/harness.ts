@@ -75,7 +75,6 @@ export async function startTestServer(
   };
 }
 
-/** Polls until `check` stops throwing, for effects that happen asynchronously (stored ticks, pushed events). */
 /**
  * A second engine on the test server's tables, started as the next run would: its load finishes the fires a crash
  * left parked on their alerts. Close it when done.
@@ -97,6 +96,7 @@ export async function restartedEngine(
   return engine;
 }
 
+/** Polls until `check` stops throwing, for effects that happen asynchronously (stored ticks, pushed events). */
 export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 5000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
