@@ -79,12 +79,21 @@ describe(`expired ticks on ${inject('dynamoKind')}`, () => {
     expect(items.map((i) => i.price)).toEqual([2]);
   });
 
-  it('sweeps a symbol whose every tick expired, and then its registry entry', async () => {
+  /**
+   * `symbol` with one tick stored two days ago, and so registered then: both expired now. `then` reads as of that day,
+   * when both would still be live, so what it no longer finds is really gone from the store.
+   */
+  async function tradedTwoDaysAgo(symbol: string): Promise<{ now: number; then: TicksRepository }> {
     const now = Date.now();
     const twoDaysAgo = () => now - 2 * DAY_MS;
     const then = new TicksRepository(server.store.clients.doc, server.store.tables.ticks, twoDaysAgo);
-    await then.batchPut([toTickItem(tick('GONE', twoDaysAgo() - 1_000, 1), twoDaysAgo() - 1_000)]);
-    expect(await then.registeredSymbols()).toContain('GONE');
+    await then.batchPut([toTickItem(tick(symbol, twoDaysAgo() - 1_000, 1), twoDaysAgo() - 1_000)]);
+    expect(await then.registeredSymbols()).toContain(symbol);
+    return { now, then };
+  }
+
+  it('sweeps a symbol whose every tick expired, and then its registry entry', async () => {
+    const { then } = await tradedTwoDaysAgo('GONE');
     const operations: string[] = [];
     const stop = server.store.capacity.onConsumed(({ table, operation }) => {
       if (table === 'ticks') operations.push(operation);
@@ -94,17 +103,12 @@ describe(`expired ticks on ${inject('dynamoKind')}`, () => {
     // Query by query, never a Scan of the whole table with its live day.
     expect(operations).toContain('Query');
     expect(operations).not.toContain('Scan');
-    // As of two days ago both the tick and the entry would be live: neither is there any more.
     expect((await then.queryNewestFirst({ symbol: 'GONE', from: 0, limit: 10 })).items).toEqual([]);
     expect(await then.registeredSymbols()).not.toContain('GONE');
   });
 
   it('keeps a registry entry that a new tick renews while the sweep is on its way to delete it', async () => {
-    const now = Date.now();
-    const twoDaysAgo = () => now - 2 * DAY_MS;
-    const then = new TicksRepository(server.store.clients.doc, server.store.tables.ticks, twoDaysAgo);
-    await then.batchPut([toTickItem(tick('BACK', twoDaysAgo() - 1_000, 1), twoDaysAgo() - 1_000)]);
-    expect(await then.registeredSymbols()).toContain('BACK');
+    const { now, then } = await tradedTwoDaysAgo('BACK');
 
     // The sweep on a client of its own, held at the delete of BACK's expired entry until BACK trades again: the
     // window between reading the registry and deleting from it.
