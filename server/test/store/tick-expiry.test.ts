@@ -136,9 +136,11 @@ describe(`expired ticks on ${inject('dynamoKind')}`, () => {
       },
       { step: 'initialize', name: 'tradeDuringSweep' },
     );
-    const sweeper = new TicksRepository(clients.doc, server.store.tables.ticks);
-    await sweeper.deleteExpired();
-    clients.raw.destroy();
+    try {
+      await new TicksRepository(clients.doc, server.store.tables.ticks).deleteExpired();
+    } finally {
+      clients.raw.destroy();
+    }
 
     expect(renewed).toBe(1);
     expect(await repository.registeredSymbols()).toContain('BACK');
