@@ -1,14 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import {
-  CANDLE_INTERVALS,
-  CANDLE_INTERVAL_MS,
-  foldSpan,
-  openSpanBar,
-  type Candle,
-  type CandleInterval,
-} from '@tickwatch/shared';
-import { TicksRepository, spanOf } from '../../src/store/ticks-repository.js';
+import { CANDLE_INTERVALS, CANDLE_INTERVAL_MS, type Candle, type CandleInterval } from '@tickwatch/shared';
 import { eventually, startTestServer, uniquePrefix, type TestServer } from '../support/harness.js';
+import { candlesFromStoredTicks } from '../support/stored-candles.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -65,21 +58,13 @@ describe(`candles from the minute bars, on ${inject('dynamoKind')}`, () => {
     return (await res.json()) as CandlesBody;
   }
 
-  /** The stored ticks of the answer's range folded oldest first: what the endpoint returned before. */
-  async function fromStoredTicks(server: TestServer, body: CandlesBody): Promise<Candle[]> {
-    const ticks = new TicksRepository(server.store.clients.doc, server.store.tables.ticks);
-    const intervalMs = CANDLE_INTERVAL_MS[body.interval];
-    const bars: Candle[] = [];
-    for await (const page of ticks.scanOldestFirst({ symbol: body.symbol, from: body.from, to: body.to })) {
-      for (const span of page.map(spanOf)) {
-        const start = Math.floor(span.timestamp / intervalMs) * intervalMs;
-        const last = bars.at(-1);
-        if (last?.start === start) bars[bars.length - 1] = foldSpan(last, span);
-        else bars.push(openSpanBar(start, span));
-      }
-    }
-    return bars;
-  }
+  /** What the endpoint returned before the minute bars, for the answer's range and interval. */
+  const fromStoredTicks = (server: TestServer, body: CandlesBody) =>
+    candlesFromStoredTicks(server, body.symbol, {
+      from: body.from,
+      to: body.to,
+      intervalMs: CANDLE_INTERVAL_MS[body.interval],
+    });
 
   /** Every interval over the default range, the whole day, and ranges that cut minutes and hours. */
   async function expectSameAsStoredTicks(server: TestServer, symbol: string, t0: number, t1: number) {

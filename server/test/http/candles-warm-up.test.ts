@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { foldSpan, openSpanBar, type Candle, type HealthReport } from '@tickwatch/shared';
+import type { Candle, HealthReport } from '@tickwatch/shared';
 import type { App } from '../../src/app.js';
 import type { OpenStore } from '../../src/store/open-store.js';
-import { TicksRepository, spanOf } from '../../src/store/ticks-repository.js';
 import { eventually, startTestServer, uniquePrefix, type TestServer } from '../support/harness.js';
+import { candlesFromStoredTicks } from '../support/stored-candles.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -135,20 +135,9 @@ describe(`minute bars warmed after a restart, on ${inject('dynamoKind')}`, () =>
     return ((await res.json()) as { candles: Candle[] }).candles;
   }
 
-  /** The stored ticks of the range folded oldest first: what the endpoint answered before the minute bars. */
-  async function folded(server: TestServer, symbol: string, from: number, to: number): Promise<Candle[]> {
-    const ticks = new TicksRepository(server.store.clients.doc, server.store.tables.ticks);
-    const bars: Candle[] = [];
-    for await (const page of ticks.scanOldestFirst({ symbol, from, to })) {
-      for (const span of page.map(spanOf)) {
-        const start = Math.floor(span.timestamp / MINUTE) * MINUTE;
-        const last = bars.at(-1);
-        if (last?.start === start) bars[bars.length - 1] = foldSpan(last, span);
-        else bars.push(openSpanBar(start, span));
-      }
-    }
-    return bars;
-  }
+  /** What the endpoint answered before the minute bars, for the 1m candles of the range. */
+  const folded = (server: TestServer, symbol: string, from: number, to: number) =>
+    candlesFromStoredTicks(server, symbol, { from, to, intervalMs: MINUTE });
 
   it('reads every stored symbol into its minute bars without a request, so charts read nothing', async () => {
     const { prefix, from, to } = await seed();
